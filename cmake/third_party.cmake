@@ -1,0 +1,78 @@
+# The four dependencies, built from the upstream sources that tools/fetch-deps
+# extracts under third_party/ (fetched here when missing). Each becomes a static
+# library target: paf_llhttp, paf_nghttp2, paf_mbedtls, paf_lwip. The same
+# sources serve the hosted and the freestanding build; configuration headers
+# live beside the paf code that uses the library.
+set(PAF_THIRD_PARTY_DIR "${CMAKE_SOURCE_DIR}/third_party" CACHE PATH
+    "Where tools/fetch-deps extracted the dependency sources")
+
+if(NOT EXISTS "${PAF_THIRD_PARTY_DIR}/deps.lock")
+  message(STATUS "Dependency sources missing: running tools/fetch-deps")
+  execute_process(
+    COMMAND "${CMAKE_SOURCE_DIR}/tools/fetch-deps"
+    RESULT_VARIABLE fetch_result)
+  if(NOT fetch_result EQUAL 0)
+    message(FATAL_ERROR "tools/fetch-deps failed; see its message above")
+  endif()
+endif()
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+             "${PAF_THIRD_PARTY_DIR}/deps.lock")
+
+# Dependencies are not our code: no warnings from them, and -w keeps the build
+# log readable. Their headers are SYSTEM includes for the same reason.
+function(paf_third_party_library name)
+  add_library(${name} STATIC ${ARGN})
+  target_compile_options(${name} PRIVATE -w)
+  set_target_properties(${name} PROPERTIES POSITION_INDEPENDENT_CODE OFF)
+endfunction()
+
+# --- llhttp (HTTP/1.x parser) ------------------------------------------------
+set(llhttp_dir "${PAF_THIRD_PARTY_DIR}/llhttp")
+paf_third_party_library(paf_llhttp
+  "${llhttp_dir}/src/llhttp.c" "${llhttp_dir}/src/api.c" "${llhttp_dir}/src/http.c")
+target_include_directories(paf_llhttp SYSTEM PUBLIC
+  "$<BUILD_INTERFACE:${llhttp_dir}/include>" "$<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/paf/third_party>")
+
+# --- nghttp2 (HTTP/2 engine) -------------------------------------------------
+set(nghttp2_dir "${PAF_THIRD_PARTY_DIR}/nghttp2")
+file(STRINGS "${PAF_THIRD_PARTY_DIR}/deps.lock" nghttp2_lock REGEX "^nghttp2 ")
+string(REGEX MATCH "^nghttp2 ([0-9]+)\\.([0-9]+)\\.([0-9]+)" _ "${nghttp2_lock}")
+set(PACKAGE_VERSION "${CMAKE_MATCH_1}.${CMAKE_MATCH_2}.${CMAKE_MATCH_3}")
+math(EXPR PACKAGE_VERSION_NUM
+     "(${CMAKE_MATCH_1} << 16) | (${CMAKE_MATCH_2} << 8) | ${CMAKE_MATCH_3}" OUTPUT_FORMAT HEXADECIMAL)
+configure_file("${nghttp2_dir}/lib/includes/nghttp2/nghttp2ver.h.in"
+               "${CMAKE_BINARY_DIR}/generated/nghttp2/nghttp2ver.h" @ONLY)
+file(GLOB nghttp2_sources "${nghttp2_dir}/lib/*.c")
+paf_third_party_library(paf_nghttp2 ${nghttp2_sources})
+target_include_directories(paf_nghttp2 SYSTEM PUBLIC
+  "$<BUILD_INTERFACE:${nghttp2_dir}/lib/includes>"
+  "$<BUILD_INTERFACE:${CMAKE_BINARY_DIR}/generated>"
+  "$<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/paf/third_party>")
+target_compile_definitions(paf_nghttp2 PUBLIC NGHTTP2_STATICLIB)
+if(NOT PAF_FREESTANDING)
+  target_compile_definitions(paf_nghttp2 PRIVATE
+    HAVE_ARPA_INET_H HAVE_NETINET_IN_H HAVE_CLOCK_GETTIME HAVE_DECL_CLOCK_MONOTONIC=1)
+endif()
+
+# --- mbedTLS (TLS 1.3/1.2, X.509, crypto) ------------------------------------
+set(mbedtls_dir "${PAF_THIRD_PARTY_DIR}/mbedtls")
+file(GLOB mbedtls_sources "${mbedtls_dir}/library/*.c")
+paf_third_party_library(paf_mbedtls ${mbedtls_sources})
+target_include_directories(paf_mbedtls SYSTEM PUBLIC
+  "$<BUILD_INTERFACE:${mbedtls_dir}/include>"
+  "$<BUILD_INTERFACE:${CMAKE_SOURCE_DIR}/src/tls/config>"
+  "$<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/paf/third_party>")
+target_include_directories(paf_mbedtls PRIVATE "${mbedtls_dir}/library")
+# paf's adjustments to mbedTLS's default configuration (both builds).
+target_compile_definitions(paf_mbedtls PUBLIC
+  MBEDTLS_USER_CONFIG_FILE="paf_mbedtls_config.h")
+
+# --- lwIP (TCP/IP stack, NO_SYS raw API) -------------------------------------
+set(LWIP_DIR "${PAF_THIRD_PARTY_DIR}/lwip")
+include("${LWIP_DIR}/src/Filelists.cmake")
+paf_third_party_library(paf_lwip ${lwipcore_SRCS} ${lwipcore4_SRCS} ${lwipcore6_SRCS}
+                        "${LWIP_DIR}/src/netif/ethernet.c")
+target_include_directories(paf_lwip SYSTEM PUBLIC
+  "$<BUILD_INTERFACE:${LWIP_DIR}/src/include>"
+  "$<BUILD_INTERFACE:${CMAKE_SOURCE_DIR}/src/net/port>"
+  "$<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/paf/third_party>")

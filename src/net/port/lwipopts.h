@@ -1,0 +1,44 @@
+/* lwIP options for paf: every option paf sets, in one place.
+ * NO_SYS raw API: lwIP runs inside paf's event loop, one thread, no OS. */
+#ifndef PAF_LWIPOPTS_H
+#define PAF_LWIPOPTS_H
+
+#define NO_SYS 1
+#define LWIP_SOCKET 0
+#define LWIP_NETCONN 0
+#define SYS_LIGHTWEIGHT_PROT 0
+
+#define LWIP_IPV4 1
+#define LWIP_IPV6 1
+#define LWIP_DHCP 1
+#define LWIP_DHCP_DOES_ACD_CHECK 0 /* else DHCP waits ~8 s for address conflict detection */
+#define LWIP_AUTOIP 0
+#define LWIP_DNS 1
+#define LWIP_IPV6_AUTOCONFIG 1
+#define LWIP_IPV6_DHCP6 0
+#define IPV6_FRAG_COPYHEADER 1 /* required on 64-bit targets */
+#define LWIP_ICMP 1
+#define LWIP_RAW 0
+#define LWIP_UDP 1
+#define LWIP_TCP 1
+#define LWIP_NETIF_STATUS_CALLBACK 1
+#define LWIP_NETIF_LINK_CALLBACK 1
+
+/* Memory: lwIP's own heap and pools, sized for a few hundred connections. */
+#define MEM_ALIGNMENT 8
+#define MEM_SIZE (4 * 1024 * 1024)
+#define MEMP_NUM_TCP_PCB 256
+#define MEMP_NUM_TCP_PCB_LISTEN 16
+#define TCP_MSS 1460
+#define TCP_WND (32 * TCP_MSS)
+#define TCP_SND_BUF (32 * TCP_MSS)
+#define TCP_SND_QUEUELEN (4 * TCP_SND_BUF / TCP_MSS)
+#define MEMP_NUM_TCP_SEG (2 * TCP_SND_QUEUELEN) /* must be >= TCP_SND_QUEUELEN */
+#define PBUF_POOL_SIZE 512
+#define LWIP_WND_SCALE 1
+#define TCP_RCV_SCALE 2
+
+#define LWIP_STATS 0
+#define LWIP_PROVIDE_ERRNO 1
+
+#endif
