@@ -1,1 +1,53 @@
-# Installation.
+# `cmake --install`: static libraries, headers, a CMake package (find_package(paf)
+# gives paf::paf and, per build, paf::paf_posix or paf::paf_libc) and pkg-config
+# files (paf.pc, and paf-posix.pc in the hosted build).
+include(CMakePackageConfigHelpers)
+
+set(paf_install_targets paf paf_llhttp paf_nghttp2 paf_mbedtls paf_lwip)
+foreach(optional paf_posix paf_posix_main paf_libc)
+  if(TARGET ${optional})
+    list(APPEND paf_install_targets ${optional})
+  endif()
+endforeach()
+
+install(TARGETS ${paf_install_targets} EXPORT pafTargets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(DIRECTORY include/paf DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+
+# The dependencies' public headers (and paf's configuration of them), so that an
+# application can also call mbedTLS, nghttp2, llhttp or lwIP directly.
+set(paf_third_party_include ${CMAKE_INSTALL_INCLUDEDIR}/paf/third_party)
+install(FILES "${PAF_THIRD_PARTY_DIR}/llhttp/include/llhttp.h"
+              "${CMAKE_SOURCE_DIR}/src/tls/config/paf_mbedtls_config.h"
+              "${CMAKE_SOURCE_DIR}/src/net/port/lwipopts.h"
+        DESTINATION ${paf_third_party_include})
+install(DIRECTORY "${PAF_THIRD_PARTY_DIR}/nghttp2/lib/includes/nghttp2"
+        DESTINATION ${paf_third_party_include} FILES_MATCHING PATTERN "*.h")
+install(FILES "${CMAKE_BINARY_DIR}/generated/nghttp2/nghttp2ver.h"
+        DESTINATION ${paf_third_party_include}/nghttp2)
+install(DIRECTORY "${PAF_THIRD_PARTY_DIR}/mbedtls/include/mbedtls"
+                  "${PAF_THIRD_PARTY_DIR}/mbedtls/include/psa"
+        DESTINATION ${paf_third_party_include})
+install(DIRECTORY "${PAF_THIRD_PARTY_DIR}/lwip/src/include/lwip"
+                  "${PAF_THIRD_PARTY_DIR}/lwip/src/include/netif"
+                  "${CMAKE_SOURCE_DIR}/src/net/port/arch"
+        DESTINATION ${paf_third_party_include})
+
+install(EXPORT pafTargets NAMESPACE paf:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/paf)
+configure_package_config_file(cmake/pafConfig.cmake.in
+  "${CMAKE_BINARY_DIR}/pafConfig.cmake" INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/paf)
+write_basic_package_version_file("${CMAKE_BINARY_DIR}/pafConfigVersion.cmake"
+  COMPATIBILITY SameMinorVersion)
+install(FILES "${CMAKE_BINARY_DIR}/pafConfig.cmake" "${CMAKE_BINARY_DIR}/pafConfigVersion.cmake"
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/paf)
+
+# pkg-config files find the prefix from where they are, so the tree relocates.
+file(RELATIVE_PATH PAF_PC_PREFIX_FROM_PCDIR "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
+# pkg-config: libpaf.a needs the four dependencies after it on the link line.
+set(PAF_PC_LIBS "-lpaf -lpaf_nghttp2 -lpaf_llhttp -lpaf_mbedtls -lpaf_lwip")
+configure_file(cmake/paf.pc.in "${CMAKE_BINARY_DIR}/paf.pc" @ONLY)
+install(FILES "${CMAKE_BINARY_DIR}/paf.pc" DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+if(TARGET paf_posix)
+  configure_file(cmake/paf-posix.pc.in "${CMAKE_BINARY_DIR}/paf-posix.pc" @ONLY)
+  install(FILES "${CMAKE_BINARY_DIR}/paf-posix.pc" DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+endif()
