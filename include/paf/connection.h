@@ -24,13 +24,11 @@
 #include <cstdint>
 #include <span>
 
+#include "paf/bytes.h"
 #include "paf/function.h"
 #include "paf/result.h"
 
 namespace paf {
-
-using Bytes = std::span<const std::uint8_t>;
-using MutableBytes = std::span<std::uint8_t>;
 
 inline constexpr std::uint64_t kNoDeadline = UINT64_MAX;
 

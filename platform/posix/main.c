@@ -1,0 +1,54 @@
+/* The host's boot: turns argv into paf_start_info and calls paf_app_main, as a
+ * bare-metal platform does from its boot loader's data. Linked only into
+ * applications (library paf_posix_main), never into tests with their own main. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "paf/platform.h"
+
+/* Reserved, not committed: pages cost memory only once touched. */
+#define PAF_POSIX_HEAP_SIZE ((size_t)64 << 20)
+
+/* argv[1..] joined with single spaces, like a kernel command line. */
+static char *join_arguments(int argc, char **argv) {
+  size_t length = 0;
+  for (int i = 1; i < argc; ++i) length += strlen(argv[i]) + 1;
+  char *cmdline = malloc(length + 1);
+  if (cmdline == NULL) return NULL;
+  char *end = cmdline;
+  for (int i = 1; i < argc; ++i) {
+    if (i > 1) *end++ = ' ';
+    size_t n = strlen(argv[i]);
+    memcpy(end, argv[i], n);
+    end += n;
+  }
+  *end = '\0';
+  return cmdline;
+}
+
+/* Global so that it stays valid, and reachable, until the process ends. */
+static char *cmdline;
+
+int main(int argc, char **argv) {
+  cmdline = join_arguments(argc, argv);
+  if (cmdline == NULL) {
+    fprintf(stderr, "paf/posix: out of memory building the command line\n");
+    return 1;
+  }
+  void *heap = mmap(NULL, PAF_POSIX_HEAP_SIZE, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (heap == MAP_FAILED) {
+    fprintf(stderr, "paf/posix: cannot reserve %zu bytes for the heap\n", PAF_POSIX_HEAP_SIZE);
+    return 1;
+  }
+  struct paf_start_info info = {
+      .cmdline = cmdline,
+      .heap_start = (uintptr_t)heap,
+      .heap_size = PAF_POSIX_HEAP_SIZE,
+  };
+  /* Returning (rather than paf_exit) lets a hosted process end normally:
+   * stdio flushed, sanitizers' leak checks run. The status is the same. */
+  return paf_app_main(&info);
+}

@@ -1,0 +1,205 @@
+#include "paf/runtime.h"
+
+#include <cstring>
+#include <utility>
+
+namespace paf {
+
+Runtime::Runtime(Loop& loop, Connection& connection, Flow& flow, RuntimeOptions options)
+    : loop_(loop),
+      connection_(connection),
+      flow_(flow),
+      options_(options),
+      read_buffer_(new std::uint8_t[options.read_buffer_size]),
+      alive_(std::make_shared<bool>(true)) {}
+
+Runtime::~Runtime() {
+  *alive_ = false;
+  if (deadline_timer_ != TimerId{}) loop_.cancel_timer(deadline_timer_);
+  if (!upgrade_flushed_) flow_.close();
+}
+
+void Runtime::start(Function<void(RunOutcome)> on_done) {
+  on_done_ = std::move(on_done);
+  std::weak_ptr<bool> alive = alive_;
+  loop_.post([this, alive] {
+    if (alive.expired()) return;
+    pump_read();
+    pump_write();
+  });
+}
+
+void Runtime::shutdown() {
+  if (done_) return;
+  connection_.shutdown();
+  pump_read();
+  pump_write();
+}
+
+// A wakeup handed to the connection or the flow: it may be called from inside
+// one of our own calls, so it only re-enters through the pump's guard.
+Function<void()> Runtime::wakeup(void (Runtime::*pump)()) {
+  std::weak_ptr<bool> alive = alive_;
+  return [this, alive, pump] {
+    if (!alive.expired() && !done_) (this->*pump)();
+  };
+}
+
+void Runtime::pump_read() {
+  if (in_read_pump_) {
+    read_again_ = true;
+    return;
+  }
+  in_read_pump_ = true;
+  bool keep_going = true;
+  while (keep_going && !read_closed_ && !upgraded_) {
+    read_again_ = false;
+    switch (connection_.next_read_operation()) {
+      case ReadOperation::read:
+        read_once(keep_going);
+        break;
+      case ReadOperation::yield:
+        connection_.yield_reader(wakeup(&Runtime::pump_read));
+        keep_going = read_again_;
+        break;
+      case ReadOperation::close:
+        read_closed_ = true;
+        break;
+      case ReadOperation::upgrade:
+        upgraded_ = true;
+        break;
+    }
+  }
+  in_read_pump_ = false;
+  if (upgraded_) pump_write();  // flush up to the 101; the write pump then hands over
+  arm_deadline();
+  finish_if_done();
+}
+
+// One step of a `read` operation: offer buffered bytes first, else read more.
+void Runtime::read_once(bool& keep_going) {
+  if (end_of_input_) {
+    std::size_t before = read_end_ - read_start_;
+    read_start_ += connection_.read_eof({read_buffer_.get() + read_start_, before});
+    // A connection that still wants input after being told of its end, and
+    // took nothing more, would spin: nothing will ever come, so stop reading.
+    if (eof_delivered_ && read_end_ - read_start_ == before) keep_going = false;
+    eof_delivered_ = true;
+    return;
+  }
+  if (read_start_ > 0) {  // keep unconsumed bytes at the front: one buffer, no growth
+    std::memmove(read_buffer_.get(), read_buffer_.get() + read_start_, read_end_ - read_start_);
+    read_end_ -= read_start_;
+    read_start_ = 0;
+  }
+  if (read_end_ == options_.read_buffer_size) {
+    connection_.report_error(
+        Error{Errc::limit_exceeded, "the connection consumed nothing of a full read buffer"});
+    return;
+  }
+  Result<std::size_t> got =
+      flow_.read({read_buffer_.get() + read_end_, options_.read_buffer_size - read_end_});
+  if (!got) {
+    if (got.error().code == Errc::would_block) {
+      flow_.when_readable(wakeup(&Runtime::pump_read));
+      keep_going = read_again_;
+    } else {
+      connection_.report_error(got.error());
+    }
+    return;
+  }
+  if (*got == 0) {
+    end_of_input_ = true;
+    return;
+  }
+  read_end_ += *got;
+  feed_connection();
+}
+
+void Runtime::feed_connection() {
+  std::size_t consumed = connection_.read({read_buffer_.get() + read_start_, read_end_ - read_start_});
+  read_start_ += consumed;
+  if (read_start_ == read_end_) read_start_ = read_end_ = 0;
+}
+
+void Runtime::pump_write() {
+  if (in_write_pump_) {
+    write_again_ = true;
+    return;
+  }
+  in_write_pump_ = true;
+  bool keep_going = true;
+  while (keep_going && !write_closed_) {
+    write_again_ = false;
+    WriteOperation operation = connection_.next_write_operation();
+    switch (operation.kind) {
+      case WriteOperation::Kind::write: {
+        Result<std::size_t> sent = flow_.writev(operation.iovecs);
+        if (sent) {
+          connection_.report_write_result(WriteResult::ok(*sent));
+        } else if (sent.error().code == Errc::would_block) {
+          flow_.when_writable(wakeup(&Runtime::pump_write));
+          keep_going = write_again_;
+        } else {
+          connection_.report_write_result(WriteResult::closed_flow());
+        }
+        break;
+      }
+      case WriteOperation::Kind::yield:
+        // After an upgrade, everything up to the 101 has gone out: hand over.
+        if (upgraded_) {
+          upgrade_flushed_ = true;
+          keep_going = false;
+          break;
+        }
+        connection_.yield_writer(wakeup(&Runtime::pump_write));
+        keep_going = write_again_;
+        break;
+      case WriteOperation::Kind::close:
+        (void)flow_.shutdown_write();
+        write_closed_ = true;
+        break;
+    }
+  }
+  in_write_pump_ = false;
+  arm_deadline();
+  finish_if_done();
+}
+
+void Runtime::arm_deadline() {
+  if (done_) return;
+  std::uint64_t deadline = connection_.deadline();
+  if (deadline == armed_deadline_) return;
+  if (deadline_timer_ != TimerId{}) loop_.cancel_timer(deadline_timer_);
+  deadline_timer_ = TimerId{};
+  armed_deadline_ = deadline;
+  if (deadline == kNoDeadline) return;
+  deadline_timer_ = loop_.add_timer_at(deadline, [this] { on_deadline_timer(); });
+}
+
+void Runtime::on_deadline_timer() {
+  deadline_timer_ = TimerId{};
+  armed_deadline_ = kNoDeadline;
+  connection_.on_deadline(loop_.now_ns());
+  pump_read();
+  pump_write();
+}
+
+void Runtime::finish_if_done() {
+  if (done_ || in_read_pump_ || in_write_pump_) return;
+  bool closed = write_closed_ && (read_closed_ || upgraded_);
+  if (!closed && !upgrade_flushed_) return;
+  done_ = true;
+  if (deadline_timer_ != TimerId{}) loop_.cancel_timer(deadline_timer_);
+  deadline_timer_ = TimerId{};
+  RunOutcome outcome = closed ? RunOutcome::closed : RunOutcome::upgraded;
+  if (closed) flow_.close();
+  std::weak_ptr<bool> alive = alive_;
+  loop_.post([this, alive, outcome] {
+    if (alive.expired() || !on_done_) return;
+    Function<void(RunOutcome)> on_done = std::move(on_done_);
+    on_done(outcome);  // may destroy this Runtime: nothing after
+  });
+}
+
+}  // namespace paf

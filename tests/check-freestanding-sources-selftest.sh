@@ -1,0 +1,36 @@
+#!/bin/sh
+# Proves check-freestanding-sources.sh bites: it must pass on a clean tree and
+# fail on each kind of violation, each planted in a fresh temporary tree.
+set -eu
+check="$(cd "$(dirname "$0")" && pwd)/check-freestanding-sources.sh"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+plant() {  # plant TREE FILE LINE: a tree whose FILE contains LINE, among clean code
+  mkdir -p "$work/$1/src/core" "$work/$1/include/paf"
+  printf '#include <cstdint>\n#include "paf/result.h"\n' > "$work/$1/include/paf/ok.h"
+  printf '%s\nint f();\n' "$3" > "$work/$1/$2"
+}
+
+plant clean src/core/ok.cpp '#include <span>'
+printf '#include <sys/types.h>\n#include <errno.h>\n' > "$work/clean/src/core/types.h"
+"$check" "$work/clean" > /dev/null || { echo "FAIL: clean tree rejected"; exit 1; }
+
+n=0
+for violation in \
+    'src/core/a.cpp|#include <unistd.h>' \
+    'src/core/b.cpp|  #  include <sys/socket.h>' \
+    'include/paf/c.h|#include "pthread.h"' \
+    'src/core/d.c|#include <netinet/in.h>' \
+    'src/core/e.cpp|#include <thread>' \
+    'src/core/f.cpp|#include <linux/if_tun.h>'; do
+  n=$((n + 1))
+  file=${violation%%|*}
+  line=${violation#*|}
+  plant "bad$n" "$file" "$line"
+  if "$check" "$work/bad$n" > /dev/null 2>&1; then
+    echo "FAIL: violation not caught: $file: $line"
+    exit 1
+  fi
+done
+echo "check-freestanding-sources catches all $n planted violations and accepts a clean tree"

@@ -1,0 +1,285 @@
+// paf::Runtime over MemoryFlow, with a small echo protocol as the Connection:
+// bytes move both ways with backpressure, deadlines fire, errors and upgrades
+// end the run as documented.
+#include "paf/runtime.h"
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "paf/memory_flow.h"
+
+namespace paf {
+namespace {
+
+// Echoes every byte back; closes after end of input once all is echoed. Holds
+// at most `window` unsent bytes, so a slow reader stalls it (backpressure).
+// With `upgrade_on`, consuming that line answers "101\n" and asks to upgrade.
+class EchoConnection final : public Connection {
+ public:
+  std::size_t window = 4096;
+  std::string upgrade_on;
+  std::uint64_t deadline_ns = kNoDeadline;
+  std::optional<Error> error;
+  int deadlines_seen = 0;
+
+  ReadOperation next_read_operation() override {
+    if (upgrading_) return ReadOperation::upgrade;
+    if (error || end_of_input_ || shutting_down_) return ReadOperation::close;
+    return unsent() >= window ? ReadOperation::yield : ReadOperation::read;
+  }
+  std::size_t read(Bytes bytes) override {
+    if (!upgrade_on.empty()) {
+      std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+      if (text.starts_with(upgrade_on)) {
+        upgrading_ = true;
+        append("101\n");
+        wake(writer_);
+        return upgrade_on.size();
+      }
+    }
+    std::size_t n = std::min(bytes.size(), window - unsent());
+    out_.insert(out_.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(n));
+    wake(writer_);  // synchronously, from inside read(): the runtime must cope
+    return n;
+  }
+  std::size_t read_eof(Bytes bytes) override {
+    std::size_t n = read(bytes);
+    end_of_input_ = true;
+    wake(writer_);
+    return n;
+  }
+  void yield_reader(Wakeup wakeup) override { reader_ = std::move(wakeup); }
+
+  WriteOperation next_write_operation() override {
+    if (unsent() > 0) {
+      iovec_ = Bytes(out_.data() + sent_, unsent());
+      return WriteOperation::write({&iovec_, 1});
+    }
+    if (error || ((end_of_input_ || shutting_down_) && !upgrading_)) return WriteOperation::close();
+    return WriteOperation::yield();
+  }
+  void report_write_result(WriteResult result) override {
+    if (result.closed) {
+      error = Error{Errc::closed, "write side closed"};
+      wake(reader_);
+      return;
+    }
+    sent_ += result.bytes;
+    if (sent_ == out_.size()) {
+      out_.clear();
+      sent_ = 0;
+    }
+    wake(reader_);
+  }
+  void yield_writer(Wakeup wakeup) override { writer_ = std::move(wakeup); }
+
+  std::uint64_t deadline() const override { return deadline_ns; }
+  void on_deadline(std::uint64_t) override {
+    ++deadlines_seen;
+    deadline_ns = kNoDeadline;
+    shutting_down_ = true;
+    wake(reader_);
+    wake(writer_);
+  }
+  void report_error(const Error& e) override {
+    error = e;
+    wake(reader_);
+    wake(writer_);
+  }
+  void shutdown() override {
+    shutting_down_ = true;
+    wake(reader_);
+    wake(writer_);
+  }
+  bool is_closed() const override { return false; }
+
+ private:
+  std::size_t unsent() const { return out_.size() - sent_; }
+  void append(std::string_view text) { out_.insert(out_.end(), text.begin(), text.end()); }
+  static void wake(Wakeup& wakeup) {
+    if (!wakeup) return;
+    Wakeup once = std::move(wakeup);
+    wakeup = nullptr;
+    once();
+  }
+
+  std::vector<std::uint8_t> out_;
+  std::size_t sent_ = 0;
+  Bytes iovec_;
+  Wakeup reader_, writer_;
+  bool end_of_input_ = false, shutting_down_ = false, upgrading_ = false;
+};
+
+Bytes bytes_of(std::string_view text) {
+  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
+
+class RuntimeTest : public ::testing::Test {
+ protected:
+  // Writes `input` from the client end as the flow takes it, shuts the write
+  // side, and collects what comes back until end of stream — all from the loop.
+  void client_exchange(Flow& client, std::string input, bool shut = true) {
+    to_send_ = std::move(input);
+    shut_ = shut;
+    client_ = &client;
+    send_more();
+    receive_more();
+  }
+  void send_more() {
+    while (sent_ < to_send_.size()) {
+      auto n = client_->write(bytes_of(std::string_view(to_send_).substr(sent_)));
+      if (!n) {
+        ASSERT_EQ(n.error().code, Errc::would_block);
+        client_->when_writable([this] { send_more(); });
+        return;
+      }
+      sent_ += *n;
+    }
+    if (shut_) {
+      ASSERT_TRUE(client_->shutdown_write());
+    }
+  }
+  void receive_more() {
+    std::uint8_t buffer[777];  // an odd size: reads straddle the echo's writes
+    for (;;) {
+      auto n = client_->read(buffer);
+      if (!n) {
+        if (n.error().code != Errc::would_block) return;
+        client_->when_readable([this] { receive_more(); });
+        return;
+      }
+      if (*n == 0) {
+        client_saw_eof_ = true;
+        return;
+      }
+      received_.append(reinterpret_cast<const char*>(buffer), *n);
+    }
+  }
+  Result<LoopExit> run() { return loop.run_until(loop.now_ns() + seconds(60)); }
+
+  SimulatedTimeBackend clock;
+  Loop loop{clock};
+  std::string to_send_, received_;
+  std::size_t sent_ = 0;
+  bool shut_ = true, client_saw_eof_ = false;
+  Flow* client_ = nullptr;
+};
+
+TEST_F(RuntimeTest, EchoesBytesAndEndsWhenBothSidesClose) {
+  auto [client, server] = MemoryFlow::pair(loop);
+  EchoConnection echo;
+  Runtime runtime(loop, echo, *server);
+  std::optional<RunOutcome> outcome;
+  runtime.start([&](RunOutcome o) { outcome = o; });
+  client_exchange(*client, "hello, runtime");
+  ASSERT_TRUE(run());
+  EXPECT_EQ(received_, "hello, runtime");
+  EXPECT_TRUE(client_saw_eof_);
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(*outcome, RunOutcome::closed);
+}
+
+TEST_F(RuntimeTest, StartNeverCallsBackFromWithinStart) {
+  auto [client, server] = MemoryFlow::pair(loop);
+  EchoConnection echo;
+  Runtime runtime(loop, echo, *server);
+  ASSERT_TRUE(client->shutdown_write());
+  bool done = false;
+  runtime.start([&](RunOutcome) { done = true; });
+  EXPECT_FALSE(done);
+  ASSERT_TRUE(run());
+  EXPECT_TRUE(done);
+}
+
+TEST_F(RuntimeTest, MovesAMegabyteThroughSmallBuffersWithBackpressure) {
+  // 1 KiB per direction on the wire, a 512-byte window in the connection and a
+  // 300-byte read buffer: every stage fills up and must wait for the next.
+  auto [client, server] = MemoryFlow::pair(loop, {.capacity = 1024});
+  EchoConnection echo;
+  echo.window = 512;
+  Runtime runtime(loop, echo, *server, {.read_buffer_size = 300});
+  std::string input;
+  for (int i = 0; input.size() < 1024 * 1024; ++i) input += "line " + std::to_string(i) + "\n";
+  bool done = false;
+  runtime.start([&](RunOutcome) { done = true; });
+  client_exchange(*client, input);
+  ASSERT_TRUE(run());
+  EXPECT_TRUE(done);
+  EXPECT_EQ(received_.size(), input.size());
+  EXPECT_TRUE(received_ == input);
+}
+
+TEST_F(RuntimeTest, CallsOnDeadlineAtTheConnectionsDeadline) {
+  auto [client, server] = MemoryFlow::pair(loop);
+  EchoConnection echo;
+  echo.deadline_ns = loop.now_ns() + seconds(5);
+  Runtime runtime(loop, echo, *server);
+  std::uint64_t ended_at = 0;
+  runtime.start([&](RunOutcome) { ended_at = loop.now_ns(); });
+  client_exchange(*client, "idle soon", /*shut=*/false);
+  ASSERT_TRUE(run());
+  EXPECT_EQ(echo.deadlines_seen, 1);
+  EXPECT_EQ(ended_at, seconds(5));
+  EXPECT_EQ(received_, "idle soon");
+  EXPECT_TRUE(client_saw_eof_);
+}
+
+TEST_F(RuntimeTest, AResetFlowIsReportedAndEndsTheRun) {
+  auto [client, server] = MemoryFlow::pair(loop);
+  EchoConnection echo;
+  Runtime runtime(loop, echo, *server);
+  std::optional<RunOutcome> outcome;
+  runtime.start([&](RunOutcome o) { outcome = o; });
+  client_exchange(*client, "then reset", /*shut=*/false);
+  loop.post([&] { client->reset(); });
+  ASSERT_TRUE(run());
+  ASSERT_TRUE(echo.error);
+  EXPECT_EQ(echo.error->code, Errc::closed);
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(*outcome, RunOutcome::closed);
+}
+
+TEST_F(RuntimeTest, GracefulShutdownClosesAnIdleConnection) {
+  auto [client, server] = MemoryFlow::pair(loop);
+  EchoConnection echo;
+  Runtime runtime(loop, echo, *server);
+  bool done = false;
+  runtime.start([&](RunOutcome) { done = true; });
+  client_exchange(*client, "before shutdown", /*shut=*/false);
+  loop.add_timer_after(seconds(1), [&] { runtime.shutdown(); });
+  ASSERT_TRUE(run());
+  EXPECT_TRUE(done);
+  EXPECT_EQ(received_, "before shutdown");
+  EXPECT_TRUE(client_saw_eof_);
+}
+
+TEST_F(RuntimeTest, UpgradeFlushesThe101AndHandsTheFlowOver) {
+  auto [client, server] = MemoryFlow::pair(loop);
+  EchoConnection echo;
+  echo.upgrade_on = "UPGRADE\n";
+  Runtime runtime(loop, echo, *server);
+  std::optional<RunOutcome> outcome;
+  std::string leftover;
+  runtime.start([&](RunOutcome o) {
+    outcome = o;
+    leftover.assign(reinterpret_cast<const char*>(runtime.leftover().data()),
+                    runtime.leftover().size());
+  });
+  client_exchange(*client, "UPGRADE\nraw bytes after", /*shut=*/false);
+  ASSERT_TRUE(run());
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(*outcome, RunOutcome::upgraded);
+  EXPECT_EQ(received_, "101\n");
+  EXPECT_EQ(leftover, "raw bytes after");
+  // The flow stays open for the application: it can still write.
+  auto n = server->write(bytes_of("from the app"));
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 12u);
+}
+
+}  // namespace
+}  // namespace paf
