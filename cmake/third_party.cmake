@@ -52,6 +52,12 @@ target_compile_definitions(paf_nghttp2 PUBLIC NGHTTP2_STATICLIB)
 if(NOT PAF_FREESTANDING)
   target_compile_definitions(paf_nghttp2 PRIVATE
     HAVE_ARPA_INET_H HAVE_NETINET_IN_H HAVE_CLOCK_GETTIME HAVE_DECL_CLOCK_MONOTONIC=1)
+else()
+  # paf's libc has the byte-order functions in <arpa/inet.h> and a
+  # clock_gettime(CLOCK_MONOTONIC) over the platform's monotonic clock, which
+  # nghttp2_time.c uses for its timers (else it falls back to wall-clock time()).
+  target_compile_definitions(paf_nghttp2 PRIVATE
+    HAVE_ARPA_INET_H HAVE_CLOCK_GETTIME HAVE_DECL_CLOCK_MONOTONIC=1)
 endif()
 
 # --- mbedTLS (TLS 1.3/1.2, X.509, crypto) ------------------------------------
@@ -66,6 +72,12 @@ target_include_directories(paf_mbedtls PRIVATE "${mbedtls_dir}/library")
 # paf's adjustments to mbedTLS's default configuration (both builds).
 target_compile_definitions(paf_mbedtls PUBLIC
   MBEDTLS_USER_CONFIG_FILE="paf_mbedtls_config.h")
+if(PAF_FREESTANDING)
+  # The entropy source and monotonic clock the freestanding configuration
+  # promises (see paf_mbedtls_config.h), over include/paf/platform.h.
+  target_sources(paf_mbedtls PRIVATE "${CMAKE_SOURCE_DIR}/src/tls/port/mbedtls_platform.c")
+  target_include_directories(paf_mbedtls PRIVATE "${CMAKE_SOURCE_DIR}/include")
+endif()
 
 # --- lwIP (TCP/IP stack, NO_SYS raw API) -------------------------------------
 set(LWIP_DIR "${PAF_THIRD_PARTY_DIR}/lwip")

@@ -13,7 +13,7 @@ plant() {  # plant TREE FILE LINE: a tree whose FILE contains LINE, among clean 
 }
 
 plant clean src/core/ok.cpp '#include <span>'
-printf '#include <sys/types.h>\n#include <errno.h>\n' > "$work/clean/src/core/types.h"
+printf '#include <errno.h>\n#include <string.h>\n' > "$work/clean/src/core/types.h"
 "$check" "$work/clean" > /dev/null || { echo "FAIL: clean tree rejected"; exit 1; }
 
 n=0
@@ -23,7 +23,8 @@ for violation in \
     'include/paf/c.h|#include "pthread.h"' \
     'src/core/d.c|#include <netinet/in.h>' \
     'src/core/e.cpp|#include <thread>' \
-    'src/core/f.cpp|#include <linux/if_tun.h>'; do
+    'src/core/f.cpp|#include <linux/if_tun.h>' \
+    'src/core/g.h|#include <sys/types.h>'; do
   n=$((n + 1))
   file=${violation%%|*}
   line=${violation#*|}

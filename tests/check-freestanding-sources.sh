@@ -8,18 +8,16 @@ root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 
 # POSIX/Linux headers, then C++ headers that need threads, files or clocks.
 # (C headers such as errno.h, time.h and string.h stay allowed: paf's own libc
-# supplies them in the freestanding build; so does <sys/types.h>, which only
-# declares types (lwIP's port takes ssize_t from it), hence its exception.)
+# supplies them in the freestanding build.)
 os_headers='unistd\.h|sys/.*|pthread\.h|netinet/.*|arpa/.*|fcntl\.h|poll\.h|signal\.h|csignal|dlfcn\.h|netdb\.h|linux/.*|asm/.*|sched\.h|semaphore\.h|termios\.h|dirent\.h|syslog\.h|spawn\.h|ifaddrs\.h'
 hosted_cxx='thread|mutex|shared_mutex|condition_variable|future|chrono|iostream|fstream|filesystem|stop_token|semaphore|latch|barrier'
 pattern="^[[:space:]]*#[[:space:]]*include[[:space:]]*[<\"]($os_headers|$hosted_cxx)[>\"]"
-allowed="^[^:]*:[0-9]+:[[:space:]]*#[[:space:]]*include[[:space:]]*[<\"]sys/types\.h[>\"]"
 
 found=0
 for dir in "$root/src" "$root/include"; do
   [ -d "$dir" ] || continue
   if matches=$(grep -rnE --include='*.h' --include='*.hpp' --include='*.c' --include='*.cc' \
-                 --include='*.cpp' --include='*.S' "$pattern" "$dir" | grep -vE "$allowed"); then
+                 --include='*.cpp' --include='*.S' "$pattern" "$dir"); then
     printf '%s\n' "$matches" | sed "s|^$root/||; s|\$|   <- OS header in freestanding code|" >&2
     found=1
   fi

@@ -10,4 +10,26 @@
 #undef MBEDTLS_PSA_CRYPTO_STORAGE_C
 #undef MBEDTLS_TIMING_C
 
+#ifdef PAF_FREESTANDING
+/* Bare metal: no OS to ask for randomness or time, one thread.
+ *
+ * Entropy: the platform's source (paf_entropy: RDRAND, ...) feeds mbedTLS's
+ * entropy pool as a "hardware" source, mbedtls_hardware_poll(), defined in
+ * src/tls/port/mbedtls_platform.c. The pool then seeds the DRBGs (PSA's and
+ * any mbedtls_ctr_drbg), so a raw hardware RNG is conditioned before use and
+ * the code that seeds a DRBG reads the same on both builds. (The alternative,
+ * MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG, would hand PSA the platform's bytes raw
+ * and leave the legacy entropy module without any source.) */
+#define MBEDTLS_NO_PLATFORM_ENTROPY
+#define MBEDTLS_ENTROPY_HARDWARE_ALT
+
+/* Time: time() and gmtime() come from paf's libc over the platform's wall
+ * clock (certificate validity, HAVE_TIME_DATE); the monotonic milliseconds
+ * TLS 1.3 tickets need come from mbedtls_ms_time() in the same port file. */
+#define MBEDTLS_PLATFORM_MS_TIME_ALT
+
+#undef MBEDTLS_THREADING_C
+#undef MBEDTLS_THREADING_PTHREAD
+#endif
+
 #endif
