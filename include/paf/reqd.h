@@ -1,0 +1,197 @@
+// Request handling, one interface for HTTP/1.x and HTTP/2 (server side), and
+// the body reader and writer that the clients use as well.
+//
+//   void hello(paf::Reqd& reqd) {
+//     if (reqd.request().path() == "/")
+//       return (void)reqd.respond_with_string({200, {{"content-type", "text/plain"}}}, "Hello");
+//     auto body = reqd.respond_with_streaming({200, {}});   // Result<BodyWriter>
+//     reqd.request_body().on_data(...);                      // streamed request body
+//   }
+//
+// Lifetime: Reqd, BodyReader and BodyWriter are reference-counted handles on
+// one exchange; copy one to keep the exchange past the handler's return (a
+// streaming response). When the connection goes away, the handles stay valid
+// and their operations fail with Errc::closed. A server whose handler dropped
+// every handle without responding answers 500 through the error handler.
+#ifndef PAF_REQD_H
+#define PAF_REQD_H
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <utility>
+
+#include "paf/buffer.h"
+#include "paf/bytes.h"
+#include "paf/function.h"
+#include "paf/http.h"
+#include "paf/result.h"
+
+namespace paf {
+
+enum class Protocol : std::uint8_t { http_1_1, http_2 };
+
+// What a body write left behind: room for more, or the buffered output is over
+// the high-water mark and the writer should wait for on_writable.
+enum class Backpressure : std::uint8_t { ready, full };
+
+// One request/response exchange, as a protocol engine implements it (H1 and
+// H2, server and client). Applications use it through the handles below.
+class Exchange {
+ public:
+  Exchange(const Exchange&) = delete;
+  Exchange& operator=(const Exchange&) = delete;
+
+  // The engine keeps a reference while it uses the exchange; handles keep
+  // one each. The last release deletes the exchange.
+  void retain() { ++references_; }
+  void release();
+
+  // --- the request, and the server's response ---
+  virtual const Request& request() const = 0;
+  virtual Protocol protocol() const = 0;
+  virtual Result<void> respond_with_string(Response response, Buffer body) = 0;
+  virtual Result<void> respond_with_streaming(Response response) = 0;
+  // HTTP/1.1 Upgrade (101) or CONNECT (2xx): after the response, the engine
+  // hands the flow to the application. Other protocols: not_supported.
+  virtual Result<void> respond_with_upgrade(Response response);
+  virtual void report_error(const Error& error) = 0;
+  virtual bool response_started() const = 0;
+
+  // --- the incoming body (a server's request body, a client's response body) ---
+  virtual void set_on_data(Function<void(Bytes)> on_data) = 0;
+  virtual void set_on_end(Function<void(Result<void>)> on_end) = 0;
+  virtual void pause_body(bool paused) = 0;
+  virtual void discard_body() = 0;
+  virtual const Headers& body_trailers() const = 0;
+
+  // --- the outgoing body ---
+  virtual Result<Backpressure> write_body(Bytes bytes) = 0;
+  virtual Result<Backpressure> write_body(Buffer&& bytes) = 0;
+  virtual void on_body_writable(Function<void()> callback) = 0;
+  virtual Result<void> close_body(Headers trailers) = 0;
+
+ protected:
+  Exchange() = default;
+  virtual ~Exchange() = default;
+  // The application holds no handle any more.
+  virtual void on_handles_dropped() {}
+
+ private:
+  friend class ExchangeHandle;
+  std::uint32_t references_ = 0;
+  std::uint32_t handles_ = 0;
+};
+
+// A counted reference to an exchange held by the application.
+class ExchangeHandle {
+ public:
+  ExchangeHandle() = default;
+  explicit ExchangeHandle(Exchange* exchange) : exchange_(exchange) { acquire(); }
+  ExchangeHandle(const ExchangeHandle& other) : exchange_(other.exchange_) { acquire(); }
+  ExchangeHandle(ExchangeHandle&& other) noexcept : exchange_(other.exchange_) {
+    other.exchange_ = nullptr;
+  }
+  ExchangeHandle& operator=(ExchangeHandle other) noexcept {
+    Exchange* previous = exchange_;
+    exchange_ = other.exchange_;
+    other.exchange_ = previous;
+    return *this;
+  }
+  ~ExchangeHandle() { drop(); }
+
+  explicit operator bool() const { return exchange_ != nullptr; }
+
+ protected:
+  Exchange* exchange_ = nullptr;
+
+ private:
+  void acquire();
+  void drop();
+};
+
+// Streams an incoming body. Nothing is delivered until on_data is set, and
+// nothing while paused: an unread body stops the connection reading (HTTP/2:
+// the stream's window stays closed), so a slow reader never makes paf buffer.
+class BodyReader : public ExchangeHandle {
+ public:
+  using ExchangeHandle::ExchangeHandle;
+  // Each chunk as it arrives; the bytes are valid during the call only.
+  void on_data(Function<void(Bytes)> callback) {
+    exchange_->set_on_data(std::move(callback));
+  }
+  // Once: ok at the end of the body, or why it was cut short. Called at once
+  // if the body has already ended.
+  void on_end(Function<void(Result<void>)> callback) {
+    exchange_->set_on_end(std::move(callback));
+  }
+  void pause() { exchange_->pause_body(true); }
+  void resume() { exchange_->pause_body(false); }
+  // Drop the rest of the body (on_end still reports its end).
+  void discard() { exchange_->discard_body(); }
+  // Chunked trailers, complete once on_end reported ok.
+  const Headers& trailers() const { return exchange_->body_trailers(); }
+};
+
+// Streams an outgoing body. A write is always taken unless the body is closed
+// or the connection gone; `full` asks the writer to wait for on_writable.
+class BodyWriter : public ExchangeHandle {
+ public:
+  using ExchangeHandle::ExchangeHandle;
+  Result<Backpressure> write(Bytes bytes) { return exchange_->write_body(bytes); }
+  Result<Backpressure> write(std::string_view text) {
+    return exchange_->write_body(std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+  }
+  // Takes the buffer without copying it.
+  Result<Backpressure> write(Buffer&& bytes) { return exchange_->write_body(std::move(bytes)); }
+  // Once, when the buffered output drops below the high-water mark (or the
+  // connection fails: the next write says why). Called at once if not full.
+  void on_writable(Function<void()> callback) {
+    exchange_->on_body_writable(std::move(callback));
+  }
+  // Ends the body; trailers go out where the protocol carries them.
+  Result<void> close(Headers trailers = {}) { return exchange_->close_body(std::move(trailers)); }
+};
+
+// The server side of one request: what the request handler receives.
+class Reqd : public ExchangeHandle {
+ public:
+  using ExchangeHandle::ExchangeHandle;
+  const Request& request() const { return exchange_->request(); }
+  Protocol protocol() const { return exchange_->protocol(); }
+  BodyReader request_body() const { return BodyReader(exchange_); }
+
+  Result<void> respond_with_string(Response response, std::string_view body) {
+    return exchange_->respond_with_string(std::move(response), Buffer(body));
+  }
+  Result<void> respond_with_buffer(Response response, Buffer body) {
+    return exchange_->respond_with_string(std::move(response), std::move(body));
+  }
+  Result<BodyWriter> respond_with_streaming(Response response);
+  Result<void> respond_with_upgrade(Response response) {
+    return exchange_->respond_with_upgrade(std::move(response));
+  }
+  // The handler failed: the error handler answers (500) if no response has
+  // started, else the response is cut short.
+  void report_error(const Error& error) { exchange_->report_error(error); }
+  bool response_started() const { return exchange_->response_started(); }
+};
+
+using RequestHandler = Function<void(Reqd&)>;
+
+// The response an error handler gives for a failed request: `status` is the
+// one paf chose (400, 408, 413, 431, 500, ...); `request` is null when the
+// request could not be read.
+struct ErrorReply {
+  Response response;
+  Buffer body;
+};
+using ErrorHandler = Function<ErrorReply(int status, const Error& error, const Request* request)>;
+
+// A plain-text reply: the status line's reason and the error's message.
+ErrorReply default_error_reply(int status, const Error& error, const Request* request);
+
+}  // namespace paf
+
+#endif

@@ -1,0 +1,73 @@
+// Output bytes presented as iovecs (see output_queue.h).
+#include "output_queue.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace paf::h1 {
+namespace {
+
+// Pieces up to this size are copied into a shared buffer: one iovec, few allocations.
+constexpr std::size_t kCopyLimit = 4096;
+constexpr std::size_t kMaxIovecs = 64;
+
+}  // namespace
+
+Buffer& OutputQueue::open_tail() {
+  if (segments_.size() == presented_ || segments_.back().bytes.size() >= kCopyLimit) {
+    segments_.emplace_back();
+    segments_.back().bytes.reserve(kCopyLimit);
+  }
+  return segments_.back().bytes;
+}
+
+void OutputQueue::append(std::string_view text) {
+  append(std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+}
+
+void OutputQueue::append(std::span<const std::uint8_t> bytes) {
+  if (bytes.empty()) return;
+  if (bytes.size() > kCopyLimit) return append(Buffer(bytes));
+  open_tail().append(bytes);
+  size_ += bytes.size();
+}
+
+void OutputQueue::append(Buffer&& bytes) {
+  if (bytes.size() <= kCopyLimit) return append(bytes.bytes());
+  size_ += bytes.size();
+  segments_.push_back(Segment{std::move(bytes), 0});
+  // Seal it, so that what follows starts a new buffer.
+  segments_.emplace_back();
+}
+
+std::span<const std::span<const std::uint8_t>> OutputQueue::iovecs() {
+  iovecs_.clear();
+  std::size_t i = first_;
+  for (; i < segments_.size() && iovecs_.size() < kMaxIovecs; ++i) {
+    const Segment& segment = segments_[i];
+    if (segment.offset < segment.bytes.size()) iovecs_.push_back(segment.bytes.bytes().subspan(segment.offset));
+  }
+  if (i > presented_) presented_ = i;
+  return iovecs_;
+}
+
+void OutputQueue::consume(std::size_t n) {
+  size_ -= n;
+  while (n > 0 && first_ < segments_.size()) {
+    Segment& segment = segments_[first_];
+    std::size_t taken = std::min(n, segment.bytes.size() - segment.offset);
+    segment.offset += taken;
+    n -= taken;
+    if (segment.offset < segment.bytes.size()) break;
+    ++first_;
+  }
+  if (size_ == 0) clear();
+}
+
+void OutputQueue::clear() {
+  segments_.clear();
+  first_ = presented_ = size_ = 0;
+  iovecs_.clear();
+}
+
+}  // namespace paf::h1

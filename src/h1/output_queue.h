@@ -1,0 +1,49 @@
+// Bytes waiting to go out, presented to the runtime as iovecs. Small pieces
+// (heads, chunk sizes, small writes) are copied together into one buffer;
+// large owned buffers are queued as they are, never copied. A buffer presented
+// in an iovec is never appended to again, so the iovecs stay valid while new
+// output is queued behind them.
+#ifndef PAF_H1_OUTPUT_QUEUE_H
+#define PAF_H1_OUTPUT_QUEUE_H
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "paf/buffer.h"
+
+namespace paf::h1 {
+
+class OutputQueue {
+ public:
+  void append(std::string_view text);
+  void append(std::span<const std::uint8_t> bytes);
+  void append(Buffer&& bytes);
+
+  // Bytes queued and not yet reported written.
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  // The queued bytes, in order; valid until consume() or clear().
+  std::span<const std::span<const std::uint8_t>> iovecs();
+  void consume(std::size_t n);
+  void clear();
+
+ private:
+  struct Segment {
+    Buffer bytes;
+    std::size_t offset = 0;  // bytes of it already written
+  };
+  Buffer& open_tail();
+
+  std::vector<Segment> segments_;
+  std::size_t first_ = 0;      // segments before it are written
+  std::size_t presented_ = 0;  // segments before it were presented: sealed
+  std::size_t size_ = 0;
+  std::vector<std::span<const std::uint8_t>> iovecs_;
+};
+
+}  // namespace paf::h1
+
+#endif

@@ -1,0 +1,198 @@
+// HTTP semantics shared by both protocol versions (include/paf/http.h).
+#include "paf/http.h"
+
+#include <array>
+
+namespace paf {
+namespace {
+
+struct MethodName {
+  Method method;
+  std::string_view name;
+};
+constexpr std::array<MethodName, 9> kMethodNames{{
+    {Method::GET, "GET"},         {Method::HEAD, "HEAD"},     {Method::POST, "POST"},
+    {Method::PUT, "PUT"},         {Method::DELETE, "DELETE"}, {Method::CONNECT, "CONNECT"},
+    {Method::OPTIONS, "OPTIONS"}, {Method::TRACE, "TRACE"},   {Method::PATCH, "PATCH"},
+}};
+
+struct Reason {
+  int status;
+  std::string_view phrase;
+};
+constexpr std::array<Reason, 41> kReasons{{
+    {100, "Continue"}, {101, "Switching Protocols"}, {103, "Early Hints"},
+    {200, "OK"}, {201, "Created"}, {202, "Accepted"}, {203, "Non-Authoritative Information"},
+    {204, "No Content"}, {205, "Reset Content"}, {206, "Partial Content"},
+    {300, "Multiple Choices"}, {301, "Moved Permanently"}, {302, "Found"}, {303, "See Other"},
+    {304, "Not Modified"}, {307, "Temporary Redirect"}, {308, "Permanent Redirect"},
+    {400, "Bad Request"}, {401, "Unauthorized"}, {403, "Forbidden"}, {404, "Not Found"},
+    {405, "Method Not Allowed"}, {406, "Not Acceptable"}, {408, "Request Timeout"},
+    {409, "Conflict"}, {410, "Gone"}, {411, "Length Required"}, {412, "Precondition Failed"},
+    {413, "Content Too Large"}, {414, "URI Too Long"}, {415, "Unsupported Media Type"},
+    {417, "Expectation Failed"}, {421, "Misdirected Request"}, {426, "Upgrade Required"},
+    {429, "Too Many Requests"}, {431, "Request Header Fields Too Large"},
+    {500, "Internal Server Error"}, {501, "Not Implemented"}, {502, "Bad Gateway"},
+    {503, "Service Unavailable"}, {505, "HTTP Version Not Supported"},
+}};
+
+char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+std::string_view trim_spaces(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+std::string_view method_name(Method method) {
+  for (const auto& entry : kMethodNames)
+    if (entry.method == method) return entry.name;
+  return "";
+}
+
+Method method_from_name(std::string_view name) {
+  for (const auto& entry : kMethodNames)
+    if (entry.name == name) return entry.method;
+  return Method::other;
+}
+
+std::string_view version_name(Version version) {
+  switch (version) {
+    case Version::http_1_0: return "HTTP/1.0";
+    case Version::http_1_1: return "HTTP/1.1";
+    case Version::http_2: return "HTTP/2";
+  }
+  return "HTTP/1.1";
+}
+
+std::string_view reason_phrase(int status) {
+  for (const auto& entry : kReasons)
+    if (entry.status == status) return entry.phrase;
+  return "Unknown";
+}
+
+bool status_allows_body(int status) {
+  return !(status < 200 || status == 204 || status == 304);
+}
+
+bool is_token(std::string_view text) {
+  if (text.empty()) return false;
+  for (char c : text) {
+    const bool alphanumeric = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alphanumeric && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
+bool ascii_iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  return true;
+}
+
+// --- Headers -----------------------------------------------------------------
+
+Headers::Headers(std::initializer_list<Field> fields) {
+  for (const Field& field : fields) add(field.name, field.value);
+}
+
+void Headers::add(std::string_view name, std::string_view value) {
+  Entry entry;
+  entry.name_offset = static_cast<std::uint32_t>(text_.size());
+  entry.name_length = static_cast<std::uint32_t>(name.size());
+  text_.append(name);
+  entry.value_offset = static_cast<std::uint32_t>(text_.size());
+  entry.value_length = static_cast<std::uint32_t>(value.size());
+  text_.append(value);
+  entries_.push_back(entry);
+}
+
+void Headers::set(std::string_view name, std::string_view value) {
+  remove(name);
+  add(name, value);
+}
+
+std::size_t Headers::remove(std::string_view name) {
+  // The removed fields' text stays in text_ until clear(): removal is rare.
+  std::size_t kept = 0;
+  for (const Entry& entry : entries_)
+    if (!ascii_iequals(text(entry.name_offset, entry.name_length), name)) entries_[kept++] = entry;
+  std::size_t removed = entries_.size() - kept;
+  entries_.resize(kept);
+  return removed;
+}
+
+std::optional<std::string_view> Headers::get(std::string_view name) const {
+  for (const Field field : *this)
+    if (ascii_iequals(field.name, name)) return field.value;
+  return std::nullopt;
+}
+
+std::size_t Headers::count(std::string_view name) const {
+  std::size_t n = 0;
+  for (const Field field : *this) n += ascii_iequals(field.name, name) ? 1 : 0;
+  return n;
+}
+
+bool Headers::has_token(std::string_view name, std::string_view token) const {
+  for (const Field field : *this) {
+    if (!ascii_iequals(field.name, name)) continue;
+    std::string_view list = field.value;
+    while (!list.empty()) {
+      std::size_t comma = list.find(',');
+      if (ascii_iequals(trim_spaces(list.substr(0, comma)), token)) return true;
+      list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    }
+  }
+  return false;
+}
+
+Headers::Field Headers::operator[](std::size_t i) const {
+  const Entry& entry = entries_[i];
+  return {text(entry.name_offset, entry.name_length), text(entry.value_offset, entry.value_length)};
+}
+
+void Headers::clear() {
+  text_.clear();
+  entries_.clear();
+}
+
+// --- Request -----------------------------------------------------------------
+
+std::string_view Request::method_name() const {
+  return method == Method::other ? method_name_.view() : paf::method_name(method);
+}
+
+void Request::set_method_name(std::string_view name) {
+  method = method_from_name(name);
+  method_name_ = method == Method::other ? Buffer(name) : Buffer();
+}
+
+std::string_view Request::path() const {
+  std::string_view target = this->target();
+  // Absolute form ("http://host/p?q"): the path starts after the authority.
+  if (std::size_t scheme = target.find("://"); scheme != std::string_view::npos &&
+                                               target.find('/') > scheme) {
+    std::size_t slash = target.find('/', scheme + 3);
+    target = slash == std::string_view::npos ? std::string_view{"/"} : target.substr(slash);
+  }
+  return target.substr(0, target.find_first_of("?#"));
+}
+
+std::string_view Request::query() const {
+  std::string_view target = this->target();
+  std::size_t mark = target.find('?');
+  if (mark == std::string_view::npos) return {};
+  std::string_view query = target.substr(mark + 1);
+  return query.substr(0, query.find('#'));
+}
+
+std::string_view Request::authority() const {
+  if (!authority_.empty()) return authority_.view();
+  return headers.get("host").value_or(std::string_view{});
+}
+
+}  // namespace paf
