@@ -50,6 +50,7 @@ start_paf() {
 }
 start_nginx() {
   cat >"$work/nginx.conf" <<CONF
+user $(id -un);
 worker_processes 1;
 daemon off;
 pid $work/nginx.pid;
@@ -65,7 +66,7 @@ http {
   scgi_temp_path $work/nginx-scgi;
   server {
     listen 127.0.0.1:$1;
-    location = / { default_type text/plain; alias $work/www/hello; }
+    location = / { default_type text/plain; return 200 "Hello World!"; }
     location = /large { default_type application/octet-stream; alias $work/www/large; }
   }
 }
@@ -75,6 +76,7 @@ CONF
 }
 start_h2o() {
   cat >"$work/h2o.conf" <<CONF
+user: $(id -un)
 num-threads: 1
 listen:
   host: 127.0.0.1
@@ -91,6 +93,19 @@ hosts:
 CONF
   taskset -c 0 h2o -c "$work/h2o.conf" >/dev/null 2>&1 &
   pids+=($!)
+}
+
+# A server that does not answer 200 with the right body is not measured.
+check_answers() {
+  local server=$1 url=$2 expected
+  expected=$([[ $url == */large ]] && echo 1048576 || echo 12)
+  local got
+  got=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "$url")
+  if [[ $got != "200 $expected" ]]; then
+    echo "bench: $server answers $url with '$got', expected '200 $expected'" >&2
+    cat "$work"/*error.log >&2 2>/dev/null || true
+    exit 1
+  fi
 }
 
 # run_wrk URL -> "req_per_s p50_ms p99_ms"
@@ -120,6 +135,7 @@ for server in paf nginx h2o; do
   "start_$server" "$port"
   wait_listening "$port"
   for path in / /large; do
+    check_answers "$server" "http://127.0.0.1:$port$path"
     result[$server,$path]=$(run_wrk "http://127.0.0.1:$port$path")
   done
   kill "${pids[-1]}"
