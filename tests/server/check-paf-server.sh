@@ -1,7 +1,7 @@
 #!/bin/bash
 # paf-server against real curl: the demo contract over HTTP/1.1, connection
-# reuse, HEAD, a chunked 10 MiB echo, Expect: 100-continue, a malformed
-# request, and a graceful exit 0 on SIGTERM.
+# reuse, pipelining, HEAD, a chunked 10 MiB echo, Expect: 100-continue, each
+# bad input's status, and a graceful exit 0 on SIGTERM.
 # Usage: check-paf-server.sh PATH/TO/paf-server
 set -u
 server=${1:?usage: check-paf-server.sh PAF_SERVER}
@@ -68,12 +68,31 @@ got=$(c -v -H 'Expect: 100-continue' --data-binary @"$work/upload" "$base/echo" 
 check "Expect: 100-continue upload echoes" test "$want" = "$got"
 check "Expect: 100-continue got 100 Continue" grep -q '100 Continue' "$work/continue.log"
 
-# A malformed request gets 400, and the server still serves the next client.
-reply=$(timeout 10 bash -c "trap '' PIPE
-  exec 3<>/dev/tcp/127.0.0.1/$port
-  echo -n \$'GET / HTTP/1.1\\r\\nHost: x\\r\\nBad Header\\r\\n\\r\\n' >&3
-  head -c 12 <&3" 2>/dev/null)
-check "malformed request: 400" test "$reply" = "HTTP/1.1 400"
+# raw BYTES: sends BYTES (printf format) on a fresh connection and prints all
+# that comes back until the server closes (10 s at most).
+raw() {
+  timeout 10 bash -c "trap '' PIPE
+    exec 3<>/dev/tcp/127.0.0.1/$port
+    printf '$1' >&3
+    cat <&3" 2>/dev/null
+}
+status_of() { head -c 12 | tail -c 3; }
+
+# Pipelined requests, sent in one write, come back in order.
+raw 'GET /random?len=5&seed=1 HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\nGET /random?len=3&seed=2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >"$work/pipelined"
+order=$(grep -aoE 'x-seed: [0-9]+|Hello World!' "$work/pipelined" | tr '\n' ,)
+check "pipelined responses in request order" test "$order" = "x-seed: 1,Hello World!,x-seed: 2,"
+
+# Each bad input gets its status (and the connection is closed: raw returns).
+check "malformed header: 400" test "$(raw 'GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n' | status_of)" = 400
+long=$(head -c 20000 /dev/zero | tr '\0' a)
+check "header section over 16 KiB: 431" test "$(raw "GET / HTTP/1.1\\r\\nHost: x\\r\\nX-Long: $long\\r\\n\\r\\n" | status_of)" = 431
+check "body over the limit: 413" test "$(raw 'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n' | status_of)" = 413
+check "Content-Length with Transfer-Encoding: 400" test "$(raw 'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n' | status_of)" = 400
+check "differing Content-Lengths: 400" test "$(raw 'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd' | status_of)" = 400
+check "bad chunk size: 400" test "$(raw 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n' | status_of)" = 400
+check "obs-fold: 400" test "$(raw 'GET / HTTP/1.1\r\nHost: x\r\nX-A: one\r\n  two\r\n\r\n' | status_of)" = 400
+check "HTTP/1.0 answered and closed" test "$(raw 'GET / HTTP/1.0\r\n\r\n' | tail -c 12)" = "Hello World!"
 check "next client still served" test "$(c "$base/")" = "Hello World!"
 
 kill -TERM "$pid"
