@@ -4,7 +4,7 @@
 include(CMakePackageConfigHelpers)
 
 set(paf_install_targets paf paf_llhttp paf_nghttp2 paf_mbedtls paf_lwip)
-foreach(optional paf_posix paf_posix_main paf_libc)
+foreach(optional paf_posix paf_posix_main paf_libc paf_virtio)
   if(TARGET ${optional})
     list(APPEND paf_install_targets ${optional})
   endif()

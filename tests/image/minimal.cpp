@@ -15,6 +15,7 @@
 #include <memory>
 #include <vector>
 
+#include "paf/platform.h"
 #include "paf/version.h"
 
 namespace {
@@ -42,8 +43,8 @@ int use_mbedtls() {
   unsigned char digest[32];
   if (mbedtls_sha256(reinterpret_cast<const unsigned char*>("abc"), 3, digest, 0) != 0) return 1;
   if (digest[0] != 0xba || digest[31] != 0xad) return 1;  // SHA-256("abc") = ba78...15ad
-  // PSA needs the platform's entropy, which the stand-in platform lacks: the
-  // call is here to link PSA in, its result only printed.
+  // The call is here to link PSA in (it needs the platform's entropy); its
+  // result is only printed.
   std::printf("psa_crypto_init: %d\n", static_cast<int>(psa_crypto_init()));
   mbedtls_ssl_config config;
   mbedtls_ssl_config_init(&config);
@@ -91,7 +92,7 @@ int use_libc() {
 
 int all_headers_used(int x);
 
-extern "C" int image_main() {
+extern "C" int paf_app_main(const paf_start_info*) {
   lwip_init();
   paf::Versions v = paf::versions();
   std::printf("paf %.*s: lwIP %.*s, mbedTLS %.*s, nghttp2 %.*s, llhttp %.*s\n",
