@@ -1,0 +1,313 @@
+// TlsConfig: parses and checks certificates, keys and settings once, into one
+// mbedTLS configuration that every TlsFlow of the config shares.
+#include <mbedtls/ssl.h>
+#include <mbedtls/ssl_ticket.h>
+#include <mbedtls/x509_crt.h>
+
+#include <cstring>
+
+#include "config_state.h"
+#include "engine.h"
+#include "error.h"
+#include "random.h"
+
+namespace paf {
+namespace tls {
+namespace {
+
+constexpr std::uint32_t kTicketKeyLifetimeSeconds = 24 * 60 * 60;
+
+// mbedTLS parses PEM only from NUL-terminated text, the NUL counted.
+Buffer pem_text(std::string_view pem) {
+  Buffer text(pem);
+  text.append('\0');
+  return text;
+}
+
+mbedtls_ssl_protocol_version mbedtls_version(TlsVersion version) {
+  return version == TlsVersion::tls1_2 ? MBEDTLS_SSL_VERSION_TLS1_2 : MBEDTLS_SSL_VERSION_TLS1_3;
+}
+
+// Parses every certificate of `pem` onto `chain`. A CA bundle may hold a
+// certificate mbedTLS cannot read; `lenient` keeps the others then.
+Result<void> parse_certificates(mbedtls_x509_crt& chain, const Buffer& pem, bool lenient,
+                                std::string_view what) {
+  int parsed = mbedtls_x509_crt_parse(&chain, pem.bytes().data(), pem.size());
+  if (parsed < 0) return std::unexpected(mbedtls_error(parsed, what));
+  if (parsed > 0 && !(lenient && chain.raw.p != nullptr)) return fail(Errc::invalid_argument, what);
+  return {};
+}
+
+// The SNI callback: offers the certificates naming the requested host.
+int select_certificates(void* config_state, mbedtls_ssl_context* ssl, const unsigned char* name,
+                        std::size_t length) {
+  const auto& state = *static_cast<const TlsConfig::State*>(config_state);
+  std::string_view host_name(reinterpret_cast<const char*>(name), length);
+  remember_server_name(*ssl, host_name);
+  for (const auto& certificate : state.certificates) {
+    if (!certificate->names(host_name)) continue;
+    int set = mbedtls_ssl_set_hs_own_cert(ssl, &certificate->chain, &certificate->key);
+    if (set != 0) return set;
+  }
+  return 0;  // no match: the configured list (every certificate) stays
+}
+
+}  // namespace
+
+ServerCertificate::ServerCertificate() {
+  mbedtls_x509_crt_init(&chain);
+  mbedtls_pk_init(&key);
+  mbedtls_x509_crt_init(&leaf);
+}
+
+ServerCertificate::~ServerCertificate() {
+  mbedtls_x509_crt_free(&chain);
+  mbedtls_pk_free(&key);
+  mbedtls_x509_crt_free(&leaf);
+}
+
+bool ServerCertificate::names(std::string_view host_name) const {
+  // mbedTLS checks names only while verifying; verifying the leaf alone
+  // against no CA checks no signature, and leaves CN_MISMATCH set or not.
+  char name[256];
+  if (host_name.empty() || host_name.size() >= sizeof name) return false;
+  std::memcpy(name, host_name.data(), host_name.size());
+  name[host_name.size()] = '\0';
+  std::uint32_t flags = 0;
+  (void)mbedtls_x509_crt_verify(const_cast<mbedtls_x509_crt*>(&leaf), nullptr, nullptr, name,
+                                &flags, nullptr, nullptr);
+  return (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) == 0;
+}
+
+}  // namespace tls
+
+TlsConfig::State::State() {
+  mbedtls_ssl_config_init(&ssl);
+  mbedtls_x509_crt_init(&trusted_cas);
+  mbedtls_x509_crt_init(&trusted_certificates);
+  mbedtls_ssl_ticket_init(&tickets);
+}
+
+TlsConfig::State::~State() {
+  mbedtls_ssl_config_free(&ssl);
+  mbedtls_x509_crt_free(&trusted_cas);
+  mbedtls_x509_crt_free(&trusted_certificates);
+  mbedtls_ssl_ticket_free(&tickets);
+}
+
+bool TlsConfig::State::trusts_as_is(const mbedtls_x509_crt& leaf) const {
+  if (!has_trusted_certificates) return false;
+  for (const mbedtls_x509_crt* trusted = &trusted_certificates; trusted != nullptr;
+       trusted = trusted->next) {
+    if (trusted->raw.len == leaf.raw.len &&
+        std::memcmp(trusted->raw.p, leaf.raw.p, leaf.raw.len) == 0)
+      return true;
+  }
+  return false;
+}
+
+TlsConfig::Builder TlsConfig::server(std::string_view chain_pem, std::string_view key_pem) {
+  Builder builder(true);
+  builder.certificate(chain_pem, key_pem);
+  return builder;
+}
+
+TlsConfig::Builder TlsConfig::client() { return Builder(false); }
+
+bool TlsConfig::is_server() const { return state_->server; }
+std::uint64_t TlsConfig::handshake_timeout() const { return state_->handshake_timeout; }
+
+using Builder = TlsConfig::Builder;
+
+Builder& Builder::certificate(std::string_view chain_pem, std::string_view key_pem) {
+  certificates_.push_back({tls::pem_text(chain_pem), tls::pem_text(key_pem)});
+  return *this;
+}
+
+Builder& Builder::trust_ca(std::string_view ca_bundle_pem) {
+  trusted_cas_.push_back(tls::pem_text(ca_bundle_pem));
+  return *this;
+}
+
+Builder& Builder::trust_certificate(std::string_view certificate_pem) {
+  trusted_certificates_.push_back(tls::pem_text(certificate_pem));
+  return *this;
+}
+
+Builder& Builder::insecure_for_tests() {
+  insecure_ = true;
+  return *this;
+}
+
+Builder& Builder::alpn(std::initializer_list<std::string_view> protocols) {
+  return alpn(std::span<const std::string_view>(protocols.begin(), protocols.size()));
+}
+
+Builder& Builder::alpn(std::span<const std::string_view> protocols) {
+  alpn_.clear();
+  for (std::string_view protocol : protocols) alpn_.emplace_back(protocol);
+  alpn_set_ = true;
+  return *this;
+}
+
+Builder& Builder::versions(TlsVersion min, TlsVersion max) {
+  min_version_ = min;
+  max_version_ = max;
+  return *this;
+}
+
+Builder& Builder::session_tickets(bool enabled) {
+  tickets_ = enabled;
+  return *this;
+}
+
+Builder& Builder::handshake_timeout(std::uint64_t nanoseconds) {
+  handshake_timeout_ = nanoseconds;
+  return *this;
+}
+
+namespace tls {
+namespace {
+
+Result<void> check_settings(bool server, bool has_certificates, bool has_trust, bool insecure,
+                            TlsVersion min, TlsVersion max) {
+  if (min > max) return fail(Errc::invalid_argument, "TLS config: minimum version above maximum");
+  if (server && (has_trust || insecure))
+    return fail(Errc::invalid_argument, "TLS config: trust settings are for clients");
+  if (!server && has_certificates)
+    return fail(Errc::invalid_argument, "TLS config: certificates are for servers");
+  if (!server && !has_trust && !insecure)
+    return fail(
+        Errc::invalid_argument,
+        "TLS config: a client needs trust_ca(), trust_certificate() or insecure_for_tests()");
+  return {};
+}
+
+Result<void> set_alpn(TlsConfig::State& state, const std::vector<Buffer>& protocols) {
+  for (const Buffer& protocol : protocols) {
+    // RFC 7301: 1 to 255 bytes, and a name with a NUL would be cut short here.
+    if (protocol.empty() || protocol.size() > 255 ||
+        protocol.view().find('\0') != std::string_view::npos)
+      return fail(Errc::invalid_argument,
+                  "TLS config: an ALPN protocol name must be 1 to 255 bytes");
+    state.alpn_names.push_back(tls::pem_text(protocol.view()));
+  }
+  if (state.alpn_names.empty()) return {};
+  for (Buffer& name : state.alpn_names)
+    state.alpn_list.push_back(reinterpret_cast<const char*>(name.data()));
+  state.alpn_list.push_back(nullptr);
+  int set = mbedtls_ssl_conf_alpn_protocols(&state.ssl, state.alpn_list.data());
+  if (set != 0) return std::unexpected(mbedtls_error(set, "TLS config: ALPN protocols refused"));
+  return {};
+}
+
+Result<std::unique_ptr<ServerCertificate>> load_certificate(const Buffer& chain_pem,
+                                                            const Buffer& key_pem) {
+  auto certificate = std::make_unique<ServerCertificate>();
+  if (auto parsed = parse_certificates(certificate->chain, chain_pem, false,
+                                       "TLS config: cannot parse a certificate chain");
+      !parsed)
+    return std::unexpected(parsed.error());
+  int key = mbedtls_pk_parse_key(&certificate->key, key_pem.bytes().data(), key_pem.size(), nullptr,
+                                 0, random_bytes, random_context());
+  if (key != 0)
+    return std::unexpected(mbedtls_error(key, "TLS config: cannot parse a private key"));
+  if (mbedtls_pk_check_pair(&certificate->chain.pk, &certificate->key, random_bytes,
+                            random_context()) != 0)
+    return fail(Errc::invalid_argument, "TLS config: a private key does not match its certificate");
+  int leaf = mbedtls_x509_crt_parse_der(&certificate->leaf, certificate->chain.raw.p,
+                                        certificate->chain.raw.len);
+  if (leaf != 0)
+    return std::unexpected(mbedtls_error(leaf, "TLS config: cannot copy a leaf certificate"));
+  return certificate;
+}
+
+}  // namespace
+}  // namespace tls
+
+Result<TlsConfig> Builder::build() const {
+  bool has_trust = !trusted_cas_.empty() || !trusted_certificates_.empty();
+  if (auto checked = tls::check_settings(server_, !certificates_.empty(), has_trust, insecure_,
+                                         min_version_, max_version_);
+      !checked)
+    return std::unexpected(checked.error());
+  if (auto started = tls::start_crypto(); !started) return std::unexpected(started.error());
+
+  auto state = std::make_shared<State>();
+  state->server = server_;
+  state->handshake_timeout = handshake_timeout_;
+  mbedtls_ssl_config& ssl = state->ssl;
+  int defaults =
+      mbedtls_ssl_config_defaults(&ssl, server_ ? MBEDTLS_SSL_IS_SERVER : MBEDTLS_SSL_IS_CLIENT,
+                                  MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
+  if (defaults != 0) return std::unexpected(tls::mbedtls_error(defaults, "TLS config: defaults"));
+  mbedtls_ssl_conf_rng(&ssl, tls::random_bytes, tls::random_context());
+  mbedtls_ssl_conf_min_tls_version(&ssl, tls::mbedtls_version(min_version_));
+  mbedtls_ssl_conf_max_tls_version(&ssl, tls::mbedtls_version(max_version_));
+
+  auto configured = server_ ? configure_server(*state) : configure_client(*state);
+  if (!configured) return std::unexpected(configured.error());
+  static constexpr std::string_view kDefaultServerAlpn[] = {"h2", "http/1.1"};
+  std::vector<Buffer> default_alpn;
+  if (server_ && !alpn_set_)
+    for (std::string_view protocol : kDefaultServerAlpn) default_alpn.emplace_back(protocol);
+  if (auto set = tls::set_alpn(*state, alpn_set_ ? alpn_ : default_alpn); !set)
+    return std::unexpected(set.error());
+  return TlsConfig(std::move(state));
+}
+
+Result<void> Builder::configure_server(State& state) const {
+  for (const Certificate& pem : certificates_) {
+    auto certificate = tls::load_certificate(pem.chain_pem, pem.key_pem);
+    if (!certificate) return std::unexpected(certificate.error());
+    int own = mbedtls_ssl_conf_own_cert(&state.ssl, &(*certificate)->chain, &(*certificate)->key);
+    if (own != 0)
+      return std::unexpected(tls::mbedtls_error(own, "TLS config: certificate refused"));
+    state.certificates.push_back(std::move(*certificate));
+  }
+  mbedtls_ssl_conf_sni(&state.ssl, tls::select_certificates, &state);
+  if (!tickets_) {
+    mbedtls_ssl_conf_new_session_tickets(&state.ssl, 0);
+    return {};
+  }
+  int setup = mbedtls_ssl_ticket_setup(&state.tickets, tls::random_bytes, tls::random_context(),
+                                       MBEDTLS_CIPHER_AES_256_GCM, tls::kTicketKeyLifetimeSeconds);
+  if (setup != 0) return std::unexpected(tls::mbedtls_error(setup, "TLS config: session tickets"));
+  mbedtls_ssl_conf_session_tickets_cb(&state.ssl, mbedtls_ssl_ticket_write,
+                                      mbedtls_ssl_ticket_parse, &state.tickets);
+  return {};
+}
+
+Result<void> Builder::configure_client(State& state) const {
+  for (const Buffer& pem : trusted_cas_) {
+    if (auto parsed = tls::parse_certificates(state.trusted_cas, pem, true,
+                                              "TLS config: cannot parse a CA certificate");
+        !parsed)
+      return parsed;
+  }
+  // A certificate trusted as it is also goes on the CA list: mbedTLS then
+  // accepts a self-signed one itself, and refuses to verify without any CA.
+  for (const Buffer& pem : trusted_certificates_) {
+    for (mbedtls_x509_crt* list : {&state.trusted_certificates, &state.trusted_cas}) {
+      if (auto parsed = tls::parse_certificates(*list, pem, false,
+                                                "TLS config: cannot parse a trusted certificate");
+          !parsed)
+        return parsed;
+    }
+    state.has_trusted_certificates = true;
+  }
+  state.verify_peer = !insecure_;
+  mbedtls_ssl_conf_authmode(&state.ssl,
+                            insecure_ ? MBEDTLS_SSL_VERIFY_NONE : MBEDTLS_SSL_VERIFY_REQUIRED);
+  if (!insecure_) mbedtls_ssl_conf_ca_chain(&state.ssl, &state.trusted_cas, nullptr);
+  mbedtls_ssl_conf_session_tickets(&state.ssl, tickets_ ? MBEDTLS_SSL_SESSION_TICKETS_ENABLED
+                                                        : MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
+  // TLS 1.3 tickets arrive after the handshake; mbedTLS then stops read()
+  // once (MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) so the flow saves it.
+  mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
+      &state.ssl, tickets_ ? MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED
+                           : MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_DISABLED);
+  return {};
+}
+
+}  // namespace paf

@@ -1,0 +1,477 @@
+// TlsFlow: one mbedTLS connection over an inner Flow.
+//
+// The engine reads the inner flow directly (WANT_READ when it would block)
+// but writes into ciphertext_, which the flow drains into the inner flow as
+// it takes it. So the engine waits only on the inner flow's bytes, never on
+// its room, and the flow waits on the inner flow's room only to drain.
+#include <mbedtls/net_sockets.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509.h>
+
+#include <utility>
+
+#include "config_state.h"
+#include "engine.h"
+#include "error.h"
+
+namespace paf {
+namespace {
+
+// writev takes plaintext while less ciphertext than this waits for the
+// inner flow: about one full record, so backpressure reaches the writer.
+constexpr std::size_t kCiphertextHighWater = 16 * 1024;
+// The transport hooks report the inner flow's own errors with this code.
+constexpr int kInnerFlowFailed = MBEDTLS_ERR_NET_RECV_FAILED;
+
+// Client: called by mbedTLS for each certificate of the server's chain, root
+// first and leaf last. For a leaf trusted as it is, the verdict on the chain
+// above it is dropped; otherwise it is kept.
+int verify_server_certificate(void* context, mbedtls_x509_crt* certificate, int depth,
+                              std::uint32_t* flags) {
+  auto& engine = *static_cast<TlsFlow::Engine*>(context);
+  engine.certificate_seen = true;
+  if (!engine.config->has_trusted_certificates) return 0;
+  if (depth > 0) {
+    engine.deferred_flags |= *flags;
+    *flags = 0;
+    return 0;
+  }
+  constexpr std::uint32_t kStillChecked =
+      MBEDTLS_X509_BADCERT_CN_MISMATCH | MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE;
+  if (engine.config->trusts_as_is(*certificate))
+    *flags &= kStillChecked;
+  else
+    *flags |= engine.deferred_flags;
+  engine.deferred_flags = 0;
+  return 0;
+}
+
+// Why the server's certificate was refused, most useful reason first.
+Error verification_error(std::uint32_t flags, int code) {
+  if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED)
+    return {Errc::tls_error, "TLS: the server's certificate is not issued by a trusted CA", code};
+  if (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH)
+    return {Errc::tls_error, "TLS: the server's certificate does not name the host", code};
+  if (flags & (MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE))
+    return {Errc::tls_error, "TLS: the server's certificate is outside its validity dates", code};
+  return tls::mbedtls_error(code, "TLS: the server's certificate was refused");
+}
+
+Buffer c_string(std::string_view text) {
+  Buffer copy(text);
+  copy.append('\0');
+  return copy;
+}
+
+}  // namespace
+
+struct TlsTransport {
+  static int send(void* flow, const unsigned char* data, std::size_t size) {
+    return static_cast<TlsFlow*>(flow)->transport_send({data, size});
+  }
+  static int receive(void* flow, unsigned char* data, std::size_t size) {
+    return static_cast<TlsFlow*>(flow)->transport_receive({data, size});
+  }
+};
+
+namespace tls {
+
+void remember_server_name(mbedtls_ssl_context& ssl, std::string_view name) {
+  auto* engine = static_cast<TlsFlow::Engine*>(mbedtls_ssl_get_user_data_p(&ssl));
+  engine->server_name = Buffer(name);
+}
+
+}  // namespace tls
+
+// --- Making a flow -----------------------------------------------------------
+
+TlsFlow::TlsFlow(Loop& loop, TlsConfig config, std::unique_ptr<Flow> inner)
+    : loop_(loop), config_(std::move(config)), inner_(std::move(inner)) {}
+
+TlsFlow::~TlsFlow() { close(); }
+
+Result<std::unique_ptr<TlsFlow>> TlsFlow::server(Loop& loop, const TlsConfig& config,
+                                                 std::unique_ptr<Flow> inner) {
+  if (!config.is_server())
+    return paf::fail(Errc::invalid_argument, "TLS: a server flow needs a server config");
+  if (!inner) return paf::fail(Errc::invalid_argument, "TLS: no inner flow");
+  std::unique_ptr<TlsFlow> flow(new TlsFlow(loop, config, std::move(inner)));
+  if (auto started = flow->start({}, {}); !started) return std::unexpected(started.error());
+  return flow;
+}
+
+Result<std::unique_ptr<TlsFlow>> TlsFlow::client(Loop& loop, const TlsConfig& config,
+                                                 std::unique_ptr<Flow> inner,
+                                                 std::string_view host_name, TlsSession resume) {
+  if (config.is_server())
+    return paf::fail(Errc::invalid_argument, "TLS: a client flow needs a client config");
+  if (!inner) return paf::fail(Errc::invalid_argument, "TLS: no inner flow");
+  std::unique_ptr<TlsFlow> flow(new TlsFlow(loop, config, std::move(inner)));
+  if (auto started = flow->start(host_name, resume); !started)
+    return std::unexpected(started.error());
+  return flow;
+}
+
+Result<void> TlsFlow::start(std::string_view host_name, const TlsSession& resume) {
+  engine_ = std::make_unique<Engine>();
+  engine_->config = &config_.state();
+  mbedtls_ssl_context& ssl = engine_->ssl;
+  if (int setup = mbedtls_ssl_setup(&ssl, &config_.state().ssl); setup != 0)
+    return std::unexpected(tls::mbedtls_error(setup, "TLS: cannot set up a connection"));
+  mbedtls_ssl_set_user_data_p(&ssl, engine_.get());
+  mbedtls_ssl_set_bio(&ssl, this, TlsTransport::send, TlsTransport::receive, nullptr);
+  if (!config_.is_server()) {
+    if (!host_name.empty()) {
+      if (int set = mbedtls_ssl_set_hostname(
+              &ssl, reinterpret_cast<const char*>(c_string(host_name).data()));
+          set != 0)
+        return std::unexpected(
+            tls::mbedtls_error(set, "TLS: bad host name", Errc::invalid_argument));
+      server_name_ = Buffer(host_name);
+    }
+    if (config_.state().verify_peer)
+      mbedtls_ssl_set_verify(&ssl, verify_server_certificate, engine_.get());
+    // A session the server no longer accepts only costs a full handshake.
+    if (resume)
+      engine_->session_offered = mbedtls_ssl_set_session(&ssl, &resume.state()->session) == 0;
+  }
+  if (std::uint64_t timeout = config_.handshake_timeout(); timeout != 0)
+    handshake_timer_ = loop_.add_timer_after(timeout, [this] { on_handshake_timeout(); });
+  return {};
+}
+
+// --- The handshake -----------------------------------------------------------
+
+Result<void> TlsFlow::handshake() {
+  if (closed_) return paf::fail(Errc::closed, "TLS: flow closed");
+  if (failure_) return std::unexpected(*failure_);
+  if (handshake_done_) return {};
+  auto driven = drive_handshake();
+  update_inner_wakeups();
+  return driven;
+}
+
+Result<void> TlsFlow::drive_handshake() {
+  int code = mbedtls_ssl_handshake(&engine_->ssl);
+  if (auto flushed = flush_ciphertext(); !flushed) return fail_flow(flushed.error());
+  if (code == MBEDTLS_ERR_SSL_WANT_READ || code == MBEDTLS_ERR_SSL_WANT_WRITE)
+    return paf::fail(Errc::would_block, "TLS: handshake waiting for the peer");
+  if (code != 0) return engine_failure(code);
+  on_handshake_done();
+  return {};
+}
+
+void TlsFlow::on_handshake_done() {
+  handshake_done_ = true;
+  loop_.cancel_timer(handshake_timer_);
+  handshake_timer_ = {};
+  mbedtls_ssl_context& ssl = engine_->ssl;
+  const char* protocol = mbedtls_ssl_get_alpn_protocol(&ssl);
+  alpn_ = protocol != nullptr ? std::string_view(protocol) : std::string_view();
+  version_ = mbedtls_ssl_get_version_number(&ssl) == MBEDTLS_SSL_VERSION_TLS1_2
+                 ? TlsVersion::tls1_2
+                 : TlsVersion::tls1_3;
+  cipher_suite_ = mbedtls_ssl_get_ciphersuite(&ssl);
+  if (config_.is_server()) {
+    server_name_ = std::move(engine_->server_name);
+  } else {
+    resumed_ =
+        engine_->session_offered && config_.state().verify_peer && !engine_->certificate_seen;
+    // A TLS 1.2 session is complete now; TLS 1.3 tickets come later (read_plaintext).
+    if (version_ == TlsVersion::tls1_2) save_session();
+  }
+  if (write_shut_) {
+    send_close_notify();
+    (void)flush_ciphertext();
+    finish_write_side();
+  }
+}
+
+void TlsFlow::save_session() {
+  auto state = std::make_shared<TlsSession::State>();
+  if (mbedtls_ssl_get_session(&engine_->ssl, &state->session) == 0)
+    session_ = TlsSession(std::move(state));
+}
+
+void TlsFlow::on_handshake_timeout() {
+  handshake_timer_ = {};
+  if (!handshake_done_ && !failure_ && !closed_)
+    (void)fail_flow({Errc::timed_out, "TLS: the handshake timed out", 0});
+}
+
+// --- Failing and closing -----------------------------------------------------
+
+std::unexpected<Error> TlsFlow::engine_failure(int code) {
+  if (inner_error_) return fail_flow(*inner_error_);
+  if (code == MBEDTLS_ERR_SSL_CONN_EOF)
+    return fail_flow(
+        {Errc::closed, "TLS: the peer closed the connection during the handshake", code});
+  if (code == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || code == MBEDTLS_ERR_SSL_BAD_CERTIFICATE)
+    return fail_flow(verification_error(mbedtls_ssl_get_verify_result(&engine_->ssl), code));
+  return fail_flow(tls::mbedtls_error(code, "TLS: the connection failed"));
+}
+
+std::unexpected<Error> TlsFlow::fail_flow(Error error) {
+  if (!failure_) failure_ = error;
+  release();
+  post_wakeups();
+  return std::unexpected(*failure_);
+}
+
+// Frees the mbedTLS state and closes the inner flow, after one last attempt
+// to send what the engine queued (an alert, a close_notify).
+void TlsFlow::release() {
+  loop_.cancel_timer(handshake_timer_);
+  handshake_timer_ = {};
+  if (engine_) {
+    (void)flush_ciphertext();
+    engine_.reset();
+  }
+  ciphertext_.clear();
+  ciphertext_sent_ = 0;
+  inner_->close();
+  inner_readable_armed_ = inner_writable_armed_ = false;
+}
+
+void TlsFlow::close() {
+  if (closed_) return;
+  closed_ = true;
+  read_wakeup_ = nullptr;
+  write_wakeup_ = nullptr;
+  if (engine_ && handshake_done_) send_close_notify();
+  release();
+}
+
+Result<void> TlsFlow::shutdown_write() {
+  if (closed_) return paf::fail(Errc::closed, "TLS: flow closed");
+  if (failure_) return std::unexpected(*failure_);
+  write_shut_ = true;
+  if (!handshake_done_) return {};  // sent once the handshake is done
+  send_close_notify();
+  if (auto flushed = flush_ciphertext(); !flushed) return std::unexpected(flushed.error());
+  finish_write_side();
+  update_inner_wakeups();
+  return {};
+}
+
+void TlsFlow::send_close_notify() {
+  if (close_notify_sent_) return;
+  close_notify_sent_ = true;
+  (void)mbedtls_ssl_close_notify(&engine_->ssl);  // only queues: the transport never blocks
+}
+
+// Once the close_notify has left, the inner flow's write side ends too.
+void TlsFlow::finish_write_side() {
+  if (!close_notify_sent_ || inner_write_shut_ || queued_ciphertext() != 0 || write_error_) return;
+  inner_write_shut_ = true;
+  (void)inner_->shutdown_write();
+}
+
+// --- Moving bytes ------------------------------------------------------------
+
+int TlsFlow::transport_send(Bytes bytes) {
+  ciphertext_.append(bytes);
+  return static_cast<int>(bytes.size());
+}
+
+int TlsFlow::transport_receive(MutableBytes buffer) {
+  auto received = inner_->read(buffer);
+  if (received) return static_cast<int>(*received);  // 0: the inner stream ended
+  if (received.error().code == Errc::would_block) return MBEDTLS_ERR_SSL_WANT_READ;
+  inner_error_ = received.error();
+  return kInnerFlowFailed;
+}
+
+Result<void> TlsFlow::flush_ciphertext() {
+  if (write_error_) {
+    ciphertext_.clear();
+    ciphertext_sent_ = 0;
+    return std::unexpected(*write_error_);
+  }
+  while (queued_ciphertext() > 0) {
+    auto written = inner_->write(ciphertext_.bytes().subspan(ciphertext_sent_));
+    if (!written && written.error().code == Errc::would_block) break;
+    if (!written) {
+      write_error_ = written.error();
+      ciphertext_.clear();
+      ciphertext_sent_ = 0;
+      return std::unexpected(*write_error_);
+    }
+    ciphertext_sent_ += *written;
+  }
+  compact_ciphertext();
+  return {};
+}
+
+void TlsFlow::compact_ciphertext() {
+  if (ciphertext_sent_ == ciphertext_.size()) {
+    ciphertext_.clear();
+    ciphertext_sent_ = 0;
+  } else if (ciphertext_sent_ >= kCiphertextHighWater) {
+    Buffer rest(ciphertext_.bytes().subspan(ciphertext_sent_));
+    ciphertext_ = std::move(rest);
+    ciphertext_sent_ = 0;
+  }
+}
+
+Result<std::size_t> TlsFlow::read(MutableBytes buffer) {
+  if (closed_) return paf::fail(Errc::closed, "TLS: flow closed");
+  if (failure_) return std::unexpected(*failure_);
+  if (buffer.empty()) return paf::fail(Errc::invalid_argument, "TLS: read into an empty buffer");
+  if (end_of_stream_) return 0;
+  if (!handshake_done_) {
+    if (auto driven = drive_handshake(); !driven) {
+      update_inner_wakeups();
+      return std::unexpected(driven.error());
+    }
+  }
+  auto read = read_plaintext(buffer);
+  update_inner_wakeups();
+  return read;
+}
+
+Result<std::size_t> TlsFlow::read_plaintext(MutableBytes buffer) {
+  for (;;) {
+    int code = mbedtls_ssl_read(&engine_->ssl, buffer.data(), buffer.size());
+    (void)flush_ciphertext();  // a write failure is writev's to report
+    if (code > 0) return static_cast<std::size_t>(code);
+    if (code == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
+      end_of_stream_ = true;
+      return 0;
+    }
+    if (code == MBEDTLS_ERR_SSL_WANT_READ || code == MBEDTLS_ERR_SSL_WANT_WRITE)
+      return paf::fail(Errc::would_block, "TLS: nothing to read yet");
+    if (code == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+      save_session();
+      continue;
+    }
+    if (code == 0 && !inner_error_)
+      return fail_flow({Errc::closed, "TLS: the peer ended the stream without close_notify", 0});
+    return engine_failure(code);
+  }
+}
+
+Result<std::size_t> TlsFlow::writev(std::span<const Bytes> buffers) {
+  if (closed_) return paf::fail(Errc::closed, "TLS: flow closed");
+  if (failure_) return std::unexpected(*failure_);
+  if (write_shut_) return paf::fail(Errc::closed, "TLS: write side shut down");
+  if (write_error_) return std::unexpected(*write_error_);
+  std::size_t total = 0;
+  for (Bytes buffer : buffers) total += buffer.size();
+  if (total == 0) return 0;
+  if (!handshake_done_) {
+    if (auto driven = drive_handshake(); !driven) {
+      update_inner_wakeups();
+      return std::unexpected(driven.error());
+    }
+  }
+  if (auto flushed = flush_ciphertext(); !flushed) return std::unexpected(flushed.error());
+  auto taken = encrypt(buffers);
+  if (taken && *taken > 0) (void)flush_ciphertext();  // an error shows on the next writev
+  update_inner_wakeups();
+  if (taken && *taken == 0) return paf::fail(Errc::would_block, "TLS: the inner flow is full");
+  return taken;
+}
+
+Result<std::size_t> TlsFlow::encrypt(std::span<const Bytes> buffers) {
+  std::size_t taken = 0;
+  for (Bytes buffer : buffers) {
+    while (!buffer.empty() && queued_ciphertext() < kCiphertextHighWater) {
+      int written = mbedtls_ssl_write(&engine_->ssl, buffer.data(), buffer.size());
+      if (written < 0) return engine_failure(written);
+      taken += static_cast<std::size_t>(written);
+      buffer = buffer.subspan(static_cast<std::size_t>(written));
+    }
+    if (!buffer.empty()) break;
+  }
+  return taken;
+}
+
+// --- Wakeups -----------------------------------------------------------------
+
+bool TlsFlow::read_ready() const {
+  if (failure_ || end_of_stream_) return true;
+  if (!handshake_done_ || !engine_) return false;
+  // Plaintext or whole records mbedTLS already holds: the inner flow may
+  // never become readable again for them.
+  return mbedtls_ssl_get_bytes_avail(&engine_->ssl) > 0 || mbedtls_ssl_check_pending(&engine_->ssl);
+}
+
+bool TlsFlow::write_ready() const {
+  return failure_ || write_shut_ || write_error_ ||
+         (handshake_done_ && queued_ciphertext() < kCiphertextHighWater);
+}
+
+void TlsFlow::when_readable(Function<void()> wakeup) {
+  if (closed_) return;
+  read_wakeup_ = std::move(wakeup);
+  if (failure_) post_wakeups();
+  update_inner_wakeups();
+}
+
+void TlsFlow::when_writable(Function<void()> wakeup) {
+  if (closed_) return;
+  write_wakeup_ = std::move(wakeup);
+  if (failure_) post_wakeups();
+  update_inner_wakeups();
+}
+
+// Called after every change of state, so that no wakeup is forgotten: posts
+// the pending wakeups that are due (a writer waiting on the handshake, once
+// it is done), and arms the inner flow's wakeups for what is waited on: its
+// bytes, while a reader waits (or a writer, during the handshake); its room,
+// while ciphertext waits to drain.
+void TlsFlow::update_inner_wakeups() {
+  if (closed_ || failure_) return;
+  if ((read_wakeup_ && read_ready()) || (write_wakeup_ && write_ready())) post_wakeups();
+  bool want_bytes = (read_wakeup_ && !read_ready()) || (write_wakeup_ && !handshake_done_);
+  if (want_bytes && !inner_readable_armed_) {
+    inner_readable_armed_ = true;
+    inner_->when_readable([this] {
+      inner_readable_armed_ = false;
+      fire_wakeups(true, !handshake_done_);
+    });
+  }
+  if (queued_ciphertext() > 0 && !write_error_ && !inner_writable_armed_) {
+    inner_writable_armed_ = true;
+    inner_->when_writable([this] {
+      inner_writable_armed_ = false;
+      on_inner_writable();
+    });
+  }
+}
+
+void TlsFlow::on_inner_writable() {
+  (void)flush_ciphertext();
+  finish_write_side();
+  fire_wakeups(false, write_ready());
+}
+
+// Wakeups due now are delivered from the loop, never from within a call.
+void TlsFlow::post_wakeups() {
+  if (wakeups_posted_) return;
+  wakeups_posted_ = true;
+  loop_.post([this, alive = std::weak_ptr<char>(alive_)] {
+    if (alive.expired()) return;
+    wakeups_posted_ = false;
+    fire_wakeups(read_ready(), write_ready());
+  });
+}
+
+// Calls the pending wakeups chosen; either may destroy the flow.
+void TlsFlow::fire_wakeups(bool readable, bool writable) {
+  std::weak_ptr<char> alive = alive_;
+  if (readable && read_wakeup_) {
+    Function<void()> wakeup = std::exchange(read_wakeup_, nullptr);
+    wakeup();
+    if (alive.expired()) return;
+  }
+  if (writable && write_wakeup_) {
+    Function<void()> wakeup = std::exchange(write_wakeup_, nullptr);
+    wakeup();
+    if (alive.expired()) return;
+  }
+  update_inner_wakeups();
+}
+
+}  // namespace paf

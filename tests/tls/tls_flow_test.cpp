@@ -1,0 +1,373 @@
+// TlsFlow over MemoryFlow on simulated time: handshakes (TLS 1.3, 1.2),
+// ALPN, SNI, verification, bytes with backpressure, close_notify, the
+// handshake deadline, failures that free everything, and resumption.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "paf/loop.h"
+#include "paf/memory_flow.h"
+#include "paf/tls.h"
+#include "posix/socket_test_support.h"
+#include "tls_test_support.h"
+
+namespace paf::tls::test {
+namespace {
+
+using posix::test::bytes_of;
+using posix::test::pattern;
+using posix::test::Reader;
+using posix::test::Writer;
+
+// A client and a server TlsFlow over one in-memory pair, and the pair's ends.
+struct TlsPair {
+  MemoryFlow* client_wire = nullptr;
+  MemoryFlow* server_wire = nullptr;
+  std::unique_ptr<TlsFlow> client, server;
+};
+
+class TlsFlowTest : public ::testing::Test {
+ protected:
+  TlsPair connect(const TlsConfig& server_config, const TlsConfig& client_config,
+                  std::string_view host = "localhost", MemoryFlowOptions options = {},
+                  TlsSession resume = {}) {
+    MemoryFlowPair wires = MemoryFlow::pair(loop, options);
+    TlsPair pair{wires.client.get(), wires.server.get(), nullptr, nullptr};
+    pair.client = expect_ok(
+        TlsFlow::client(loop, client_config, std::move(wires.client), host, resume), "client flow");
+    pair.server =
+        expect_ok(TlsFlow::server(loop, server_config, std::move(wires.server)), "server flow");
+    return pair;
+  }
+
+  // Runs both handshakes to their end; true when both succeeded.
+  bool handshake(TlsPair& pair) {
+    client_handshake.emplace(*pair.client);
+    server_handshake.emplace(*pair.server);
+    client_handshake->start();
+    server_handshake->start();
+    (void)loop.run();
+    EXPECT_TRUE(client_handshake->finished() && server_handshake->finished());
+    return client_handshake->done && server_handshake->done;
+  }
+
+  SimulatedTimeBackend backend;
+  Loop loop{backend};
+  std::optional<Handshaker> client_handshake, server_handshake;
+};
+
+TEST_F(TlsFlowTest, HandshakesWithTls13ByDefaultAndNamesThePeers) {
+  TlsPair pair = connect(ec_server(), expect_ok(ec_client().build(), "client"));
+  ASSERT_TRUE(handshake(pair));
+  EXPECT_EQ(pair.client->version(), TlsVersion::tls1_3);
+  EXPECT_EQ(pair.server->version(), TlsVersion::tls1_3);
+  EXPECT_TRUE(pair.client->handshake_done() && pair.server->handshake_done());
+  EXPECT_EQ(pair.server->server_name(), "localhost");
+  EXPECT_EQ(pair.client->server_name(), "localhost");
+  EXPECT_EQ(pair.server->peer(), "memory:client");
+  EXPECT_EQ(pair.client->peer(), "memory:server");
+  EXPECT_FALSE(pair.client->cipher_suite().empty());
+  EXPECT_EQ(loop.timer_count(), 0u) << "the handshake deadlines are cancelled";
+}
+
+TEST_F(TlsFlowTest, HandshakesWithTls12WhenForced) {
+  for (bool force_on_client : {true, false}) {
+    auto server =
+        force_on_client
+            ? ec_server()
+            : expect_ok(TlsConfig::server(ec().pem("localhost-ec"), ec().key("localhost-ec"))
+                            .versions(TlsVersion::tls1_2, TlsVersion::tls1_2)
+                            .build(),
+                        "server");
+    auto client = ec_client();
+    if (force_on_client) client.versions(TlsVersion::tls1_2, TlsVersion::tls1_2);
+    TlsPair pair = connect(server, expect_ok(client.build(), "client"));
+    ASSERT_TRUE(handshake(pair));
+    EXPECT_EQ(pair.client->version(), TlsVersion::tls1_2);
+    EXPECT_EQ(pair.server->version(), TlsVersion::tls1_2);
+  }
+}
+
+TEST_F(TlsFlowTest, AlpnPicksTheServersPreferenceInBothVersions) {
+  for (TlsVersion version : {TlsVersion::tls1_3, TlsVersion::tls1_2}) {
+    auto client = expect_ok(ec_client().alpn({"http/1.1", "h2"}).versions(version, version).build(),
+                            "client");
+    TlsPair pair = connect(ec_server(), client);  // the server's default: h2, http/1.1
+    ASSERT_TRUE(handshake(pair));
+    EXPECT_EQ(pair.server->alpn(), "h2");
+    EXPECT_EQ(pair.client->alpn(), "h2");
+    EXPECT_EQ(alpn(static_cast<const SecureFlow&>(*pair.server)), "h2");
+  }
+  auto server = expect_ok(TlsConfig::server(ec().pem("localhost-ec"), ec().key("localhost-ec"))
+                              .alpn({"http/1.1", "h2"})
+                              .build(),
+                          "server");
+  TlsPair pair = connect(server, expect_ok(ec_client().alpn({"h2", "http/1.1"}).build(), "client"));
+  ASSERT_TRUE(handshake(pair));
+  EXPECT_EQ(pair.server->alpn(), "http/1.1");
+}
+
+TEST_F(TlsFlowTest, NoAlpnWhenTheClientOffersNone) {
+  TlsPair pair = connect(ec_server(), expect_ok(ec_client().build(), "client"));
+  ASSERT_TRUE(handshake(pair));
+  EXPECT_EQ(pair.server->alpn(), "");
+  EXPECT_EQ(pair.client->alpn(), "");
+}
+
+TEST_F(TlsFlowTest, SniSelectsTheCertificateNamingTheHost) {
+  auto server = expect_ok(TlsConfig::server(ec().pem("localhost-ec"), ec().key("localhost-ec"))
+                              .certificate(ec().pem("second-ec"), ec().key("second-ec"))
+                              .build(),
+                          "server");
+  auto client = expect_ok(ec_client().build(), "client");
+  // The client checks the certificate names its host, so each handshake
+  // succeeds only with the right certificate.
+  for (std::string_view host : {"second.test", "www.second.test", "localhost"}) {
+    TlsPair pair = connect(server, client, host);
+    ASSERT_TRUE(handshake(pair)) << host << ": "
+                                 << client_handshake->error.value_or(Error{}).message;
+    EXPECT_EQ(pair.server->server_name(), host);
+  }
+}
+
+TEST_F(TlsFlowTest, ServesAnRsaCertificateInBothVersions) {
+  auto server = expect_ok(
+      TlsConfig::server(rsa().pem("localhost-rsa"), rsa().key("localhost-rsa")).build(), "server");
+  for (TlsVersion version : {TlsVersion::tls1_3, TlsVersion::tls1_2}) {
+    auto client = expect_ok(
+        TlsConfig::client().trust_ca(rsa().pem("ca-rsa")).versions(version, version).build(),
+        "client");
+    TlsPair pair = connect(server, client);
+    ASSERT_TRUE(handshake(pair));
+    EXPECT_EQ(pair.client->version(), version);
+  }
+}
+
+TEST_F(TlsFlowTest, ClientRejectsAWrongHostName) {
+  TlsPair pair = connect(ec_server(), expect_ok(ec_client().build(), "client"), "wrong.test");
+  EXPECT_FALSE(handshake(pair));
+  ASSERT_TRUE(client_handshake->error);
+  EXPECT_EQ(client_handshake->error->code, Errc::tls_error);
+  EXPECT_EQ(client_handshake->error->message,
+            "TLS: the server's certificate does not name the host");
+  ASSERT_TRUE(server_handshake->error) << "the client's alert ends the server's handshake";
+}
+
+TEST_F(TlsFlowTest, ClientRejectsAnUntrustedCa) {
+  auto client = expect_ok(TlsConfig::client().trust_ca(ec().pem("other-ca")).build(), "client");
+  TlsPair pair = connect(ec_server(), client);
+  EXPECT_FALSE(handshake(pair));
+  ASSERT_TRUE(client_handshake->error);
+  EXPECT_EQ(client_handshake->error->message,
+            "TLS: the server's certificate is not issued by a trusted CA");
+  // A failed flow keeps failing, and has let go of its inner flow.
+  std::uint8_t byte;
+  EXPECT_EQ(pair.client->read({&byte, 1}).error().code, Errc::tls_error);
+  EXPECT_EQ(pair.client_wire->read({&byte, 1}).error().code, Errc::closed);
+}
+
+TEST_F(TlsFlowTest, InsecureModeAcceptsAnyServer) {
+  auto client = expect_ok(TlsConfig::client().insecure_for_tests().build(), "client");
+  TlsPair pair = connect(ec_server(), client, "wrong.test");
+  EXPECT_TRUE(handshake(pair));
+}
+
+TEST_F(TlsFlowTest, TrustsAGivenCertificateAsIt) {
+  auto pinned =
+      expect_ok(TlsConfig::client().trust_certificate(ec().pem("localhost-ec")).build(), "client");
+  TlsPair pair = connect(ec_server(), pinned);
+  EXPECT_TRUE(handshake(pair));
+
+  auto other =
+      expect_ok(TlsConfig::client().trust_certificate(ec().pem("second-ec")).build(), "client");
+  TlsPair refused = connect(ec_server(), other);
+  EXPECT_FALSE(handshake(refused));
+  ASSERT_TRUE(client_handshake->error);
+  EXPECT_EQ(client_handshake->error->message,
+            "TLS: the server's certificate is not issued by a trusted CA");
+}
+
+TEST_F(TlsFlowTest, MovesAMebibyteEachWayThroughSmallBuffers) {
+  TlsPair pair = connect(ec_server(), expect_ok(ec_client().build(), "client"), "localhost",
+                         {.capacity = 4096, .max_transfer = 1500});
+  const std::string data = pattern(1 << 20);
+  Writer client_writer(*pair.client, data), server_writer(*pair.server, data);
+  Reader client_reader(*pair.client), server_reader(*pair.server);
+  for (auto* writer : {&client_writer, &server_writer}) writer->start();
+  for (auto* reader : {&client_reader, &server_reader}) reader->start();
+  (void)loop.run();
+  EXPECT_TRUE(client_writer.done && server_writer.done)
+      << client_reader.received.size() << " " << server_reader.received.size() << " "
+      << client_writer.done << server_writer.done
+      << " errors: " << (client_reader.error ? client_reader.error->message : "-") << "|"
+      << (server_reader.error ? server_reader.error->message : "-") << "|"
+      << (client_writer.error ? client_writer.error->message : "-") << "|"
+      << (server_writer.error ? server_writer.error->message : "-");
+  EXPECT_FALSE(client_writer.error || server_writer.error);
+  ASSERT_TRUE(client_reader.end_of_stream && server_reader.end_of_stream)
+      << (client_reader.error ? client_reader.error->message : "")
+      << (server_reader.error ? server_reader.error->message : "");
+  EXPECT_TRUE(client_reader.received == data);
+  EXPECT_TRUE(server_reader.received == data);
+  EXPECT_GT(client_writer.would_blocks, 10u) << "the inner flow's backpressure reached the writer";
+  EXPECT_GT(server_writer.would_blocks, 10u);
+}
+
+TEST_F(TlsFlowTest, CloseNotifyGivesThePeerEndOfStreamAndTheOtherWayGoesOn) {
+  TlsPair pair = connect(ec_server(), expect_ok(ec_client().build(), "client"));
+  ASSERT_TRUE(handshake(pair));
+  Writer server_writer(*pair.server, "bye");
+  Reader client_reader(*pair.client);
+  server_writer.start();
+  client_reader.start();
+  (void)loop.run();
+  EXPECT_EQ(client_reader.received, "bye");
+  EXPECT_TRUE(client_reader.end_of_stream);
+  EXPECT_EQ(pair.server->write(bytes_of("late")).error().code, Errc::closed);
+
+  Writer client_writer(*pair.client, "still heard");
+  Reader server_reader(*pair.server);
+  client_writer.start();
+  server_reader.start();
+  (void)loop.run();
+  EXPECT_EQ(server_reader.received, "still heard");
+  EXPECT_TRUE(server_reader.end_of_stream);
+}
+
+TEST_F(TlsFlowTest, AStreamEndingWithoutCloseNotifyIsATruncation) {
+  TlsPair pair = connect(ec_server(), expect_ok(ec_client().build(), "client"));
+  ASSERT_TRUE(handshake(pair));
+  ASSERT_TRUE(pair.server_wire->shutdown_write());  // TCP FIN, no close_notify
+  Reader client_reader(*pair.client);
+  client_reader.start();
+  (void)loop.run();
+  ASSERT_TRUE(client_reader.error);
+  EXPECT_EQ(client_reader.error->code, Errc::closed);
+  EXPECT_EQ(client_reader.error->message, "TLS: the peer ended the stream without close_notify");
+}
+
+TEST_F(TlsFlowTest, AStalledHandshakeTimesOut) {
+  auto server = expect_ok(TlsConfig::server(ec().pem("localhost-ec"), ec().key("localhost-ec"))
+                              .handshake_timeout(seconds(3))
+                              .build(),
+                          "server");
+  MemoryFlowPair wires = MemoryFlow::pair(loop);  // the client end says nothing
+  auto flow = expect_ok(TlsFlow::server(loop, server, std::move(wires.server)), "server flow");
+  Handshaker handshaker(*flow);
+  handshaker.start();
+  (void)loop.run();
+  ASSERT_TRUE(handshaker.error);
+  EXPECT_EQ(handshaker.error->code, Errc::timed_out);
+  EXPECT_EQ(loop.now_ns(), seconds(3));
+  std::uint8_t byte;
+  EXPECT_EQ(wires.client->read({&byte, 1}), 0u) << "the inner flow is closed";
+}
+
+TEST_F(TlsFlowTest, AClientLeavingMidHandshakeFailsOnlyItsServerFlow) {
+  auto server = ec_server();
+  auto client = expect_ok(ec_client().build(), "client");
+  TlsPair healthy = connect(server, client);
+  TlsPair leaving = connect(server, client);
+
+  // The client sends its hello, the server answers and waits for the
+  // client's Finished; the client goes away instead.
+  ASSERT_EQ(leaving.client->handshake().error().code, Errc::would_block);
+  Handshaker server_side(*leaving.server);
+  server_side.start();
+  (void)loop.run_until(milliseconds(1));
+  ASSERT_FALSE(server_side.finished());
+  ASSERT_GT(leaving.client_wire->unread_bytes(), 0u) << "the server answered the hello";
+  leaving.client->close();
+
+  EXPECT_TRUE(handshake(healthy));
+  ASSERT_TRUE(server_side.error);
+  EXPECT_EQ(server_side.error->code, Errc::closed);
+  EXPECT_EQ(server_side.error->message, "TLS: the peer closed the connection during the handshake");
+  std::uint8_t byte;
+  EXPECT_EQ(leaving.server->read({&byte, 1}).error().code, Errc::closed);
+  EXPECT_EQ(leaving.server->write(bytes_of("x")).error().code, Errc::closed);
+
+  // The healthy connection still moves bytes.
+  Writer writer(*healthy.client, "fine");
+  Reader reader(*healthy.server);
+  writer.start();
+  reader.start();
+  (void)loop.run();
+  EXPECT_EQ(reader.received, "fine");
+}
+
+TEST_F(TlsFlowTest, ResumesASessionWithATicket) {
+  for (TlsVersion version : {TlsVersion::tls1_3, TlsVersion::tls1_2}) {
+    SCOPED_TRACE(version == TlsVersion::tls1_3 ? "TLS 1.3" : "TLS 1.2");
+    auto server = ec_server();
+    auto client = expect_ok(ec_client().versions(version, version).build(), "client");
+    TlsPair first = connect(server, client);
+    ASSERT_TRUE(handshake(first));
+    EXPECT_FALSE(first.client->resumed());
+    // TLS 1.3 tickets follow the handshake: the client meets them reading.
+    Writer writer(*first.server, "hello");
+    Reader reader(*first.client);
+    writer.start();
+    reader.start();
+    (void)loop.run();
+    ASSERT_EQ(reader.received, "hello");
+    TlsSession session = first.client->session();
+    ASSERT_TRUE(session);
+
+    TlsPair second = connect(server, client, "localhost", {}, session);
+    ASSERT_TRUE(handshake(second));
+    EXPECT_TRUE(second.client->resumed());
+    EXPECT_EQ(second.client->version(), version);
+  }
+}
+
+TEST_F(TlsFlowTest, NoSessionWithoutTickets) {
+  auto server = expect_ok(TlsConfig::server(ec().pem("localhost-ec"), ec().key("localhost-ec"))
+                              .session_tickets(false)
+                              .build(),
+                          "server");
+  TlsPair pair = connect(server, expect_ok(ec_client().build(), "client"));
+  ASSERT_TRUE(handshake(pair));
+  Writer writer(*pair.server, "hello");
+  Reader reader(*pair.client);
+  writer.start();
+  reader.start();
+  (void)loop.run();
+  EXPECT_EQ(reader.received, "hello");
+  EXPECT_FALSE(pair.client->session());
+}
+
+TEST(TlsConfigTest, ReportsWhatIsWrong) {
+  auto garbage = TlsConfig::server("not a certificate", ec().key("localhost-ec")).build();
+  ASSERT_FALSE(garbage);
+  EXPECT_NE(garbage.error().detail, 0) << "mbedTLS's code";
+  EXPECT_FALSE(garbage.error().message.empty());
+
+  auto mismatch = TlsConfig::server(ec().pem("localhost-ec"), ec().key("second-ec")).build();
+  ASSERT_FALSE(mismatch);
+  EXPECT_EQ(mismatch.error().message, "TLS config: a private key does not match its certificate");
+
+  auto bad_key = TlsConfig::server(ec().pem("localhost-ec"),
+                                   "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
+                     .build();
+  ASSERT_FALSE(bad_key);
+  EXPECT_LT(bad_key.error().detail, 0);
+
+  auto untrusting = TlsConfig::client().build();
+  ASSERT_FALSE(untrusting);
+  EXPECT_EQ(untrusting.error().code, Errc::invalid_argument);
+
+  auto crossed = TlsConfig::server(ec().pem("localhost-ec"), ec().key("localhost-ec"))
+                     .trust_ca(ec().pem("ca-ec"))
+                     .build();
+  ASSERT_FALSE(crossed);
+  EXPECT_EQ(crossed.error().code, Errc::invalid_argument);
+
+  auto empty_protocol = TlsConfig::client().insecure_for_tests().alpn({""}).build();
+  ASSERT_FALSE(empty_protocol);
+  EXPECT_EQ(empty_protocol.error().code, Errc::invalid_argument);
+}
+
+}  // namespace
+}  // namespace paf::tls::test
