@@ -166,6 +166,9 @@ TEST_F(H1Client, RequestBodyIsStreamedChunked) {
   EXPECT_TRUE(writer.close({{"x-done", "1"}}));
   driver_.pump();
   EXPECT_EQ(driver_.take_output(), "3\r\nabc\r\n0\r\nx-done: 1\r\n\r\n");
+  // No response came: the connection going away fails the request.
+  connection_.reset();
+  EXPECT_EQ(seen.error, Errc::closed);
 }
 
 TEST_F(H1Client, RequestBodyWithContentLength) {
@@ -178,6 +181,8 @@ TEST_F(H1Client, RequestBodyWithContentLength) {
   EXPECT_TRUE(writer.close());
   driver_.pump();
   EXPECT_EQ(driver_.output(), "PUT / HTTP/1.1\r\nhost: a\r\ncontent-length: 4\r\n\r\nabcd");
+  connection_.reset();
+  EXPECT_EQ(seen.error, Errc::closed);
 }
 
 TEST_F(H1Client, MalformedResponseFailsTheRequest) {

@@ -23,6 +23,13 @@
 #define LWIP_TCP 1
 #define LWIP_NETIF_STATUS_CALLBACK 1
 #define LWIP_NETIF_LINK_CALLBACK 1
+/* SO_REUSEADDR for listeners: a server restarting on its port must not wait
+ * out the TIME_WAIT connections of its previous life (src/net sets it). */
+#define SO_REUSE 1
+/* Keep every packet sent while ARP resolves its next hop, not just the last:
+ * else a burst of connections to a new peer loses all SYNs but one, and
+ * each costs a 3-second retransmission. */
+#define ARP_QUEUEING 1
 
 /* Memory: lwIP's own heap and pools, sized for a few hundred connections. */
 #define MEM_ALIGNMENT 8
