@@ -55,7 +55,13 @@ inline void Buffer::append_number(std::uint64_t value, unsigned base) {
     digits[n++] = "0123456789abcdef"[value % base];
     value /= base;
   } while (value != 0);
-  while (n > 0) append(digits[--n]);
+  // Reversed into place, then appended at once: one growth at most, not one per digit.
+  for (std::size_t i = 0; i < n / 2; ++i) {
+    char c = digits[i];
+    digits[i] = digits[n - 1 - i];
+    digits[n - 1 - i] = c;
+  }
+  append(std::string_view(digits, n));
 }
 
 }  // namespace paf

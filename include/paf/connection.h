@@ -31,6 +31,11 @@
 namespace paf {
 
 inline constexpr std::uint64_t kNoDeadline = UINT64_MAX;
+inline constexpr std::uint64_t kSecond = 1'000'000'000;
+
+// A monotonic clock in nanoseconds. The engines never read a clock of their
+// own: the runtime (or a test) gives them one. An empty clock turns timeouts off.
+using Clock = Function<std::uint64_t()>;
 
 enum class ReadOperation { read, yield, close, upgrade };
 

@@ -16,12 +16,6 @@
 
 namespace paf {
 
-// A monotonic clock in nanoseconds. The engines never read a clock of their
-// own: the runtime (or a test) gives them one. An empty clock turns timeouts off.
-using Clock = Function<std::uint64_t()>;
-
-inline constexpr std::uint64_t kSecond = 1'000'000'000;
-
 // Limits of one HTTP/1.x connection. Every limit protects the server from one
 // peer; going over one answers with the status in brackets and closes.
 struct H1Config {
@@ -48,9 +42,6 @@ class H1ServerConnection : public Connection {
   static std::unique_ptr<H1ServerConnection> create(H1Config config, RequestHandler handler,
                                                     ErrorHandler error_handler, Clock clock);
 };
-
-// The response head, or why there is none; `body` streams the response body.
-using ResponseHandler = Function<void(Result<Response> response, BodyReader body)>;
 
 class H1ClientConnection : public Connection {
  public:

@@ -180,6 +180,10 @@ class Reqd : public ExchangeHandle {
 
 using RequestHandler = Function<void(Reqd&)>;
 
+// A client's view of a response: its head, or why there is none; `body`
+// streams the response body.
+using ResponseHandler = Function<void(Result<Response> response, BodyReader body)>;
+
 // The response an error handler gives for a failed request: `status` is the
 // one paf chose (400, 408, 413, 431, 500, ...); `request` is null when the
 // request could not be read.

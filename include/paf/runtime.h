@@ -81,7 +81,9 @@ class Runtime {
   bool upgraded_ = false, upgrade_flushed_ = false;
   std::uint64_t armed_deadline_ = kNoDeadline;
   TimerId deadline_timer_;
-  std::shared_ptr<bool> alive_;  // posted callbacks check it: the Runtime may be gone
+  // What wakeups and posted callbacks hold: they may outlive the Runtime.
+  struct Anchor;
+  Anchor* anchor_;
 };
 
 }  // namespace paf

@@ -56,9 +56,11 @@ Result<std::unique_ptr<SocketFlow>> SocketFlow::start_connect(EpollLoopBackend& 
   auto flow = create(backend, fd.release(), std::move(peer));
   if (!flow) return flow;
   // EINTR: the connect goes on in the background, as with EINPROGRESS.
-  if (outcome == EINPROGRESS || outcome == EINTR)
+  if (outcome == EINPROGRESS || outcome == EINTR) {
     (*flow)->connecting_ = true;
-  else if (outcome != 0)
+    // Nothing to read or write until the edge that says the connect is done.
+    (*flow)->read_ready_ = (*flow)->write_ready_ = false;
+  } else if (outcome != 0)
     (*flow)->error_ = connect_error(outcome);
   return flow;
 }
@@ -77,7 +79,8 @@ Result<std::unique_ptr<SocketFlow>> SocketFlow::adopt(EpollLoopBackend& backend,
 Result<std::unique_ptr<SocketFlow>> SocketFlow::create(EpollLoopBackend& backend, int fd,
                                                        std::string peer) {
   std::unique_ptr<SocketFlow> flow(new SocketFlow(backend, fd, std::move(peer)));
-  auto watched = backend.watch(fd, [raw = flow.get()](IoEvents events) { raw->on_events(events); });
+  auto watched =
+      backend.watch_edges(fd, [raw = flow.get()](IoEvents events) { raw->on_events(events); });
   if (!watched) {
     flow->fd_ = -1;  // someone else watches this descriptor: leave their watcher alone
     ::close(fd);
@@ -91,9 +94,17 @@ SocketFlow::~SocketFlow() { close(); }
 Result<std::size_t> SocketFlow::read(MutableBytes buffer) {
   if (auto usable = check_usable(); !usable) return std::unexpected(usable.error());
   if (buffer.empty()) return fail(Errc::invalid_argument, "socket flow: read into an empty buffer");
+  if (!read_ready_) return std::unexpected(socket_error(EAGAIN));  // no edge since it drained
   for (;;) {
     ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
-    if (n >= 0) return static_cast<std::size_t>(n);
+    if (n >= 0) {
+      // A short read emptied the receive queue: what arrives next is an edge.
+      // Not after a hangup: the end of stream may sit behind these bytes, and
+      // its edge has come already.
+      if (n > 0 && static_cast<std::size_t>(n) < buffer.size() && !hangup_) read_ready_ = false;
+      return static_cast<std::size_t>(n);
+    }
+    if (errno == EAGAIN) read_ready_ = false;
     if (errno != EINTR) return failure(errno);
   }
 }
@@ -102,20 +113,28 @@ Result<std::size_t> SocketFlow::writev(std::span<const Bytes> buffers) {
   if (fd_ >= 0 && write_shut_) return fail(Errc::closed, "socket flow: write side shut down");
   if (auto usable = check_usable(); !usable) return std::unexpected(usable.error());
   std::array<iovec, kMaxIovecs> iovecs;
-  std::size_t count = 0;
+  std::size_t count = 0, offered = 0;
   for (Bytes buffer : buffers) {
     if (buffer.empty()) continue;
     if (count == iovecs.size()) break;
     iovecs[count++] = {const_cast<std::uint8_t*>(buffer.data()), buffer.size()};
+    offered += buffer.size();
   }
   if (count == 0) return 0;
+  if (!write_ready_) return std::unexpected(socket_error(EAGAIN));  // no edge since it filled
   msghdr message{};
   message.msg_iov = iovecs.data();
   message.msg_iovlen = count;
   for (;;) {
     // MSG_NOSIGNAL: a peer that went away is an EPIPE result, not a SIGPIPE.
     ssize_t n = ::sendmsg(fd_, &message, MSG_NOSIGNAL);
-    if (n >= 0) return static_cast<std::size_t>(n);
+    if (n >= 0) {
+      // A short write filled the send buffer; the kernel then reports an edge
+      // when room is made.
+      if (static_cast<std::size_t>(n) < offered) write_ready_ = false;
+      return static_cast<std::size_t>(n);
+    }
+    if (errno == EAGAIN) write_ready_ = false;
     if (errno != EINTR) return failure(errno);
   }
 }
@@ -150,16 +169,20 @@ void SocketFlow::close() {
   connecting_ = false;
 }
 
+// Readiness known already has no edge to come: the backend calls on_events()
+// from its next wait() instead (never from here, as paf/flow.h requires).
 void SocketFlow::when_readable(Function<void()> wakeup) {
   if (fd_ < 0) return;
   read_wakeup_ = std::move(wakeup);
   update_interest();
+  if (read_ready_ || error_) backend_.notify_soon(fd_);
 }
 
 void SocketFlow::when_writable(Function<void()> wakeup) {
   if (fd_ < 0) return;
   write_wakeup_ = std::move(wakeup);
   update_interest();
+  if (write_ready_ || error_) backend_.notify_soon(fd_);
 }
 
 // Fails when the flow cannot be used now: closed, failed, or still connecting.
@@ -167,7 +190,11 @@ Result<void> SocketFlow::check_usable() {
   if (fd_ < 0) return fail(Errc::closed, "socket flow: closed");
   if (connecting_) settle_connect();
   if (error_) return std::unexpected(*error_);
-  if (connecting_) return fail(Errc::would_block, "socket flow: still connecting");
+  if (connecting_) {
+    // Seen unconnected now: the edge that ends the connect is still to come.
+    read_ready_ = write_ready_ = false;
+    return fail(Errc::would_block, "socket flow: still connecting");
+  }
   return {};
 }
 
@@ -184,6 +211,7 @@ void SocketFlow::settle_connect() {
       return;  // not yet
   }
   connecting_ = false;
+  read_ready_ = write_ready_ = true;  // connected: try, and learn from the kernel
   if (outcome != 0)
     error_ = connect_error(outcome);
   else if (write_shut_)
@@ -191,14 +219,19 @@ void SocketFlow::settle_connect() {
   update_interest();
 }
 
-// A hangup or an error is news for a reader and, with an error, for a writer:
-// the operation it retries now reports what happened.
+// An edge (or, with no event set, a notification): keep the readiness it
+// reports, then wake whoever waits on a side that is ready. A hangup or an
+// error is news for a reader and, with an error, for a writer: the operation
+// it retries now reports what happened.
 void SocketFlow::on_events(IoEvents events) {
+  if (events.readable || events.error) read_ready_ = true;
+  if (events.hangup) read_ready_ = hangup_ = true;
+  if (events.writable || events.error) write_ready_ = true;
   if (connecting_) settle_connect();
   std::weak_ptr<char> alive = alive_;
-  if (events.readable || events.hangup || events.error) fire(read_wakeup_);
+  if (read_ready_ || error_) fire(read_wakeup_);
   if (alive.expired() || fd_ < 0) return;  // the wakeup destroyed or closed the flow
-  if (events.writable || events.error) fire(write_wakeup_);
+  if (write_ready_ || error_) fire(write_wakeup_);
 }
 
 void SocketFlow::fire(Function<void()>& wakeup) {

@@ -22,16 +22,6 @@ void wake(Wakeup& wakeup) {
 
 Error closed_error() { return Error{Errc::closed, "the connection is closed"}; }
 
-bool method_has_body(Method method) {
-  switch (method) {
-    case Method::GET: case Method::HEAD: case Method::DELETE: case Method::OPTIONS:
-    case Method::TRACE: case Method::CONNECT:
-      return false;
-    default:
-      return true;
-  }
-}
-
 }  // namespace
 
 // --- ClientExchange --------------------------------------------------------------
@@ -139,7 +129,7 @@ Result<BodyEncoder> ClientConnectionImpl::prepare_request(Request& request) cons
     if (!length) return paf::fail(Errc::invalid_argument, "invalid Content-Length");
     return BodyEncoder(Framing::length, *length);
   }
-  if (!method_has_body(request.method)) return BodyEncoder(Framing::none, 0);
+  if (!http::method_sends_body(request.method)) return BodyEncoder(Framing::none, 0);
   request.headers.set("transfer-encoding", "chunked");
   return BodyEncoder(Framing::chunked, 0);
 }

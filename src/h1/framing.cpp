@@ -4,25 +4,6 @@
 #include <utility>
 
 namespace paf::h1 {
-Result<void> check_fields(const Headers& fields) {
-  for (const Headers::Field field : fields) {
-    if (!is_token(field.name)) return fail(Errc::invalid_argument, "invalid header field name");
-    if (field.value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos)
-      return fail(Errc::invalid_argument, "CR, LF or NUL in a header field value");
-  }
-  return {};
-}
-
-std::optional<std::uint64_t> parse_content_length(std::string_view value) {
-  if (value.empty() || value.size() > 19) return std::nullopt;
-  std::uint64_t length = 0;
-  for (char c : value) {
-    if (c < '0' || c > '9') return std::nullopt;
-    length = length * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  return length;
-}
-
 void write_status_line(OutputQueue& out, int status) {
   Buffer line;
   line.append("HTTP/1.1 ");

@@ -10,17 +10,17 @@
 #include <span>
 #include <string_view>
 
-#include "output_queue.h"
+#include "../http/fields.h"
+#include "../http/output_queue.h"
 #include "paf/buffer.h"
 #include "paf/http.h"
 #include "paf/result.h"
 
 namespace paf::h1 {
 
-// Names must be tokens and values free of CR, LF and NUL: no response splitting.
-Result<void> check_fields(const Headers& fields);
-// A Content-Length value: digits only.
-std::optional<std::uint64_t> parse_content_length(std::string_view value);
+using http::check_fields;
+using http::OutputQueue;
+using http::parse_content_length;
 
 void write_status_line(OutputQueue& out, int status);
 void write_request_line(OutputQueue& out, const Request& request);

@@ -45,6 +45,7 @@ ServerConnectionImpl::ServerConnectionImpl(H1Config config, RequestHandler handl
 }
 
 ServerConnectionImpl::~ServerConnectionImpl() {
+  set_reading(nullptr);
   std::vector<ServerExchange*> exchanges = std::move(exchanges_);
   for (ServerExchange* exchange : exchanges) {
     exchange->abort(Error{Errc::closed, "the connection is gone"});
@@ -58,15 +59,21 @@ std::uint64_t ServerConnectionImpl::after(std::uint64_t timeout_ns) {
   return timeout_ns > kNoDeadline - now ? kNoDeadline : now + timeout_ns;
 }
 
-ErrorReply ServerConnectionImpl::error_reply(int status, const Error& error, const Request* request) {
-  if (error_handler_) return error_handler_(status, error, request);
-  return default_error_reply(status, error, request);
-}
-
 void ServerConnectionImpl::wake_reader() { wake(reader_wakeup_); }
 void ServerConnectionImpl::wake_writer() { wake(writer_wakeup_); }
 
 // --- reading -------------------------------------------------------------------
+
+// reading_ holds a reference of its own: a handler may finish its response (and
+// the response be written and released) while its request is still being read.
+void ServerConnectionImpl::set_reading(ServerExchange* exchange) {
+  if (exchange != nullptr) exchange->retain();
+  if (reading_ != nullptr) reading_->release();
+  reading_ = exchange;
+}
+
+// Clears reading_ and hands its reference to the caller, who releases it.
+ServerExchange* ServerConnectionImpl::take_reading() { return std::exchange(reading_, nullptr); }
 
 ReadOperation ServerConnectionImpl::next_read_operation() {
   if (upgraded_) return ReadOperation::upgrade;
@@ -158,13 +165,13 @@ void ServerConnectionImpl::start_exchange() {
   auto* exchange = new ServerExchange(this, std::move(request), facts);
   exchange->retain();
   exchanges_.push_back(exchange);
-  reading_ = exchange;
+  set_reading(exchange);
   Reqd reqd(exchange);
   handler_(reqd);
 }
 
 void ServerConnectionImpl::complete_request() {
-  ServerExchange* exchange = std::exchange(reading_, nullptr);
+  ServerExchange* exchange = take_reading();
   if (exchange == nullptr) return;
   exchange->end_body({}, std::move(parser_.trailers()));
   const bool declined = exchange->response_started() && !exchange->upgrading();
@@ -173,6 +180,7 @@ void ServerConnectionImpl::complete_request() {
   } else if (!exchange->facts().keep_alive || shutting_down_) {
     reading_done_ = true;
   }
+  exchange->release();
   wake_writer();
 }
 
@@ -188,7 +196,7 @@ void ServerConnectionImpl::fail_request(int status, const Error& error) {
   header_deadline_ = kNoDeadline;
   idle_deadline_ = kNoDeadline;
   reading_done_ = true;
-  ServerExchange* exchange = std::exchange(reading_, nullptr);
+  ServerExchange* exchange = take_reading();
   if (exchange == nullptr) {
     // The request could not be read: an exchange only for the error reply.
     RequestFacts facts;
@@ -197,8 +205,10 @@ void ServerConnectionImpl::fail_request(int status, const Error& error) {
     exchange = new ServerExchange(this, Request{}, facts);
     exchange->retain();
     exchanges_.push_back(exchange);
+    exchange->retain();  // the reference take_reading() would have given
   }
   exchange->fail_request(status, error);
+  exchange->release();
   wake_writer();
 }
 
@@ -207,8 +217,9 @@ void ServerConnectionImpl::discard_drained(std::size_t n) {
   if (drained_bytes_ <= config_.max_drain_bytes) return;
   // Too much body to throw away: close instead.
   reading_done_ = true;
-  ServerExchange* exchange = std::exchange(reading_, nullptr);
+  ServerExchange* exchange = take_reading();
   exchange->end_body(std::unexpected(Error{Errc::limit_exceeded, "unread request body too long to drain"}));
+  exchange->release();
   wake_writer();
 }
 
@@ -251,7 +262,7 @@ void ServerConnectionImpl::settle_finished() {
         return;
       }
       reading_done_ = true;
-      if (reading_ == head) reading_ = nullptr;
+      if (reading_ == head) set_reading(nullptr);
       head->end_body(std::unexpected(Error{Errc::closed, "the response ended before the request body"}));
     }
     finish_head();
@@ -267,7 +278,7 @@ void ServerConnectionImpl::finish_head() {
     wake_reader();
   } else if (head->close_after()) {
     reading_done_ = true;
-    reading_ = nullptr;
+    set_reading(nullptr);
     std::vector<ServerExchange*> dropped = std::move(exchanges_);
     exchanges_.clear();
     for (ServerExchange* exchange : dropped) {
@@ -301,7 +312,8 @@ void ServerConnectionImpl::on_deadline(std::uint64_t now_ns) {
 
 void ServerConnectionImpl::close_now(const Error& error) {
   reading_done_ = writing_done_ = true;
-  reading_ = upgrading_ = nullptr;
+  set_reading(nullptr);
+  upgrading_ = nullptr;
   header_deadline_ = idle_deadline_ = kNoDeadline;
   std::vector<ServerExchange*> exchanges = std::move(exchanges_);
   exchanges_.clear();

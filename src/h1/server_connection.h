@@ -32,7 +32,7 @@ class ServerConnectionImpl final : public H1ServerConnection {
 
   // --- for the exchanges ---
   const H1Config& config() const { return config_; }
-  ErrorReply error_reply(int status, const Error& error, const Request* request);
+  ErrorHandler& error_handler() { return error_handler_; }
   // Whether the connection closes after this exchange's response: it is the
   // last one and no request will follow.
   bool closing_after(const ServerExchange* exchange) const {
@@ -49,6 +49,8 @@ class ServerConnectionImpl final : public H1ServerConnection {
   void start_exchange();
   Result<void> check_request(const Request& request) const;
   void complete_request();
+  void set_reading(ServerExchange* exchange);
+  ServerExchange* take_reading();
   void settle_upgrade();
   void fail_request(int status, const Error& error);
   void discard_drained(std::size_t n);
@@ -67,7 +69,7 @@ class ServerConnectionImpl final : public H1ServerConnection {
 
   // In request order; each holds a reference. The front one is being written.
   std::vector<ServerExchange*> exchanges_;
-  ServerExchange* reading_ = nullptr;   // the request whose body is being read
+  ServerExchange* reading_ = nullptr;   // the request whose body is being read (a reference)
   ServerExchange* upgrading_ = nullptr; // parsed an Upgrade request, waiting for its answer
   std::uint64_t drained_bytes_ = 0;
 

@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "../http/error_reply.h"
 #include "server_connection.h"
 
 namespace paf::h1 {
@@ -158,12 +159,8 @@ void ServerExchange::complete_response(Result<void> finished) {
 }
 
 void ServerExchange::respond_with_error(int status, const Error& error) {
-  const Request* request = facts_.readable ? &request_ : nullptr;
-  ErrorReply reply = connection_->error_reply(status, error, request);
-  if (respond_with_string(std::move(reply.response), std::move(reply.body))) return;
-  // The error handler's reply was unusable: fall back on the default one.
-  reply = default_error_reply(status, error, request);
-  (void)respond_with_string(std::move(reply.response), std::move(reply.body));
+  http::respond_with_error(*this, connection_->error_handler(), status, error,
+                           facts_.readable ? &request_ : nullptr);
 }
 
 void ServerExchange::report_error(const Error& error) {

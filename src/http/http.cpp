@@ -95,11 +95,20 @@ bool ascii_iequals(std::string_view a, std::string_view b) {
 
 // --- Headers -----------------------------------------------------------------
 
+// A message's fields are a handful and short: room for a typical set from the
+// first field on, so that building one costs two allocations, not one per growth.
+constexpr std::size_t kInitialFieldCount = 8;
+constexpr std::size_t kInitialTextSize = 256;
+
 Headers::Headers(std::initializer_list<Field> fields) {
   for (const Field& field : fields) add(field.name, field.value);
 }
 
 void Headers::add(std::string_view name, std::string_view value) {
+  if (entries_.capacity() == 0) {
+    entries_.reserve(kInitialFieldCount);
+    text_.reserve(kInitialTextSize);
+  }
   Entry entry;
   entry.name_offset = static_cast<std::uint32_t>(text_.size());
   entry.name_length = static_cast<std::uint32_t>(name.size());

@@ -5,27 +5,60 @@
 
 namespace paf {
 
+// Wakeups may outlive the Runtime (a flow or a connection keeps one until it
+// is destroyed), so they hold a counted reference to this record, which the
+// Runtime clears when it goes. The count is single-threaded, as the loop is,
+// and a reference is one pointer: a wakeup (a reference and a member function
+// pointer) fits inside its Function, so the one to three wakeups made per
+// request allocate nothing (a weak_ptr would not fit, and costs atomics).
+struct Runtime::Anchor {
+  Runtime* runtime;
+  std::size_t references = 1;
+
+  class Ref {
+   public:
+    explicit Ref(Anchor* anchor) : anchor_(anchor) { ++anchor_->references; }
+    Ref(Ref&& other) noexcept : anchor_(std::exchange(other.anchor_, nullptr)) {}
+    Ref(const Ref&) = delete;
+    Ref& operator=(const Ref&) = delete;
+    Ref& operator=(Ref&&) = delete;
+    ~Ref() {
+      if (anchor_ != nullptr) release(anchor_);
+    }
+    // The Runtime, or nullptr once it is destroyed.
+    Runtime* runtime() const { return anchor_->runtime; }
+
+   private:
+    Anchor* anchor_;
+  };
+
+  static void release(Anchor* anchor) {
+    if (--anchor->references == 0) delete anchor;
+  }
+};
+
 Runtime::Runtime(Loop& loop, Connection& connection, Flow& flow, RuntimeOptions options)
     : loop_(loop),
       connection_(connection),
       flow_(flow),
       options_(options),
       read_buffer_(new std::uint8_t[options.read_buffer_size]),
-      alive_(std::make_shared<bool>(true)) {}
+      anchor_(new Anchor{this}) {}
 
 Runtime::~Runtime() {
-  *alive_ = false;
+  anchor_->runtime = nullptr;
+  Anchor::release(anchor_);
   if (deadline_timer_ != TimerId{}) loop_.cancel_timer(deadline_timer_);
   if (!upgrade_flushed_) flow_.close();
 }
 
 void Runtime::start(Function<void(RunOutcome)> on_done) {
   on_done_ = std::move(on_done);
-  std::weak_ptr<bool> alive = alive_;
-  loop_.post([this, alive] {
-    if (alive.expired()) return;
-    pump_read();
-    pump_write();
+  loop_.post([anchor = Anchor::Ref(anchor_)] {
+    Runtime* self = anchor.runtime();
+    if (self == nullptr) return;
+    self->pump_read();
+    self->pump_write();
   });
 }
 
@@ -39,9 +72,9 @@ void Runtime::shutdown() {
 // A wakeup handed to the connection or the flow: it may be called from inside
 // one of our own calls, so it only re-enters through the pump's guard.
 Function<void()> Runtime::wakeup(void (Runtime::*pump)()) {
-  std::weak_ptr<bool> alive = alive_;
-  return [this, alive, pump] {
-    if (!alive.expired() && !done_) (this->*pump)();
+  return [anchor = Anchor::Ref(anchor_), pump] {
+    Runtime* self = anchor.runtime();
+    if (self != nullptr && !self->done_) (self->*pump)();
   };
 }
 
@@ -194,11 +227,11 @@ void Runtime::finish_if_done() {
   deadline_timer_ = TimerId{};
   RunOutcome outcome = closed ? RunOutcome::closed : RunOutcome::upgraded;
   if (closed) flow_.close();
-  std::weak_ptr<bool> alive = alive_;
-  loop_.post([this, alive, outcome] {
-    if (alive.expired() || !on_done_) return;
-    Function<void(RunOutcome)> on_done = std::move(on_done_);
-    on_done(outcome);  // may destroy this Runtime: nothing after
+  loop_.post([anchor = Anchor::Ref(anchor_), outcome] {
+    Runtime* self = anchor.runtime();
+    if (self == nullptr || !self->on_done_) return;
+    Function<void(RunOutcome)> on_done = std::move(self->on_done_);
+    on_done(outcome);  // may destroy the Runtime: nothing after
   });
 }
 

@@ -121,5 +121,59 @@ TEST_F(EpollLoopBackendTest, PeerCloseIsReportedAsReadableHangup) {
   backend->unwatch(pair.fds[0]);
 }
 
+TEST_F(EpollLoopBackendTest, EdgesComeOnceEachAndInterestOnlyCountsTheSource) {
+  SocketPair pair;
+  int reader = pair.fds[0], writer = pair.fds[1];
+  int edges = 0;
+  IoEvents seen;
+  ASSERT_TRUE(backend->watch_edges(reader, [&](IoEvents events) {
+    ++edges;
+    seen = events;
+  }));
+  // Watched, but no one waits: not a source, though epoll reports its edges.
+  EXPECT_FALSE(backend->has_io_sources());
+  ASSERT_TRUE(backend->set_interest(reader, true, false));
+  EXPECT_TRUE(backend->has_io_sources());
+  ASSERT_EQ(::write(writer, "z", 1), 1);
+  ASSERT_TRUE(loop->run_until(loop->now_ns() + milliseconds(50)));
+  EXPECT_GE(edges, 1);
+  EXPECT_TRUE(seen.readable);
+  // The byte is still unread, yet edge-triggered: no new edge, no new call.
+  int before = edges;
+  ASSERT_TRUE(loop->run_until(loop->now_ns() + milliseconds(50)));
+  EXPECT_EQ(edges, before);
+  ASSERT_EQ(::write(writer, "y", 1), 1);  // new bytes: a new edge
+  ASSERT_TRUE(loop->run_until(loop->now_ns() + milliseconds(50)));
+  EXPECT_EQ(edges, before + 1);
+  ASSERT_TRUE(backend->set_interest(reader, false, false));
+  EXPECT_FALSE(backend->has_io_sources());
+  backend->unwatch(reader);
+}
+
+TEST_F(EpollLoopBackendTest, NotifySoonCallsFromTheNextWaitWithoutBlocking) {
+  SocketPair pair;
+  int calls = 0;
+  IoEvents seen{.readable = true};
+  ASSERT_TRUE(backend->watch_edges(pair.fds[0], [&](IoEvents events) {
+    ++calls;
+    seen = events;
+  }));
+  // Let the edge of the registration itself (room to write) go by: a poll.
+  ASSERT_TRUE(backend->wait(backend->now_ns()));
+  calls = 0;
+  backend->notify_soon(pair.fds[0]);
+  EXPECT_EQ(calls, 0) << "never from within notify_soon()";
+  EXPECT_TRUE(backend->has_io_sources());
+  std::uint64_t start = loop->now_ns();
+  ASSERT_TRUE(backend->wait(start + seconds(5)));
+  EXPECT_EQ(calls, 1);
+  EXPECT_FALSE(seen.readable || seen.writable || seen.hangup || seen.error);
+  EXPECT_LT(loop->now_ns() - start, seconds(1)) << "a due notification does not block";
+  EXPECT_FALSE(backend->has_io_sources());
+  backend->unwatch(pair.fds[0]);
+  backend->notify_soon(pair.fds[0]);  // not watched: ignored
+  EXPECT_FALSE(backend->has_io_sources());
+}
+
 }  // namespace
 }  // namespace paf::posix

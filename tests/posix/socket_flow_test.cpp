@@ -197,6 +197,25 @@ TEST_P(SocketFlowTest, WakeupsComeFromTheLoopNeverFromTheCall) {
   ASSERT_TRUE(run_until([&] { return woken; }));
 }
 
+TEST_P(SocketFlowTest, EndOfStreamBehindBytesReadShortIsStillSeen) {
+  Connection pair = connect_pair();
+  PAF_RETURN_IF_SKIPPED_OR_FAILED();
+  // Bytes and the end of stream arrive, and their one edge is taken, before
+  // the server reads: its first read is short, and the end of stream behind
+  // the bytes must still be read, with no edge to come.
+  ASSERT_TRUE(pair.client->write(bytes_of("last words")));
+  ASSERT_TRUE(pair.client->shutdown_write());
+  run_for(milliseconds(20));  // both are there
+  bool arrived = false;
+  pair.server->when_readable([&] { arrived = true; });
+  ASSERT_TRUE(run_until([&] { return arrived; }));
+  Reader server_reader(*pair.server);
+  server_reader.start();
+  ASSERT_TRUE(run_until([&] { return server_reader.finished(); }));
+  EXPECT_EQ(server_reader.received, "last words");
+  EXPECT_TRUE(server_reader.end_of_stream);
+}
+
 TEST_P(SocketFlowTest, IdleFlowsLeaveTheLoopIdle) {
   Connection pair = connect_pair();
   PAF_RETURN_IF_SKIPPED_OR_FAILED();

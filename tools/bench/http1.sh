@@ -2,7 +2,9 @@
 # HTTP/1.1 side by side on loopback: paf-server, nginx and h2o, one worker each
 # (each server pinned to CPU 0, wrk to CPU 1), wrk -t1 -c32 on GET / (a
 # 12-byte body) and GET /large (1 MiB). Prints req/s, p50 and p99 latency, and
-# paf's ratios to each peer.
+# paf's ratios to each peer. Like for like: no server keeps an access log
+# (nginx: access_log off; h2o: no access-log directive; paf-server:
+# --access-log off), so none pays a write per request the others do not.
 #
 #   tools/bench/http1.sh BUILD_DIR      (DURATION=5 seconds per run by default)
 set -euo pipefail
@@ -45,7 +47,7 @@ printf 'Hello World!' >"$work/www/hello"
 head -c 1048576 /dev/zero | tr '\0' 'x' >"$work/www/large"
 
 start_paf() {
-  taskset -c 0 "$paf_server" --host 127.0.0.1 --http "$1" 2>/dev/null &
+  taskset -c 0 "$paf_server" --host 127.0.0.1 --http "$1" --access-log off 2>/dev/null &
   pids+=($!)
 }
 start_nginx() {

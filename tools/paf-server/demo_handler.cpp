@@ -14,22 +14,23 @@ namespace {
 constexpr std::size_t kLargeSize = 1024 * 1024;
 constexpr std::uint64_t kMaxRandomLength = 64 * 1024 * 1024;
 
-void log_request(const Request& request, int status, std::uint64_t bytes) {
+void log_request(const Options& options, const Request& request, int status, std::uint64_t bytes) {
+  if (!options.access_log) return;
   std::string_view method = request.method_name(), target = request.target();
   std::fprintf(stderr, "%.*s %.*s %d %llu\n", int(method.size()), method.data(),
                int(target.size()), target.data(), status,
                static_cast<unsigned long long>(bytes));
 }
 
-void respond(Reqd& reqd, Response response, Buffer body) {
+void respond(const Options& options, Reqd& reqd, Response response, Buffer body) {
   int status = response.status;
   std::uint64_t size = reqd.request().method == Method::HEAD ? 0 : body.size();
-  log_request(reqd.request(), status, size);
+  log_request(options, reqd.request(), status, size);
   (void)reqd.respond_with_buffer(std::move(response), std::move(body));
 }
 
-void respond_text(Reqd& reqd, int status, std::string_view text) {
-  respond(reqd, {status, {{"content-type", "text/plain"}}}, Buffer(text));
+void respond_text(const Options& options, Reqd& reqd, int status, std::string_view text) {
+  respond(options, reqd, {status, {{"content-type", "text/plain"}}}, Buffer(text));
 }
 
 // Deterministic bytes from a seed (splitmix64), so clients can check them.
@@ -66,18 +67,18 @@ std::optional<std::uint64_t> query_number(std::string_view query, std::string_vi
 }
 
 // POST /: reads the whole body, then says how long it was.
-void summarize_body(Reqd& reqd) {
+void summarize_body(const Options& options, Reqd& reqd) {
   auto state = std::make_shared<std::pair<Reqd, std::uint64_t>>(reqd, 0);
   BodyReader body = reqd.request_body();
   body.on_data([state](Bytes bytes) { state->second += bytes.size(); });
-  body.on_end([state](Result<void> ended) {
+  body.on_end([state, options](Result<void> ended) {
     Reqd exchange = std::move(state->first);  // breaks the cycle through the callbacks
     if (!exchange) return;
     if (!ended) return exchange.report_error(ended.error());
     Buffer text("Received ");
     text.append_number(state->second);
     text.append(" bytes\n");
-    respond(exchange, {200, {{"content-type", "text/plain"}}}, std::move(text));
+    respond(options, exchange, {200, {{"content-type", "text/plain"}}}, std::move(text));
   });
 }
 
@@ -90,9 +91,9 @@ struct Echo {
   std::uint64_t bytes = 0;
 };
 
-void echo(Reqd& reqd) {
+void echo(const Options& options, Reqd& reqd) {
   auto writer = reqd.respond_with_streaming({200, {{"content-type", "application/octet-stream"}}});
-  if (!writer) return log_request(reqd.request(), 500, 0);
+  if (!writer) return log_request(options, reqd.request(), 500, 0);
   auto state = std::make_shared<Echo>(Echo{reqd, reqd.request_body(), std::move(*writer), 0});
   state->reader.on_data([state](Bytes bytes) {
     if (!state->writer) return;
@@ -106,13 +107,13 @@ void echo(Reqd& reqd) {
       });
     }
   });
-  state->reader.on_end([state](Result<void> ended) {
+  state->reader.on_end([state, options](Result<void> ended) {
     if (!state->writer) return;
     if (ended)
       (void)state->writer.close();
     else
       state->reqd.report_error(ended.error());
-    log_request(state->reqd.request(), ended ? 200 : 500, state->bytes);
+    log_request(options, state->reqd.request(), ended ? 200 : 500, state->bytes);
     // Drop the handles: the callbacks stored in the exchange hold `state`.
     state->writer = {};
     state->reader = {};
@@ -122,31 +123,31 @@ void echo(Reqd& reqd) {
 
 }  // namespace
 
-void handle(Reqd& reqd) {
+void handle(Reqd& reqd, const Options& options) {
   const Request& request = reqd.request();
   std::string_view path = request.path();
   bool get = request.method == Method::GET || request.method == Method::HEAD;
-  if (path == "/" && get) return respond_text(reqd, 200, "Hello World!");
-  if (path == "/" && request.method == Method::POST) return summarize_body(reqd);
-  if (path == "/echo" && request.method == Method::POST) return echo(reqd);
+  if (path == "/" && get) return respond_text(options, reqd, 200, "Hello World!");
+  if (path == "/" && request.method == Method::POST) return summarize_body(options, reqd);
+  if (path == "/echo" && request.method == Method::POST) return echo(options, reqd);
   if (path == "/large" && get) {
     static const Buffer large = deterministic_bytes(kLargeSize, 0);
-    return respond(reqd, {200, {{"content-type", "application/octet-stream"}}}, Buffer(large.bytes()));
+    return respond(options, reqd, {200, {{"content-type", "application/octet-stream"}}}, Buffer(large.bytes()));
   }
   if (path == "/random" && get) {
     auto length = query_number(request.query(), "len");
     auto seed = query_number(request.query(), "seed");
-    if (!length || !seed) return respond_text(reqd, 400, "want /random?len=N&seed=S\n");
-    if (*length > kMaxRandomLength) return respond_text(reqd, 413, "len is too large\n");
+    if (!length || !seed) return respond_text(options, reqd, 400, "want /random?len=N&seed=S\n");
+    if (*length > kMaxRandomLength) return respond_text(options, reqd, 413, "len is too large\n");
     Buffer length_text, seed_text;
     length_text.append_number(*length);
     seed_text.append_number(*seed);
     Response response{200, {{"content-type", "application/octet-stream"},
                             {"x-length", length_text.view()},
                             {"x-seed", seed_text.view()}}};
-    return respond(reqd, std::move(response), deterministic_bytes(*length, *seed));
+    return respond(options, reqd, std::move(response), deterministic_bytes(*length, *seed));
   }
-  respond_text(reqd, 404, "Not Found\n");
+  respond_text(options, reqd, 404, "Not Found\n");
 }
 
 }  // namespace paf::demo

@@ -1,7 +1,8 @@
 // paf-server: the demo application (DESIGN §6) over HTTP/1.x on a host TCP
 // listener. SIGINT or SIGTERM shut it down gracefully; it then exits 0.
 //
-//   paf-server [--host ADDR] [--http PORT]      (defaults: 127.0.0.1, 8080)
+//   paf-server [--host ADDR] [--http PORT] [--access-log on|off]
+//   (defaults: 127.0.0.1, 8080, on: one line per request on stderr)
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -23,7 +24,7 @@
 namespace {
 
 int usage() {
-  std::fprintf(stderr, "usage: paf-server [--host ADDR] [--http PORT]\n");
+  std::fprintf(stderr, "usage: paf-server [--host ADDR] [--http PORT] [--access-log on|off]\n");
   return 2;
 }
 
@@ -32,9 +33,14 @@ int usage() {
 int main(int argc, char** argv) {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
+  paf::demo::Options demo_options;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
-    if ((arg == "--host" || arg == "--http") && i + 1 < argc) {
+    if (arg == "--access-log" && i + 1 < argc) {
+      std::string_view value = argv[++i];
+      if (value != "on" && value != "off") return usage();
+      demo_options.access_log = value == "on";
+    } else if ((arg == "--host" || arg == "--http") && i + 1 < argc) {
       std::string_view value = argv[++i];
       if (arg == "--host") {
         host = value;
@@ -97,7 +103,8 @@ int main(int argc, char** argv) {
     stop_watching_signals();
     loop.stop();
   };
-  paf::serve(loop, paf::http_service(paf::demo::handle, paf::default_error_reply), **listener,
+  auto handler = [demo_options](paf::Reqd& reqd) { paf::demo::handle(reqd, demo_options); };
+  paf::serve(loop, paf::http_service(std::move(handler), paf::default_error_reply), **listener,
              stop, std::move(options));
   std::string_view address = (*listener)->local_address();
   std::fprintf(stdout, "paf-server: listening on http://%.*s\n", int(address.size()), address.data());

@@ -2,9 +2,12 @@
 // domain socket — as a paf::Flow on the epoll loop backend. One implementation
 // serves all three: past connect and accept, the descriptor is the descriptor.
 //
-// Interest is armed on the backend only while a wakeup is pending, so an idle
-// flow costs the loop nothing; wakeups come from the backend's wait(), never
-// from inside a call on the flow.
+// The descriptor is watched edge-triggered: the flow keeps the readiness the
+// edges report, so a read after the receive queue drained, or a write after
+// the send buffer filled, fails with would_block with no system call, and
+// waiting costs none either. It counts as an I/O source only while a wakeup is
+// pending, so an idle flow leaves the loop idle; wakeups come from the
+// backend's wait(), never from inside a call on the flow.
 #ifndef PAF_POSIX_SOCKET_FLOW_H
 #define PAF_POSIX_SOCKET_FLOW_H
 
@@ -86,6 +89,11 @@ class SocketFlow final : public Flow {
   // and write reports it, as the socket itself would only once.
   std::optional<Error> error_;
   bool connecting_ = false;  // a non-blocking connect is in progress
+  // Readiness as the edges report it: cleared when the kernel says "drained"
+  // (EAGAIN, a short read) or "full" (EAGAIN, a short write), set by the next
+  // edge. Both start set: an accepted socket may hold bytes already.
+  bool read_ready_ = true, write_ready_ = true;
+  bool hangup_ = false;      // the peer shut or reset: read on until end of stream
   bool write_shut_ = false;  // shutdown_write() was called (and, if connecting_, is deferred)
   std::shared_ptr<char> alive_ = std::make_shared<char>();  // a wakeup may destroy the flow
 };

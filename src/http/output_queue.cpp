@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <utility>
 
-namespace paf::h1 {
+namespace paf::http {
 namespace {
 
 // Pieces up to this size are copied into a shared buffer: one iovec, few allocations.
@@ -45,7 +45,8 @@ std::span<const std::span<const std::uint8_t>> OutputQueue::iovecs() {
   std::size_t i = first_;
   for (; i < segments_.size() && iovecs_.size() < kMaxIovecs; ++i) {
     const Segment& segment = segments_[i];
-    if (segment.offset < segment.bytes.size()) iovecs_.push_back(segment.bytes.bytes().subspan(segment.offset));
+    if (segment.offset < segment.bytes.size())
+      iovecs_.push_back(segment.bytes.bytes().subspan(segment.offset));
   }
   if (i > presented_) presented_ = i;
   return iovecs_;
@@ -64,10 +65,23 @@ void OutputQueue::consume(std::size_t n) {
   if (size_ == 0) clear();
 }
 
+std::size_t OutputQueue::read_into(std::span<std::uint8_t> destination) {
+  std::size_t copied = 0;
+  for (std::size_t i = first_; i < segments_.size() && copied < destination.size(); ++i) {
+    const Segment& segment = segments_[i];
+    Bytes rest = segment.bytes.bytes().subspan(segment.offset);
+    std::size_t n = std::min(rest.size(), destination.size() - copied);
+    std::copy_n(rest.data(), n, destination.data() + copied);
+    copied += n;
+  }
+  consume(copied);
+  return copied;
+}
+
 void OutputQueue::clear() {
   segments_.clear();
   first_ = presented_ = size_ = 0;
   iovecs_.clear();
 }
 
-}  // namespace paf::h1
+}  // namespace paf::http

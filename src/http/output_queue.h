@@ -3,8 +3,8 @@
 // large owned buffers are queued as they are, never copied. A buffer presented
 // in an iovec is never appended to again, so the iovecs stay valid while new
 // output is queued behind them.
-#ifndef PAF_H1_OUTPUT_QUEUE_H
-#define PAF_H1_OUTPUT_QUEUE_H
+#ifndef PAF_HTTP_OUTPUT_QUEUE_H
+#define PAF_HTTP_OUTPUT_QUEUE_H
 
 #include <cstddef>
 #include <cstdint>
@@ -14,7 +14,7 @@
 
 #include "paf/buffer.h"
 
-namespace paf::h1 {
+namespace paf::http {
 
 class OutputQueue {
  public:
@@ -28,6 +28,9 @@ class OutputQueue {
   // The queued bytes, in order; valid until consume() or clear().
   std::span<const std::span<const std::uint8_t>> iovecs();
   void consume(std::size_t n);
+  // Copies the first bytes into `destination` and consumes them; returns how
+  // many (a pull-based writer such as an HTTP/2 data source reads so).
+  std::size_t read_into(std::span<std::uint8_t> destination);
   void clear();
 
  private:
@@ -44,6 +47,6 @@ class OutputQueue {
   std::vector<std::span<const std::uint8_t>> iovecs_;
 };
 
-}  // namespace paf::h1
+}  // namespace paf::http
 
 #endif

@@ -1,0 +1,165 @@
+// The HTTP/2 server connection and its exchanges (see server_connection.h).
+#include "server_connection.h"
+
+#include <utility>
+
+#include "../http/error_reply.h"
+#include "../http/fields.h"
+
+namespace paf {
+
+std::unique_ptr<H2ServerConnection> H2ServerConnection::create(H2Config config,
+                                                               RequestHandler handler,
+                                                               ErrorHandler error_handler,
+                                                               Clock clock) {
+  return std::make_unique<h2::ServerConnectionImpl>(config, std::move(handler),
+                                                    std::move(error_handler), std::move(clock));
+}
+
+}  // namespace paf
+
+namespace paf::h2 {
+namespace {
+
+Error closed_error() { return Error{Errc::closed, "the stream is closed"}; }
+
+// The request of a head: pseudo-header fields (RFC 9113 §8.3.1) give the
+// method, target and authority; nghttp2 has checked that they are well formed.
+Request request_from(const Headers& fields) {
+  Request request;
+  request.version = Version::http_2;
+  for (const Headers::Field field : fields) {
+    if (field.name == ":method") {
+      request.set_method_name(field.value);
+    } else if (field.name == ":path") {
+      request.set_target(field.value);
+    } else if (field.name == ":authority") {
+      request.set_authority(field.value);
+    } else if (!field.name.starts_with(':')) {
+      request.headers.add(field.name, field.value);
+    }
+  }
+  // CONNECT names no path: its target is the authority (RFC 9113 §8.5).
+  if (request.method == Method::CONNECT) request.set_target(request.authority());
+  return request;
+}
+
+}  // namespace
+
+// --- ServerExchange ------------------------------------------------------------
+
+ServerExchange::ServerExchange(ServerConnectionImpl* connection, Session* session, std::int32_t id)
+    : Stream(session, session->config().write_high_water_mark), connection_(connection) {
+  set_id(id);
+}
+
+bool ServerExchange::on_head(Headers fields, bool oversized) {
+  if (oversized) {
+    on_too_large(431, Error{Errc::limit_exceeded, "request header fields too large"});
+    return true;
+  }
+  request_ = request_from(fields);
+  readable_ = true;
+  Reqd reqd(this);
+  connection_->handle(reqd);
+  return true;
+}
+
+void ServerExchange::on_too_large(int status, const Error& error) {
+  // The error reply first: the reader's on_end learns the body was cut short.
+  if (state_ == ResponseState::none) respond_with_error(status, error);
+  body_.end(std::unexpected(error));
+}
+
+Result<void> ServerExchange::check_can_respond(const Response& response) const {
+  if (!attached()) return std::unexpected(closed_error());
+  if (state_ != ResponseState::none)
+    return fail(Errc::invalid_argument, "a response was already sent");
+  if (response.status < 200 || response.status > 999)
+    return fail(Errc::invalid_argument, "a final response needs a status from 200 to 999");
+  return http::check_fields(response.headers);
+}
+
+Result<void> ServerExchange::start_response(const Response& response, DataEncoder encoder) {
+  FieldList fields;
+  Buffer status;
+  status.append_number(static_cast<std::uint64_t>(response.status));
+  fields.add(":status", status.view());
+  fields.add_fields(response.headers);
+  nghttp2_data_provider2 provider{};
+  const nghttp2_data_provider2* source = open_outgoing(encoder, &provider);
+  auto nva = fields.nva();
+  int submitted =
+      nghttp2_submit_response2(session_->nghttp2(), id(), nva.data(), nva.size(), source);
+  if (submitted != 0) {
+    outgoing_.cut_short();
+    return fail(Errc::invalid_argument, nghttp2_strerror(submitted), submitted);
+  }
+  state_ = ResponseState::streaming;
+  session_->wake_writer();
+  return {};
+}
+
+Result<void> ServerExchange::respond_with_string(Response response, Buffer body) {
+  if (auto checked = check_can_respond(response); !checked) return checked;
+  const bool has_body = status_allows_body(response.status) && request_.method != Method::HEAD;
+  if (has_body) {
+    Buffer digits;
+    digits.append_number(body.size());
+    response.headers.set("content-length", digits.view());
+  }
+  // An empty body: the head ends the stream.
+  if (auto started = start_response(response, DataEncoder(has_body && !body.empty(), body.size()));
+      !started)
+    return started;
+  (void)outgoing_.write(std::move(body));
+  (void)close_body({});
+  state_ = ResponseState::complete;
+  return {};
+}
+
+Result<void> ServerExchange::respond_with_streaming(Response response) {
+  if (auto checked = check_can_respond(response); !checked) return checked;
+  std::optional<std::uint64_t> length;
+  if (auto declared = response.headers.get("content-length")) {
+    length = http::parse_content_length(*declared);
+    if (!length) return fail(Errc::invalid_argument, "invalid Content-Length");
+  }
+  const bool has_body = status_allows_body(response.status) && request_.method != Method::HEAD;
+  return start_response(response, DataEncoder(has_body, length));
+}
+
+void ServerExchange::respond_with_error(int status, const Error& error) {
+  http::respond_with_error(*this, connection_->error_handler(), status, error,
+                           readable_ ? &request_ : nullptr);
+}
+
+void ServerExchange::report_error(const Error& error) {
+  if (!attached()) return;
+  if (state_ == ResponseState::none) return respond_with_error(500, error);
+  // A response begun can only be cut short.
+  if (outgoing_.is_open()) reset(NGHTTP2_INTERNAL_ERROR);
+  state_ = ResponseState::complete;
+}
+
+void ServerExchange::on_handles_dropped() {
+  if (!attached() || (state_ != ResponseState::none && !outgoing_.is_open())) return;
+  // No one can respond or finish the response any more.
+  report_error(Error{Errc::invalid_argument, "the handler dropped the request without a response"});
+}
+
+// --- ServerConnectionImpl ---------------------------------------------------------
+
+ServerConnectionImpl::ServerConnectionImpl(H2Config config, RequestHandler handler,
+                                           ErrorHandler error_handler, Clock clock)
+    : handler_(std::move(handler)),
+      error_handler_(std::move(error_handler)),
+      session_(Session::Kind::server, config, std::move(clock), this) {}
+
+Stream* ServerConnectionImpl::accept_stream(std::int32_t id) {
+  auto* exchange = new ServerExchange(this, &session_, id);
+  session_.adopt(exchange);
+  return exchange;
+}
+
+}  // namespace paf::h2

@@ -1,0 +1,382 @@
+// An nghttp2 session driven sans-I/O (see session.h).
+#include "session.h"
+
+#include <nghttp2/nghttp2.h>
+
+#include <algorithm>
+#include <string_view>
+#include <utility>
+
+#include "stream.h"
+
+namespace paf::h2 {
+namespace {
+
+// Frames are taken from nghttp2 until this much output waits to be written.
+constexpr std::size_t kOutputChunk = 64 * 1024;
+
+void wake(Wakeup& wakeup) {
+  Wakeup callback = std::move(wakeup);
+  wakeup = nullptr;
+  if (callback) callback();
+}
+
+Session& session_of(void* user_data) { return *static_cast<Session*>(user_data); }
+
+Stream* stream_of(nghttp2_session* session, std::int32_t id) {
+  return static_cast<Stream*>(nghttp2_session_get_stream_user_data(session, id));
+}
+
+std::string_view as_text(const std::uint8_t* data, std::size_t size) {
+  return {reinterpret_cast<const char*>(data), size};
+}
+
+// --- nghttp2's callbacks: each passes the event on, none touches I/O ----------
+
+int on_begin_headers(nghttp2_session*, const nghttp2_frame* frame, void* user_data) {
+  if (frame->hd.type != NGHTTP2_HEADERS) return 0;
+  session_of(user_data).on_begin_headers(frame->hd.stream_id,
+                                         frame->headers.cat == NGHTTP2_HCAT_REQUEST);
+  return 0;
+}
+
+int on_header(nghttp2_session* session, const nghttp2_frame* frame, const std::uint8_t* name,
+              std::size_t name_length, const std::uint8_t* value, std::size_t value_length,
+              std::uint8_t, void*) {
+  if (Stream* stream = stream_of(session, frame->hd.stream_id))
+    stream->add_header(as_text(name, name_length), as_text(value, value_length));
+  return 0;
+}
+
+int on_frame_received(nghttp2_session* session, const nghttp2_frame* frame, void* user_data) {
+  const bool end_stream = (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0;
+  Stream* stream = frame->hd.stream_id != 0 ? stream_of(session, frame->hd.stream_id) : nullptr;
+  switch (frame->hd.type) {
+    case NGHTTP2_HEADERS:
+      if (stream != nullptr) stream->end_header_block(end_stream);
+      break;
+    case NGHTTP2_DATA:
+      if (stream != nullptr && end_stream) stream->receive_end();
+      break;
+    case NGHTTP2_RST_STREAM:
+      session_of(user_data).on_rst_stream_received();
+      break;
+    default:
+      break;
+  }
+  return 0;
+}
+
+int on_data_chunk(nghttp2_session* session, std::uint8_t, std::int32_t id, const std::uint8_t* data,
+                  std::size_t length, void* user_data) {
+  if (Stream* stream = stream_of(session, id)) {
+    stream->receive_data({data, length});
+  } else {
+    session_of(user_data).consume(id, length);  // no one will read it
+  }
+  return 0;
+}
+
+int on_stream_close(nghttp2_session* session, std::int32_t id, std::uint32_t error_code,
+                    void* user_data) {
+  if (Stream* stream = stream_of(session, id))
+    session_of(user_data).on_stream_closed(stream, error_code);
+  return 0;
+}
+
+nghttp2_session_callbacks* make_callbacks() {
+  nghttp2_session_callbacks* callbacks = nullptr;
+  if (nghttp2_session_callbacks_new(&callbacks) != 0) return nullptr;
+  nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks, on_begin_headers);
+  nghttp2_session_callbacks_set_on_header_callback(callbacks, on_header);
+  nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, on_frame_received);
+  nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, on_data_chunk);
+  nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, on_stream_close);
+  return callbacks;
+}
+
+// nghttp2's own protections, set from the configuration.
+nghttp2_option* make_options(const H2Config& config) {
+  nghttp2_option* option = nullptr;
+  if (nghttp2_option_new(&option) != 0) return nullptr;
+  // Windows reopen only as the application reads (Session::consume).
+  nghttp2_option_set_no_auto_window_update(option, 1);
+  nghttp2_option_set_max_settings(option, config.max_settings_entries);
+  nghttp2_option_set_max_outbound_ack(option, config.max_outbound_acks);
+  nghttp2_option_set_max_continuations(option, config.max_continuations);
+  nghttp2_option_set_max_deflate_dynamic_table_size(option, config.max_deflate_table_size);
+  // Closed streams are forgotten at once: nothing keeps a pointer to them.
+  nghttp2_option_set_no_closed_streams(option, 1);
+  // Rapid reset is limited by the session itself, on paf's clock and with
+  // ENHANCE_YOUR_CALM (nghttp2's limiter reads the OS clock and answers
+  // INTERNAL_ERROR): nghttp2's is set out of reach.
+  nghttp2_option_set_stream_reset_rate_limit(option, UINT64_MAX / 2, UINT64_MAX / 2);
+  return option;
+}
+
+Error nghttp2_failure(int code) {
+  return Error{code == NGHTTP2_ERR_NOMEM ? Errc::out_of_memory : Errc::protocol_error,
+               nghttp2_strerror(code), code};
+}
+
+}  // namespace
+
+Session::Session(Kind kind, const H2Config& config, Clock clock, SessionRole* role)
+    : kind_(kind), config_(config), clock_(std::move(clock)), role_(role) {
+  nghttp2_session_callbacks* callbacks = make_callbacks();
+  nghttp2_option* option = make_options(config_);
+  int created = NGHTTP2_ERR_NOMEM;
+  if (callbacks != nullptr && option != nullptr) {
+    created = kind == Kind::server
+                  ? nghttp2_session_server_new2(&session_, callbacks, this, option)
+                  : nghttp2_session_client_new2(&session_, callbacks, this, option);
+  }
+  nghttp2_session_callbacks_del(callbacks);
+  nghttp2_option_del(option);
+  if (created != 0) {
+    session_ = nullptr;
+    close_now(nghttp2_failure(created));
+    return;
+  }
+  submit_settings();
+  update_idle_deadline();
+}
+
+Session::~Session() {
+  // nghttp2 calls nothing back while it is deleted; the streams learn after.
+  if (session_ != nullptr) nghttp2_session_del(session_);
+  session_ = nullptr;
+  detach_streams(Error{Errc::closed, "the connection is gone"});
+  std::vector<Stream*> streams = std::move(streams_);
+  for (Stream* stream : streams) stream->release();
+  std::vector<Stream*> scheduled = std::move(scheduled_);
+  for (Stream* stream : scheduled) stream->release();
+}
+
+void Session::submit_settings() {
+  std::vector<nghttp2_settings_entry> settings = {
+      {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, config_.max_concurrent_streams},
+      {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, config_.initial_window_size},
+      {NGHTTP2_SETTINGS_MAX_FRAME_SIZE, config_.max_frame_size},
+      {NGHTTP2_SETTINGS_HEADER_TABLE_SIZE, config_.header_table_size},
+      {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, config_.max_header_list_bytes},
+  };
+  if (kind_ == Kind::client) settings.push_back({NGHTTP2_SETTINGS_ENABLE_PUSH, 0});
+  int submitted =
+      nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, settings.data(), settings.size());
+  if (submitted == 0)
+    submitted = nghttp2_session_set_local_window_size(
+        session_, NGHTTP2_FLAG_NONE, 0, static_cast<std::int32_t>(config_.connection_window_size));
+  if (submitted != 0) close_now(nghttp2_failure(submitted));
+}
+
+Result<void> Session::set_initial_window_size(std::uint32_t size) {
+  if (session_ == nullptr || writing_done_) return fail(Errc::closed, "the connection is closed");
+  nghttp2_settings_entry setting{NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, size};
+  if (nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, &setting, 1) != 0)
+    return fail(Errc::invalid_argument, "invalid initial window size");
+  config_.initial_window_size = size;
+  wake_writer();
+  return {};
+}
+
+std::uint64_t Session::after(std::uint64_t timeout_ns) {
+  if (!clock_) return kNoDeadline;
+  std::uint64_t now = clock_();
+  return timeout_ns > kNoDeadline - now ? kNoDeadline : now + timeout_ns;
+}
+
+void Session::wake_reader() { wake(reader_wakeup_); }
+void Session::wake_writer() { wake(writer_wakeup_); }
+
+// --- reading -------------------------------------------------------------------
+
+ReadOperation Session::next_read_operation() {
+  if (!reading_done_ && !nghttp2_session_want_read(session_)) reading_done_ = true;
+  return reading_done_ ? ReadOperation::close : ReadOperation::read;
+}
+
+std::size_t Session::read(Bytes bytes) {
+  if (reading_done_) return bytes.size();
+  nghttp2_ssize consumed = nghttp2_session_mem_recv2(session_, bytes.data(), bytes.size());
+  if (consumed < 0) fail_session(static_cast<int>(consumed));
+  run_scheduled();
+  settle_shutdown();
+  wake_writer();
+  return bytes.size();
+}
+
+std::size_t Session::read_eof(Bytes bytes) {
+  std::size_t consumed = read(bytes);
+  if (reading_done_) return consumed;
+  // The peer sends nothing more: what it has not finished sending never comes.
+  reading_done_ = true;
+  detach_streams(Error{Errc::closed, "the peer closed the connection"});
+  terminate(NGHTTP2_NO_ERROR);
+  return consumed;
+}
+
+void Session::on_begin_headers(std::int32_t id, bool request) {
+  Stream* stream = stream_of(session_, id);
+  if (stream == nullptr && request) stream = role_->accept_stream(id);
+  if (stream != nullptr) stream->begin_header_block();
+}
+
+void Session::adopt(Stream* stream) {
+  stream->retain();
+  streams_.push_back(stream);
+  nghttp2_session_set_stream_user_data(session_, stream->id(), stream);
+  idle_deadline_ = kNoDeadline;
+}
+
+void Session::on_rst_stream_received() {
+  if (kind_ != Kind::server) return;
+  std::uint64_t now = clock_ ? clock_() : 0;
+  if (now - reset_interval_start_ >= config_.reset_interval_ns) {
+    reset_interval_start_ = now;
+    resets_in_interval_ = 0;
+  }
+  if (++resets_in_interval_ > config_.max_resets_per_interval) terminate(NGHTTP2_ENHANCE_YOUR_CALM);
+}
+
+void Session::on_stream_closed(Stream* stream, std::uint32_t error_code) {
+  nghttp2_session_set_stream_user_data(session_, stream->id(), nullptr);
+  std::erase(streams_, stream);
+  stream->closed(error_code);
+  stream->release();
+  update_idle_deadline();
+  settle_shutdown();
+}
+
+void Session::consume(std::int32_t id, std::size_t n) {
+  if (session_ != nullptr && n > 0) nghttp2_session_consume(session_, id, n);
+  wake_writer();
+}
+
+void Session::consume_connection(std::size_t n) {
+  if (session_ != nullptr && n > 0) nghttp2_session_consume_connection(session_, n);
+}
+
+// --- writing -------------------------------------------------------------------
+
+WriteOperation Session::next_write_operation() {
+  if (writing_done_) return WriteOperation::close();
+  if (output_.empty()) fill_output();
+  if (!output_.empty()) return WriteOperation::write(output_.iovecs());
+  if (!nghttp2_session_want_read(session_) && !nghttp2_session_want_write(session_)) {
+    // Both sides are done (GOAWAY exchanged, or the session terminated).
+    reading_done_ = writing_done_ = true;
+    detach_streams(Error{Errc::closed, "the connection closed"});
+    wake_reader();
+    return WriteOperation::close();
+  }
+  return WriteOperation::yield();
+}
+
+void Session::fill_output() {
+  run_scheduled();
+  while (output_.size() < kOutputChunk && !writing_done_) {
+    const std::uint8_t* data = nullptr;
+    nghttp2_ssize n = nghttp2_session_mem_send2(session_, &data);
+    if (n < 0) return close_now(nghttp2_failure(static_cast<int>(n)));
+    if (n > 0) output_.append(Bytes(data, static_cast<std::size_t>(n)));
+    // Sending may have made room for a writer, or ended streams.
+    run_scheduled();
+    if (n == 0) return;
+  }
+}
+
+void Session::report_write_result(WriteResult result) {
+  if (result.closed) return close_now(Error{Errc::closed, "the peer closed the connection"});
+  output_.consume(result.bytes);
+}
+
+void Session::schedule(Stream* stream) {
+  if (!stream->scheduled) {
+    stream->scheduled = true;
+    stream->retain();
+    scheduled_.push_back(stream);
+  }
+  wake_writer();
+}
+
+void Session::run_scheduled() {
+  while (!scheduled_.empty()) {
+    std::vector<Stream*> streams = std::move(scheduled_);
+    scheduled_.clear();
+    for (Stream* stream : streams) {
+      stream->scheduled = false;
+      stream->run_scheduled();
+      stream->release();
+    }
+  }
+}
+
+// --- errors, time, shutdown ------------------------------------------------------
+
+void Session::fail_session(int nghttp2_error) {
+  const bool flood =
+      nghttp2_error == NGHTTP2_ERR_FLOODED || nghttp2_error == NGHTTP2_ERR_TOO_MANY_CONTINUATIONS;
+  reading_done_ = true;
+  detach_streams(nghttp2_failure(nghttp2_error));
+  terminate(flood ? NGHTTP2_ENHANCE_YOUR_CALM : NGHTTP2_PROTOCOL_ERROR);
+}
+
+void Session::terminate(std::uint32_t error_code) {
+  if (session_ != nullptr) nghttp2_session_terminate_session(session_, error_code);
+  goaway_submitted_ = true;
+  wake_reader();
+  wake_writer();
+}
+
+void Session::detach_streams(const Error& error) {
+  // The references stay with the session until it ends: nghttp2 may still
+  // name the streams (a data source) before it does.
+  std::vector<Stream*> streams = streams_;
+  for (Stream* stream : streams) stream->detach(error);
+}
+
+void Session::close_now(const Error& error) {
+  reading_done_ = writing_done_ = true;
+  idle_deadline_ = kNoDeadline;
+  output_.clear();
+  detach_streams(error);
+  wake_reader();
+  wake_writer();
+}
+
+void Session::update_idle_deadline() {
+  idle_deadline_ =
+      streams_.empty() && !reading_done_ ? after(config_.idle_timeout_ns) : kNoDeadline;
+}
+
+void Session::on_deadline(std::uint64_t now_ns) {
+  if (now_ns < idle_deadline_) return;
+  idle_deadline_ = kNoDeadline;
+  terminate(NGHTTP2_NO_ERROR);
+}
+
+void Session::shutdown() {
+  if (shutting_down_ || session_ == nullptr) return;
+  shutting_down_ = true;
+  // A server warns first: requests already on their way are still served.
+  if (kind_ == Kind::server) nghttp2_submit_shutdown_notice(session_);
+  settle_shutdown();
+  wake_reader();
+  wake_writer();
+}
+
+void Session::settle_shutdown() {
+  if (!shutting_down_ || goaway_submitted_ || !streams_.empty() || session_ == nullptr) return;
+  goaway_submitted_ = true;
+  if (kind_ == Kind::server) {
+    nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE,
+                          nghttp2_session_get_last_proc_stream_id(session_), NGHTTP2_NO_ERROR,
+                          nullptr, 0);
+  } else {
+    nghttp2_session_terminate_session(session_, NGHTTP2_NO_ERROR);
+  }
+  wake_writer();
+}
+
+}  // namespace paf::h2

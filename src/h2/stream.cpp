@@ -1,0 +1,252 @@
+// The parts of an HTTP/2 exchange the server and the client share (see stream.h).
+#include "stream.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "session.h"
+
+namespace paf::h2 {
+namespace {
+
+Error closed_error() { return Error{Errc::closed, "the stream is closed"}; }
+
+// RFC 9113 §6.5.2: a field counts its name, its value and 32 bytes.
+constexpr std::size_t kFieldOverhead = 32;
+
+bool is_connection_specific(std::string_view name, std::string_view value) {
+  for (std::string_view field :
+       {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"})
+    if (ascii_iequals(name, field)) return true;
+  // TE may only say "trailers" in HTTP/2 (RFC 9113 §8.2.2).
+  return ascii_iequals(name, "te") && value != "trailers";
+}
+
+}  // namespace
+
+// --- DataEncoder ---------------------------------------------------------------
+
+Result<bool> DataEncoder::admit(std::size_t size) {
+  if (!has_body_) return false;
+  if (length_ && size > *length_ - written_)
+    return fail(Errc::invalid_argument, "body longer than its Content-Length");
+  written_ += size;
+  return true;
+}
+
+Result<void> DataEncoder::write(http::OutputQueue& out, std::span<const std::uint8_t> bytes) {
+  auto admitted = admit(bytes.size());
+  if (!admitted) return std::unexpected(admitted.error());
+  if (*admitted) out.append(bytes);
+  return {};
+}
+
+Result<void> DataEncoder::write(http::OutputQueue& out, Buffer&& bytes) {
+  auto admitted = admit(bytes.size());
+  if (!admitted) return std::unexpected(admitted.error());
+  if (*admitted) out.append(std::move(bytes));
+  return {};
+}
+
+Result<void> DataEncoder::finish(http::OutputQueue&, const Headers&) {
+  if (has_body_ && length_ && written_ < *length_)
+    return fail(Errc::invalid_argument, "body shorter than its Content-Length");
+  return {};
+}
+
+// --- FieldList -----------------------------------------------------------------
+
+void FieldList::add(std::string_view name, std::string_view value) {
+  Entry entry{text_.size(), name.size(), 0, value.size()};
+  for (char c : name) text_.append(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  entry.value_offset = text_.size();
+  text_.append(value);
+  entries_.push_back(entry);
+}
+
+void FieldList::add_fields(const Headers& fields) {
+  for (const Headers::Field field : fields)
+    if (!is_connection_specific(field.name, field.value) && !ascii_iequals(field.name, "host"))
+      add(field.name, field.value);
+}
+
+std::span<const nghttp2_nv> FieldList::nva() {
+  nva_.clear();
+  for (const Entry& entry : entries_)
+    nva_.push_back(nghttp2_nv{text_.data() + entry.name_offset, text_.data() + entry.value_offset,
+                              entry.name_length, entry.value_length, NGHTTP2_NV_FLAG_NONE});
+  return nva_;
+}
+
+// --- the incoming message --------------------------------------------------------
+
+void Stream::begin_header_block() {
+  block_.clear();
+  block_bytes_ = 0;
+}
+
+void Stream::add_header(std::string_view name, std::string_view value) {
+  // Past the limit the fields are counted, not kept: an HPACK bomb costs time, not memory.
+  block_bytes_ += name.size() + value.size() + kFieldOverhead;
+  if (block_bytes_ <= session_->config().max_header_list_bytes) block_.add(name, value);
+}
+
+void Stream::end_header_block(bool end_stream) {
+  const bool oversized = block_bytes_ > session_->config().max_header_list_bytes;
+  Headers fields = std::move(block_);
+  block_.clear();
+  if (!head_received_) {
+    head_received_ = on_head(std::move(fields), oversized);
+  } else if (oversized) {
+    on_too_large(431, Error{Errc::limit_exceeded, "trailer fields too large"});
+  } else {
+    trailers_in_ = std::move(fields);
+  }
+  if (end_stream && session_ != nullptr) receive_end();
+}
+
+void Stream::receive_data(std::span<const std::uint8_t> bytes) {
+  body_bytes_ += bytes.size();
+  if (body_bytes_ > session_->config().max_body_bytes && !body_.ended()) {
+    session_->consume(id_, bytes.size());
+    return on_too_large(413, Error{Errc::limit_exceeded, "body too large"});
+  }
+  if (body_.discarding() || body_.ended()) return session_->consume(id_, bytes.size());
+  pending_.append(bytes);
+  flush_incoming();
+}
+
+void Stream::receive_end() {
+  end_received_ = true;
+  flush_incoming();
+}
+
+void Stream::flush_incoming() {
+  if (delivering_) return;  // a callback paused or resumed: the loop below carries on
+  delivering_ = true;
+  while (!pending_.empty() && body_.wants_data()) {
+    Buffer chunk = std::exchange(pending_, Buffer());
+    body_.deliver(chunk.bytes());
+    if (session_ != nullptr) session_->consume(id_, chunk.size());
+  }
+  delivering_ = false;
+  if (pending_.empty() && end_received_ && !body_.ended()) body_.end({}, std::move(trailers_in_));
+}
+
+void Stream::set_on_data(Function<void(std::span<const std::uint8_t>)> on_data) {
+  body_.set_on_data(std::move(on_data));
+  flush_incoming();
+}
+
+void Stream::pause_body(bool paused) {
+  body_.set_paused(paused);
+  if (!paused) flush_incoming();
+}
+
+void Stream::discard_body() {
+  body_.discard();
+  flush_incoming();
+}
+
+// --- the outgoing message --------------------------------------------------------
+
+const nghttp2_data_provider2* Stream::open_outgoing(DataEncoder encoder,
+                                                    nghttp2_data_provider2* provider) {
+  const bool has_body = encoder.has_body();
+  outgoing_.open(encoder);
+  if (!has_body) return nullptr;
+  provider->source.ptr = this;
+  provider->read_callback = [](nghttp2_session*, std::int32_t, std::uint8_t* buffer,
+                               std::size_t length, std::uint32_t* data_flags,
+                               nghttp2_data_source* source, void*) {
+    return static_cast<Stream*>(source->ptr)->read_data({buffer, length}, data_flags);
+  };
+  return provider;
+}
+
+nghttp2_ssize Stream::read_data(std::span<std::uint8_t> destination, std::uint32_t* data_flags) {
+  std::size_t n = outgoing_.take(destination);
+  if (session_ != nullptr) session_->schedule(this);  // the writer may have room now
+  if (outgoing_.is_open() || !outgoing_.output().empty()) {
+    if (n > 0) return static_cast<nghttp2_ssize>(n);
+    deferred_ = true;
+    return NGHTTP2_ERR_DEFERRED;
+  }
+  *data_flags |= NGHTTP2_DATA_FLAG_EOF;
+  if (!trailers_out_.empty() && session_ != nullptr) {
+    FieldList fields;
+    fields.add_fields(trailers_out_);
+    auto nva = fields.nva();
+    if (nghttp2_submit_trailer(session_->nghttp2(), id_, nva.data(), nva.size()) == 0)
+      *data_flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;
+  }
+  return static_cast<nghttp2_ssize>(n);
+}
+
+void Stream::run_scheduled() {
+  if (deferred_ && session_ != nullptr) {
+    deferred_ = false;
+    nghttp2_session_resume_data(session_->nghttp2(), id_);
+  }
+  outgoing_.notify_if_writable();
+}
+
+Result<Backpressure> Stream::after_write(Result<Backpressure> written) {
+  if (written && deferred_) session_->schedule(this);
+  return written;
+}
+
+Result<Backpressure> Stream::write_body(std::span<const std::uint8_t> bytes) {
+  if (session_ == nullptr) return std::unexpected(closed_error());
+  return after_write(outgoing_.write(bytes));
+}
+
+Result<Backpressure> Stream::write_body(Buffer&& bytes) {
+  if (session_ == nullptr) return std::unexpected(closed_error());
+  return after_write(outgoing_.write(std::move(bytes)));
+}
+
+Result<void> Stream::close_body(Headers trailers) {
+  if (session_ == nullptr) return std::unexpected(closed_error());
+  Result<void> finished = outgoing_.close(trailers);
+  if (!finished && outgoing_.is_open()) return finished;  // bad trailers: the body stays open
+  if (!finished) {
+    // Short of its Content-Length: only a reset tells the peer.
+    reset(NGHTTP2_INTERNAL_ERROR);
+    return finished;
+  }
+  trailers_out_ = std::move(trailers);
+  session_->schedule(this);
+  return {};
+}
+
+void Stream::reset(std::uint32_t error_code) {
+  if (session_ == nullptr) return;
+  outgoing_.cut_short();
+  nghttp2_submit_rst_stream(session_->nghttp2(), NGHTTP2_FLAG_NONE, id_, error_code);
+  session_->wake_writer();
+}
+
+// --- the end ---------------------------------------------------------------------
+
+void Stream::closed(std::uint32_t error_code) {
+  if (session_ == nullptr) return;  // detached: the application knows
+  // The window of what the application has not read goes back to the
+  // connection now; a complete body stays readable.
+  session_->consume_connection(pending_.size());
+  session_ = nullptr;
+  outgoing_.abandon();
+  if (end_received_ && error_code == NGHTTP2_NO_ERROR) return flush_incoming();
+  pending_.clear();
+  if (!body_.ended()) on_cut_short(Error{Errc::closed, "the stream was reset"});
+}
+
+void Stream::detach(const Error& error) {
+  if (session_ == nullptr) return;
+  session_ = nullptr;
+  pending_.clear();
+  outgoing_.abandon();
+  if (!body_.ended()) on_cut_short(error);
+}
+
+}  // namespace paf::h2

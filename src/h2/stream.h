@@ -1,0 +1,153 @@
+// One HTTP/2 stream as an exchange: what the server's and the client's
+// exchanges share. The incoming body is held as nghttp2 delivers it and handed
+// to the application as it reads; only then is its window given back, so an
+// unread body stops the peer. The outgoing body is nghttp2's data source:
+// when it runs dry the stream is deferred, and the next write resumes it.
+#ifndef PAF_H2_STREAM_H
+#define PAF_H2_STREAM_H
+
+#include <nghttp2/nghttp2.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "../http/incoming_body.h"
+#include "../http/outgoing_body.h"
+#include "paf/reqd.h"
+
+namespace paf::h2 {
+
+class Session;
+
+// Frames a body as DATA: the bytes as written, none at all for a message that
+// has no body (HEAD, 204, 304), never more or fewer than a declared Content-Length.
+class DataEncoder {
+ public:
+  DataEncoder() = default;
+  DataEncoder(bool has_body, std::optional<std::uint64_t> length)
+      : has_body_(has_body), length_(length) {}
+
+  Result<void> write(http::OutputQueue& out, std::span<const std::uint8_t> bytes);
+  Result<void> write(http::OutputQueue& out, Buffer&& bytes);
+  Result<void> finish(http::OutputQueue& out, const Headers& trailers);
+  bool has_body() const { return has_body_; }
+
+ private:
+  Result<bool> admit(std::size_t size);
+
+  bool has_body_ = true;
+  std::optional<std::uint64_t> length_;
+  std::uint64_t written_ = 0;
+};
+
+using OutgoingBody = http::OutgoingBody<DataEncoder>;
+
+// Outgoing header fields as nghttp2 takes them: names lowercased (RFC 9113
+// §8.2.1), the connection-specific fields of HTTP/1.x left out (§8.2.2).
+class FieldList {
+ public:
+  void add(std::string_view name, std::string_view value);
+  void add_fields(const Headers& fields);
+  // Valid until the next add.
+  std::span<const nghttp2_nv> nva();
+
+ private:
+  struct Entry {
+    std::size_t name_offset, name_length, value_offset, value_length;
+  };
+  Buffer text_;
+  std::vector<Entry> entries_;
+  std::vector<nghttp2_nv> nva_;
+};
+
+class Stream : public Exchange {
+ public:
+  Protocol protocol() const override { return Protocol::http_2; }
+  // --- the incoming body (Exchange) ---
+  void set_on_data(Function<void(std::span<const std::uint8_t>)> on_data) override;
+  void set_on_end(Function<void(Result<void>)> on_end) override {
+    body_.set_on_end(std::move(on_end));
+  }
+  void pause_body(bool paused) override;
+  void discard_body() override;
+  const Headers& body_trailers() const override { return body_.trailers(); }
+  // --- the outgoing body (Exchange) ---
+  Result<Backpressure> write_body(std::span<const std::uint8_t> bytes) override;
+  Result<Backpressure> write_body(Buffer&& bytes) override;
+  void on_body_writable(Function<void()> callback) override {
+    outgoing_.on_writable(std::move(callback));
+  }
+  Result<void> close_body(Headers trailers) override;
+
+  // --- for the session ---
+  std::int32_t id() const { return id_; }
+  void begin_header_block();
+  void add_header(std::string_view name, std::string_view value);
+  // A HEADERS frame (and its CONTINUATIONs) is complete.
+  void end_header_block(bool end_stream);
+  void receive_data(std::span<const std::uint8_t> bytes);
+  void receive_end();
+  // nghttp2's data source: the next bytes of the outgoing body.
+  nghttp2_ssize read_data(std::span<std::uint8_t> destination, std::uint32_t* data_flags);
+  // Work scheduled with Session::schedule: resume deferred data, notify the writer.
+  void run_scheduled();
+  bool scheduled = false;
+  // nghttp2 closed the stream (`error_code` is RST_STREAM's, or NO_ERROR).
+  void closed(std::uint32_t error_code);
+  // The connection is gone: every pending operation fails with `error`.
+  void detach(const Error& error);
+
+ protected:
+  Stream(Session* session, std::size_t high_water_mark)
+      : session_(session), outgoing_(high_water_mark) {}
+  ~Stream() override = default;
+
+  // A header block before the message's head is known, complete; whether it
+  // was the head (a client skips 1xx responses). `oversized`: over
+  // max_header_list_bytes, its fields were dropped.
+  virtual bool on_head(Headers fields, bool oversized) = 0;
+  // The incoming message went over a limit (header list or trailers: 431,
+  // body: 413); the rest of it is discarded.
+  virtual void on_too_large(int status, const Error& error) = 0;
+  // The stream ended before the incoming message did.
+  virtual void on_cut_short(const Error& error) { body_.end(std::unexpected(error)); }
+
+  // The outgoing message's head is submitted with this as its body's source
+  // (null: the head ends the stream).
+  const nghttp2_data_provider2* open_outgoing(DataEncoder encoder,
+                                              nghttp2_data_provider2* provider);
+  void set_id(std::int32_t id) { id_ = id; }
+  // Ends the stream at once (RST_STREAM with `error_code`).
+  void reset(std::uint32_t error_code);
+  bool attached() const { return session_ != nullptr; }
+
+  Session* session_;  // null once the stream or the connection is gone
+  http::IncomingBody body_;
+  OutgoingBody outgoing_;
+
+ private:
+  void flush_incoming();
+  Result<Backpressure> after_write(Result<Backpressure> written);
+
+  std::int32_t id_ = 0;
+  bool head_received_ = false;
+  // The header block being received.
+  Headers block_;
+  std::size_t block_bytes_ = 0;
+  // Received and not yet taken by the application: its window stays closed.
+  Buffer pending_;
+  bool delivering_ = false;
+  bool end_received_ = false;
+  Headers trailers_in_;
+  std::uint64_t body_bytes_ = 0;
+  Headers trailers_out_;
+  bool deferred_ = false;
+};
+
+}  // namespace paf::h2
+
+#endif
