@@ -77,4 +77,9 @@ struct heap_region {
 };
 struct heap_region heap_find(const struct hvm_start_info *start_info);
 
+/* virtio_net.c: the NIC behind paf_net_*, polled by yield.c. */
+int virtio_net_acquired(void);
+/* The handles whose paf_net_read() has a frame (or an error) waiting. */
+uint64_t virtio_net_ready_set(void);
+
 #endif

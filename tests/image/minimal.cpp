@@ -2,7 +2,6 @@
 // and the C++ runtime, so that the link pulls them all in and check-image.sh
 // can prove the result is self-contained (no undefined symbol, no syscall).
 #include <llhttp.h>
-#include <lwip/init.h>
 #include <mbedtls/sha256.h>
 #include <mbedtls/ssl.h>
 #include <nghttp2/nghttp2.h>
@@ -15,6 +14,9 @@
 #include <memory>
 #include <vector>
 
+#include "paf/loop.h"
+#include "paf/net.h"
+#include "paf/net_wire.h"
 #include "paf/platform.h"
 #include "paf/version.h"
 
@@ -88,12 +90,22 @@ int use_libc() {
   return rv;
 }
 
+// paf's lwIP glue (src/net, which also supplies lwIP's clock and random
+// numbers): a Stack with a static address on an in-memory wire.
+int use_net() {
+  paf::SimulatedTimeBackend backend;
+  paf::Loop loop(backend);
+  paf::Wire wire(loop);
+  auto stack =
+      paf::Stack::from_cmdline(loop, wire.plug({0x02, 0, 0, 0, 0, 1}), "ip=10.0.0.1/24 ipv6=off");
+  return stack && stack->ready() && stack->ipv4_address().view() == "10.0.0.1" ? 0 : 1;
+}
+
 }  // namespace
 
 int all_headers_used(int x);
 
 extern "C" int paf_app_main(const paf_start_info*) {
-  lwip_init();
   paf::Versions v = paf::versions();
   std::printf("paf %.*s: lwIP %.*s, mbedTLS %.*s, nghttp2 %.*s, llhttp %.*s\n",
               static_cast<int>(v.paf.size()), v.paf.data(), static_cast<int>(v.lwip.size()),
@@ -101,7 +113,7 @@ extern "C" int paf_app_main(const paf_start_info*) {
               static_cast<int>(v.nghttp2.size()), v.nghttp2.data(),
               static_cast<int>(v.llhttp.size()), v.llhttp.data());
   int failures = parse_http1_request() + open_http2_session() + use_mbedtls() + use_cxx() +
-                 use_libc() + (all_headers_used(3) > 0 ? 0 : 1);
+                 use_libc() + use_net() + (all_headers_used(3) > 0 ? 0 : 1);
   std::printf("minimal image: %d failure(s)\n", failures);
   return failures;
 }

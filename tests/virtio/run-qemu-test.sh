@@ -8,6 +8,14 @@
 #   --expect REGEX    a line of the serial log must match (repeatable)
 #   --min-seconds S   the run must take at least S seconds of host time
 #   --timeout S       QEMU's life (default 60 s)
+#   --net legacy|modern  a virtio-net NIC (mac 52:54:00:12:34:56) on QEMU's
+#                     user network: legacy (disable-modern=on, 1af4:1000) or
+#                     modern only (1af4:1041); without it, no NIC
+#   --forward PORT    forwards a free host port on 127.0.0.1 to guest TCP PORT
+#   --client-when REGEX  once a serial line matches, runs the --client command
+#   --client COMMAND  run by bash with HOST_PORT set (the forwarded port); it
+#                     must exit 0 (within the timeout) for the test to pass
+#   --bios FILE       firmware instead of SeaBIOS (qboot.rom assigns no BARs)
 # isa-debug-exit ends QEMU with (value << 1) | 1; platform/virtio writes the
 # application's status, or 127 on a fatal error (host status 255). A triple
 # fault under -no-reboot ends with 0 and a QEMU error with 1: neither can pass
@@ -22,6 +30,7 @@ die() {
 }
 
 expected_status=0 append= min_seconds=0 limit=60
+net= guest_port= client_when= client= bios=
 expects=()
 while (($# > 1)); do
   case $1 in
@@ -30,11 +39,16 @@ while (($# > 1)); do
     --expect) expects+=("$2") ;;
     --min-seconds) min_seconds=$2 ;;
     --timeout) limit=$2 ;;
+    --net) net=$2 ;;
+    --forward) guest_port=$2 ;;
+    --client-when) client_when=$2 ;;
+    --client) client=$2 ;;
+    --bios) bios=$2 ;;
     *) die "unknown option $1" ;;
   esac
   shift 2
 done
-(($# == 1)) || die "usage: $0 [--status N|fatal] [--append CMDLINE] [--expect REGEX]... [--min-seconds S] [--timeout S] IMAGE"
+(($# == 1)) || die "usage: $0 [--status N|fatal] [--append CMDLINE] [--expect REGEX]... [--min-seconds S] [--timeout S] [--net legacy|modern [--forward PORT] [--client-when REGEX --client COMMAND]] [--bios FILE] IMAGE"
 image=$1
 
 command -v qemu-system-x86_64 >/dev/null ||
@@ -47,21 +61,59 @@ case $expected_status in
 esac
 append=${append//@HOST_TIME@/$(date +%s)}
 
+# A port free now on 127.0.0.1 (another program could still take it before
+# QEMU binds it: QEMU then fails, and so does the test, loudly).
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+machine=(-nic none)
+host_port=
+case $net in
+  "") ;;
+  legacy | modern)
+    [[ $net == legacy ]] && model=disable-modern=on || model=disable-legacy=on,disable-modern=off
+    netdev=user,id=n0
+    if [[ -n $guest_port ]]; then
+      host_port=$(free_port) || die "cannot find a free host port"
+      netdev+=",hostfwd=tcp:127.0.0.1:$host_port-:$guest_port"
+    fi
+    machine=(-netdev "$netdev" -device "virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56,romfile=,$model") ;;
+  *) die "--net wants legacy or modern" ;;
+esac
+[[ -n $bios ]] && machine+=(-bios "$bios")
+[[ -z $client || -n $client_when ]] || die "--client needs --client-when"
+
 log=$(mktemp)
 qemu_pid=
 cleanup() {
   [[ -n $qemu_pid ]] && kill -KILL "$qemu_pid" 2>/dev/null
-  rm -f "$log"
+  rm -f "$log" "${client_log:-}"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+client_log=$(mktemp)
+# Waits (while QEMU lives) for the serial line the client waits for, then runs
+# the client, bounded by the same timeout; on failure QEMU is stopped.
+run_client() {
+  until grep -Eq -- "$client_when" "$log"; do
+    kill -0 "$qemu_pid" 2>/dev/null || { client_status=1; echo "QEMU ended first" >"$client_log"; return; }
+    sleep 0.05
+  done
+  HOST_PORT=$host_port timeout --signal=KILL "$limit" bash -c "$client" >"$client_log" 2>&1
+  client_status=$?
+  ((client_status == 0)) || kill -KILL "$qemu_pid" 2>/dev/null
+}
+
 started=$(date +%s%N)
 timeout --signal=KILL "$limit" qemu-system-x86_64 -M q35 -cpu max -m 128 -no-reboot \
-  -display none -serial stdio -nic none \
+  -display none -serial stdio "${machine[@]}" \
   -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
   -kernel "$image" ${append:+-append "$append"} </dev/null >"$log" 2>&1 &
 qemu_pid=$!
+client_status=0
+[[ -n $client ]] && run_client
 wait "$qemu_pid"
 status=$?
 qemu_pid=
@@ -70,6 +122,12 @@ elapsed_ms=$((($(date +%s%N) - started) / 1000000))
 echo "--- serial log of $image (${append:+cmdline \"$append\", }${elapsed_ms} ms) ---"
 cat "$log"
 echo "--- end of serial log ---"
+if [[ -n $client ]]; then
+  echo "--- client (host port $host_port): $client ---"
+  cat "$client_log"
+  echo "--- end of client ---"
+  ((client_status == 0)) || die "the client failed (status $client_status)"
+fi
 
 case $status in
   0) describe="0: the guest reset or triple-faulted (no debug exit)" ;;
