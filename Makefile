@@ -2,9 +2,10 @@
 #
 #   make test    install missing Debian packages, fetch dependency sources, build
 #                the hosted and the freestanding targets, run every test
-#   make run     run the main demo
+#   make run     boot the demo unikernel (hello.elf) under QEMU, serving on 127.0.0.1
 #   make bench   benchmarks against peers (side by side, one run)
-#   make image   the freestanding build alone
+#   make cert    a self-signed localhost certificate for paf-server --https, in $(BUILD)/cert
+#   make image   the freestanding build alone (images included: unikernel/hello/hello.elf)
 #   make clean   remove build/ (fetched sources in third_party/ stay)
 #
 # Variables: BUILD (build root, default build), JOBS, CTEST_ARGS (e.g. -R h1),
@@ -17,7 +18,7 @@ HOST_DIR   := $(BUILD)/host$(if $(SANITIZE),-sanitize)
 FS_DIR     := $(BUILD)/freestanding
 GENERATOR  := $(if $(shell command -v ninja),Ninja,Unix Makefiles)
 
-.PHONY: all setup deps host freestanding image test run bench clean
+.PHONY: all setup deps host freestanding image test run bench cert clean
 
 all: host freestanding
 
@@ -46,11 +47,14 @@ image: freestanding
 test: host freestanding
 	ctest --test-dir $(HOST_DIR) --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
-run: host
-	@tools/run-demo $(HOST_DIR)
+run: image
+	@tools/run-image $(FS_DIR)/unikernel/hello/hello.elf
 
 bench: host
 	@tools/bench/run $(HOST_DIR)
+
+cert:
+	@tools/make-test-cert $(BUILD)/cert
 
 clean:
 	rm -rf $(BUILD)

@@ -1,7 +1,8 @@
 #!/bin/sh
-# Fails if any file under ROOT/src or ROOT/include includes a header only an
-# operating system provides (or a standard header that needs one): paf's core
-# must build unchanged for bare metal, where none of them exists.
+# Fails if any file under ROOT/src, ROOT/include or ROOT/unikernel includes a
+# header only an operating system provides (or a standard header that needs
+# one): paf's core and the unikernel applications must build unchanged for
+# bare metal, where none of them exists.
 # Usage: check-freestanding-sources.sh [ROOT]   (ROOT defaults to the repository)
 set -eu
 root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -14,7 +15,7 @@ hosted_cxx='thread|mutex|shared_mutex|condition_variable|future|chrono|iostream|
 pattern="^[[:space:]]*#[[:space:]]*include[[:space:]]*[<\"]($os_headers|$hosted_cxx)[>\"]"
 
 found=0
-for dir in "$root/src" "$root/include"; do
+for dir in "$root/src" "$root/include" "$root/unikernel"; do
   [ -d "$dir" ] || continue
   if matches=$(grep -rnE --include='*.h' --include='*.hpp' --include='*.c' --include='*.cc' \
                  --include='*.cpp' --include='*.S' "$pattern" "$dir"); then
@@ -23,7 +24,7 @@ for dir in "$root/src" "$root/include"; do
   fi
 done
 if [ "$found" -ne 0 ]; then
-  echo "check-freestanding-sources: src/ and include/ must not include OS headers" >&2
+  echo "check-freestanding-sources: src/, include/ and unikernel/ must not include OS headers" >&2
   exit 1
 fi
-echo "check-freestanding-sources: $root/src and $root/include are freestanding"
+echo "check-freestanding-sources: $root/src, $root/include and $root/unikernel are freestanding"

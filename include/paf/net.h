@@ -127,6 +127,12 @@ class Stack {
   // before, or without IPv6.
   AddressText ipv6_link_local_address() const;
 
+  // Whether every byte (and FIN) written to any TCP flow of the process was
+  // acknowledged by its peer: nothing is lost by exiting now. (Flows closed
+  // with data still queued keep sending after close(); an application about
+  // to exit runs its loop until this holds, with a deadline of its own.)
+  bool all_sent() const;
+
   // Listens on `port` (0: lwIP picks one) for IPv4 and IPv6 connections that
   // reach this interface. At most `backlog` connections wait for accept();
   // more are refused (RST).

@@ -39,6 +39,11 @@ class Runtime {
   // unless the run ended in an upgrade).
   ~Runtime();
 
+  // Bytes read from the flow before this run (a preface a service peeked
+  // at): the connection reads them before anything from the flow. Call before
+  // start(); at most options.read_buffer_size bytes.
+  void give_first_input(Bytes bytes);
+
   // Starts moving bytes. `on_done` is called once, from the loop (never from
   // within start()), when the run is over; the owner may destroy the Runtime,
   // the connection and the flow from it.
@@ -69,8 +74,9 @@ class Runtime {
   std::unique_ptr<std::uint8_t[]> read_buffer_;
   std::size_t read_start_ = 0;  // unconsumed bytes are [read_start_, read_end_)
   std::size_t read_end_ = 0;
-  bool end_of_input_ = false;   // the flow said end of stream
-  bool eof_delivered_ = false;  // and the connection was told
+  bool first_input_unread_ = false;  // give_first_input's bytes, not yet offered
+  bool end_of_input_ = false;        // the flow said end of stream
+  bool eof_delivered_ = false;       // and the connection was told
 
   // Re-entrancy: a wakeup may fire while a pump runs (a handler answering from
   // inside read()); the pump then goes round once more instead of recursing.

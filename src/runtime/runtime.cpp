@@ -52,6 +52,15 @@ Runtime::~Runtime() {
   if (!upgrade_flushed_) flow_.close();
 }
 
+void Runtime::give_first_input(Bytes bytes) {
+  std::size_t size =
+      bytes.size() < options_.read_buffer_size ? bytes.size() : options_.read_buffer_size;
+  std::memcpy(read_buffer_.get(), bytes.data(), size);
+  read_start_ = 0;
+  read_end_ = size;
+  first_input_unread_ = size > 0;
+}
+
 void Runtime::start(Function<void(RunOutcome)> on_done) {
   on_done_ = std::move(on_done);
   loop_.post([anchor = Anchor::Ref(anchor_)] {
@@ -111,6 +120,11 @@ void Runtime::pump_read() {
 
 // One step of a `read` operation: offer buffered bytes first, else read more.
 void Runtime::read_once(bool& keep_going) {
+  // Offered before reading: the flow may have nothing more for a while.
+  if (first_input_unread_) {
+    first_input_unread_ = false;
+    return feed_connection();
+  }
   if (end_of_input_) {
     std::size_t before = read_end_ - read_start_;
     read_start_ += connection_.read_eof({read_buffer_.get() + read_start_, before});
@@ -150,7 +164,8 @@ void Runtime::read_once(bool& keep_going) {
 }
 
 void Runtime::feed_connection() {
-  std::size_t consumed = connection_.read({read_buffer_.get() + read_start_, read_end_ - read_start_});
+  std::size_t consumed =
+      connection_.read({read_buffer_.get() + read_start_, read_end_ - read_start_});
   read_start_ += consumed;
   if (read_start_ == read_end_) read_start_ = read_end_ = 0;
 }

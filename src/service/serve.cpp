@@ -1,8 +1,9 @@
 // serve(): accepts, drives each connection with a Runtime, and shuts down
 // gracefully when the stop switch turns off.
 #include <cstdint>
-#include <map>
+#include <algorithm>
 #include <memory>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -16,12 +17,52 @@ namespace {
 // of descriptors or memory): retrying at once would spin.
 constexpr std::uint64_t kAcceptRetryDelayNs = milliseconds(100);
 
-// One served connection. Members are destroyed in reverse: the runtime (which
-// uses the other two) first, the flow last.
+// One served connection: first, while its protocol is chosen, only `pending`;
+// then the rest. Members are destroyed in reverse: the runtime (which uses
+// the flow and the connection) first, the flow last.
 struct Session {
+  std::unique_ptr<PendingConnection> pending;
   std::unique_ptr<Flow> flow;
   std::unique_ptr<Connection> connection;
   std::unique_ptr<Runtime> runtime;
+};
+
+// The live sessions by id. Ids only grow, so appending keeps the vector sorted
+// and a binary search finds one. (A node-based std::map would need libstdc++'s
+// out-of-line tree code, which the freestanding image does not link.) Sessions
+// stay where they are in memory while the vector moves their pointers.
+class Sessions {
+ public:
+  Session& add(std::uint64_t id) {
+    entries_.emplace_back(id, std::make_unique<Session>());
+    return *entries_.back().second;
+  }
+  Session* find(std::uint64_t id) {
+    auto at = locate(id);
+    return at == entries_.end() ? nullptr : at->second.get();
+  }
+  void erase(std::uint64_t id) {
+    auto at = locate(id);
+    if (at != entries_.end()) entries_.erase(at);
+  }
+  std::vector<std::uint64_t> ids() const {
+    std::vector<std::uint64_t> ids;
+    ids.reserve(entries_.size());
+    for (const auto& entry : entries_) ids.push_back(entry.first);
+    return ids;
+  }
+  std::size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  void clear() { entries_.clear(); }
+
+ private:
+  using Entry = std::pair<std::uint64_t, std::unique_ptr<Session>>;
+  std::vector<Entry>::iterator locate(std::uint64_t id) {
+    auto at = std::lower_bound(entries_.begin(), entries_.end(), id,
+                               [](const Entry& entry, std::uint64_t key) { return entry.first < key; });
+    return at != entries_.end() && at->first == id ? at : entries_.end();
+  }
+  std::vector<Entry> entries_;
 };
 
 // The state of one serve() call. It owns itself: it is deleted once the
@@ -29,7 +70,10 @@ struct Session {
 class Server {
  public:
   Server(Loop& loop, Service service, Listener& listener, Switch& stop, ServeOptions options)
-      : loop_(loop), service_(std::move(service)), listener_(listener), stop_(stop),
+      : loop_(loop),
+        service_(std::move(service)),
+        listener_(listener),
+        stop_(stop),
         options_(std::move(options)) {}
 
   void start() {
@@ -63,15 +107,43 @@ class Server {
 
   void start_session(std::unique_ptr<Flow> accepted) {
     auto served = service_.serve_flow(std::move(accepted), loop_);
-    if (!served) return;  // the flow was dropped, and closed with it
-    auto session = std::make_unique<Session>();
-    session->flow = std::move(served->flow);
-    session->connection = std::move(served->connection);
-    session->runtime = std::make_unique<Runtime>(loop_, *session->connection, *session->flow);
+    if (!served) return refused({}, served.error());  // the flow was dropped, and closed with it
     std::uint64_t id = next_session_id_++;
-    Runtime& runtime = *session->runtime;
-    sessions_.emplace(id, std::move(session));
-    runtime.start([this, id](RunOutcome) { end_session(id); });
+    Session& session = sessions_.add(id);
+    run_session(session, id, std::move(*served));
+  }
+
+  // Runs what the service made: the connection, or what will choose it.
+  void run_session(Session& session, std::uint64_t id, ServedConnection served) {
+    if (served.pending) {
+      session.pending = std::move(served.pending);
+      session.pending->start(
+          [this, id](Result<ServedConnection> ready) { on_ready(id, std::move(ready)); });
+      return;
+    }
+    session.flow = std::move(served.flow);
+    session.connection = std::move(served.connection);
+    session.runtime = std::make_unique<Runtime>(loop_, *session.connection, *session.flow);
+    if (!served.first_input.empty()) session.runtime->give_first_input(served.first_input.bytes());
+    session.runtime->start([this, id](RunOutcome) { end_session(id); });
+  }
+
+  // From a PendingConnection: it is destroyed here, so not its flow, which
+  // it handed over (or closed).
+  void on_ready(std::uint64_t id, Result<ServedConnection> ready) {
+    Session* found = sessions_.find(id);
+    if (found == nullptr) return;  // not expected: destroying a PendingConnection drops its call
+    Session& session = *found;
+    if (!ready) {
+      refused(session.pending->peer(), ready.error());
+      return end_session(id);
+    }
+    std::unique_ptr<PendingConnection> done = std::move(session.pending);
+    run_session(session, id, std::move(*ready));
+  }
+
+  void refused(std::string_view peer, const Error& error) {
+    if (options_.on_refused) options_.on_refused(peer, error);
   }
 
   void end_session(std::uint64_t id) {
@@ -88,11 +160,17 @@ class Server {
     listener_.close();
     if (retry_timer_ != TimerId{}) loop_.cancel_timer(retry_timer_);
     retry_timer_ = {};
-    // shutdown() may end a run; its on_done comes later, from the loop.
-    std::vector<std::uint64_t> ids;
-    for (auto& [id, session] : sessions_) ids.push_back(id);
-    for (std::uint64_t id : ids)
-      if (auto found = sessions_.find(id); found != sessions_.end()) found->second->runtime->shutdown();
+    // shutdown() may end a run; its on_done comes later, from the loop. A
+    // connection whose protocol is still being chosen has nothing in flight:
+    // it ends at once.
+    for (std::uint64_t id : sessions_.ids()) {
+      Session* found = sessions_.find(id);
+      if (found == nullptr) continue;
+      if (found->runtime)
+        found->runtime->shutdown();
+      else
+        sessions_.erase(id);
+    }
     if (!sessions_.empty())
       grace_timer_ = loop_.add_timer_after(options_.shutdown_grace_ns, [this] {
         grace_timer_ = {};
@@ -118,7 +196,7 @@ class Server {
   Listener& listener_;
   Switch& stop_;
   ServeOptions options_;
-  std::map<std::uint64_t, std::unique_ptr<Session>> sessions_;
+  Sessions sessions_;
   std::uint64_t next_session_id_ = 1;
   TimerId retry_timer_, grace_timer_;
   bool stopping_ = false, waiting_for_room_ = false, finished_ = false;

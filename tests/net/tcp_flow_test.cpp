@@ -233,6 +233,22 @@ TEST(TcpFlow, CloseDeliversWhatWasQueuedThenEndOfStream) {
   EXPECT_EQ(after.error().code, Errc::closed);
 }
 
+TEST(Stack, AllSentOnlyOnceThePeerAcknowledgedWhatAClosedFlowQueued) {
+  TwoStacks net;
+  Connected pair = connect_pair(net);
+  ASSERT_TRUE(pair.server);
+  EXPECT_TRUE(net.client->all_sent());
+  PatternWriter writer{*pair.client, 1024 * 1024};
+  writer.pump();
+  pair.client->close();  // what lwIP holds now is still to be delivered
+  EXPECT_FALSE(net.client->all_sent());
+  PatternReader reader{*pair.server};
+  reader.pump();
+  ASSERT_TRUE(net.run_until([&] { return net.client->all_sent(); }));
+  ASSERT_TRUE(net.run_until([&] { return reader.eof; }));
+  EXPECT_EQ(reader.received, writer.written);
+}
+
 TEST(TcpFlow, ClosingWithUnreadBytesResetsThePeer) {
   TwoStacks net;
   Connected pair = connect_pair(net);

@@ -6,8 +6,10 @@
 #   --append CMDLINE  the guest's command line; @HOST_TIME@ becomes the host's
 #                     time in seconds since the epoch
 #   --expect REGEX    a line of the serial log must match (repeatable)
+#   --expect-count N:REGEX  exactly N lines of the serial log match (repeatable)
 #   --min-seconds S   the run must take at least S seconds of host time
 #   --timeout S       QEMU's life (default 60 s)
+#   --memory MB       the guest's memory (default 128)
 #   --net legacy|modern  a virtio-net NIC (mac 52:54:00:12:34:56) on QEMU's
 #                     user network: legacy (disable-modern=on, 1af4:1000) or
 #                     modern only (1af4:1041); without it, no NIC
@@ -29,16 +31,18 @@ die() {
   exit 1
 }
 
-expected_status=0 append= min_seconds=0 limit=60
+expected_status=0 append= min_seconds=0 limit=60 memory=128
 net= guest_port= client_when= client= bios=
-expects=()
+expects=() expect_counts=()
 while (($# > 1)); do
   case $1 in
     --status) expected_status=$2 ;;
     --append) append=$2 ;;
     --expect) expects+=("$2") ;;
+    --expect-count) expect_counts+=("$2") ;;
     --min-seconds) min_seconds=$2 ;;
     --timeout) limit=$2 ;;
+    --memory) memory=$2 ;;
     --net) net=$2 ;;
     --forward) guest_port=$2 ;;
     --client-when) client_when=$2 ;;
@@ -48,7 +52,7 @@ while (($# > 1)); do
   esac
   shift 2
 done
-(($# == 1)) || die "usage: $0 [--status N|fatal] [--append CMDLINE] [--expect REGEX]... [--min-seconds S] [--timeout S] [--net legacy|modern [--forward PORT] [--client-when REGEX --client COMMAND]] [--bios FILE] IMAGE"
+(($# == 1)) || die "usage: $0 [--status N|fatal] [--append CMDLINE] [--expect REGEX]... [--expect-count N:REGEX]... [--min-seconds S] [--timeout S] [--memory MB] [--net legacy|modern [--forward PORT] [--client-when REGEX --client COMMAND]] [--bios FILE] IMAGE"
 image=$1
 
 command -v qemu-system-x86_64 >/dev/null ||
@@ -107,7 +111,7 @@ run_client() {
 }
 
 started=$(date +%s%N)
-timeout --signal=KILL "$limit" qemu-system-x86_64 -M q35 -cpu max -m 128 -no-reboot \
+timeout --signal=KILL "$limit" qemu-system-x86_64 -M q35 -cpu max -m "$memory" -no-reboot \
   -display none -serial stdio "${machine[@]}" \
   -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
   -kernel "$image" ${append:+-append "$append"} </dev/null >"$log" 2>&1 &
@@ -140,6 +144,11 @@ esac
   die "QEMU exited with $describe; expected $expected_host_status (--status $expected_status)"
 for regex in "${expects[@]}"; do
   grep -Eq -- "$regex" "$log" || die "no line of the serial log matches: $regex"
+done
+for count_regex in "${expect_counts[@]}"; do
+  count=${count_regex%%:*} regex=${count_regex#*:}
+  found=$(grep -Ec -- "$regex" "$log")
+  ((found == count)) || die "$found lines of the serial log match $regex, expected $count"
 done
 ((elapsed_ms >= min_seconds * 1000)) ||
   die "ran ${elapsed_ms} ms of host time, expected at least ${min_seconds} s (is the guest's clock fast?)"

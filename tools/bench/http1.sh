@@ -26,20 +26,7 @@ for tool in wrk nginx h2o taskset; do
 done
 [[ -x $paf_server ]] || { echo "bench: $paf_server not built" >&2; exit 1; }
 
-free_port() {  # a port nothing listens on, from a range unlikely to be in use
-  local port
-  for ((port = 20000 + RANDOM % 20000; ; port++)); do
-    ss -Htln "sport = :$port" | grep -q . || { echo "$port"; return; }
-  done
-}
-wait_listening() {  # wait_listening PORT: up to 5 s
-  for _ in $(seq 50); do
-    ss -Htln "sport = :$1" | grep -q . && return 0
-    sleep 0.1
-  done
-  echo "bench: nothing listens on port $1" >&2
-  return 1
-}
+source "$(dirname "$0")/common.sh"
 
 # The same content for every server: "Hello World!" at /, 1 MiB at /large.
 mkdir -p "$work/www"

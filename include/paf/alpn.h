@@ -1,0 +1,66 @@
+// ALPN dispatch (DESIGN §1): which HTTP version serves a flow, learnt from a
+// TLS handshake's ALPN choice or from a cleartext flow's first bytes (h2c with
+// prior knowledge). No TLS library in sight: a secured flow is seen through
+// paf::SecureFlow only. The services of paf/service.h are built on these;
+// they are public for a server that mixes its own protocols in.
+#ifndef PAF_ALPN_H
+#define PAF_ALPN_H
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "paf/bytes.h"
+#include "paf/connection.h"
+#include "paf/flow.h"
+#include "paf/function.h"
+#include "paf/loop.h"
+#include "paf/result.h"
+#include "paf/secure_flow.h"
+#include "paf/service.h"
+
+namespace paf {
+
+enum class HttpProtocol : std::uint8_t { http1, http2 };
+
+// The HTTP/2 client connection preface (RFC 9113 §3.4).
+inline constexpr std::string_view kHttp2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+// The protocol ALPN's choice names: "h2" -> http2; "http/1.1", "http/1.0" or
+// none (empty) -> http1; anything else -> nullopt (not HTTP).
+std::optional<HttpProtocol> protocol_for_alpn(std::string_view alpn);
+
+// What a cleartext flow's first bytes say: http2 once they hold the whole
+// preface, http1 as soon as one byte differs from it, nullopt while they are
+// a proper prefix of it (read more; at most kHttp2Preface.size() in all).
+std::optional<HttpProtocol> protocol_for_first_bytes(Bytes first);
+
+// Makes the connection that serves a flow whose protocol is known.
+using ConnectionFactory = Function<Result<std::unique_ptr<Connection>>(HttpProtocol protocol)>;
+
+// Waits (without blocking: handshake() is retried from the flow's readable
+// wakeups) for `flow`'s handshake, then makes its connection for ALPN's
+// choice. The handshake's failure — its deadline is the SecureFlow's own —
+// or a protocol that is not HTTP is the PendingConnection's error.
+std::unique_ptr<PendingConnection> dispatch_by_alpn(std::unique_ptr<SecureFlow> flow,
+                                                    ConnectionFactory make);
+
+// How long a cleartext flow may take to show its first bytes.
+struct PrefaceTimeouts {
+  std::uint64_t first_byte_ns = 60 * kSecond;  // from the start (an idle client)
+  std::uint64_t decision_ns = 10 * kSecond;    // from the first byte (a slow preface)
+};
+
+// Reads `flow`'s first bytes — the preface's 24 at most, and no more once one
+// differs — and makes its connection for what they say; those bytes are the
+// ServedConnection's first_input. A peer that ends its stream early gets an
+// HTTP/1.x connection (which sees the end); one that is too slow is closed
+// with timed_out.
+std::unique_ptr<PendingConnection> dispatch_by_preface(Loop& loop, std::unique_ptr<Flow> flow,
+                                                       PrefaceTimeouts timeouts,
+                                                       ConnectionFactory make);
+
+}  // namespace paf
+
+#endif

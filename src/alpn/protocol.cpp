@@ -1,0 +1,25 @@
+// Which HTTP version a name from ALPN, or a flow's first bytes, stand for.
+#include <algorithm>
+#include <optional>
+#include <string_view>
+
+#include "paf/alpn.h"
+
+namespace paf {
+
+std::optional<HttpProtocol> protocol_for_alpn(std::string_view alpn) {
+  if (alpn == "h2") return HttpProtocol::http2;
+  // No ALPN at all is a client from before it, and those speak HTTP/1.x.
+  if (alpn.empty() || alpn == "http/1.1" || alpn == "http/1.0") return HttpProtocol::http1;
+  return std::nullopt;
+}
+
+std::optional<HttpProtocol> protocol_for_first_bytes(Bytes first) {
+  std::size_t compared = std::min(first.size(), kHttp2Preface.size());
+  for (std::size_t i = 0; i < compared; ++i)
+    if (first[i] != static_cast<std::uint8_t>(kHttp2Preface[i])) return HttpProtocol::http1;
+  if (compared == kHttp2Preface.size()) return HttpProtocol::http2;
+  return std::nullopt;
+}
+
+}  // namespace paf

@@ -1,0 +1,314 @@
+// ALPN dispatch over MemoryFlow on simulated time: which protocol the first
+// bytes or the TLS handshake pick, that no byte past what decides is read,
+// and how a slow, silent or vanishing client ends.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "paf/alpn.h"
+#include "paf/h1.h"
+#include "paf/h2.h"
+#include "paf/loop.h"
+#include "paf/memory_flow.h"
+#include "paf/tls.h"
+#include "posix/socket_test_support.h"
+#include "tls/tls_test_support.h"
+
+namespace paf {
+namespace {
+
+using posix::test::bytes_of;
+using tls::test::ec;
+using tls::test::ec_client;
+using tls::test::ec_server;
+using tls::test::expect_ok;
+using tls::test::Handshaker;
+
+std::string as_string(Bytes bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+TEST(ProtocolTest, AlpnNamesMapToHttpVersions) {
+  EXPECT_EQ(protocol_for_alpn("h2"), HttpProtocol::http2);
+  EXPECT_EQ(protocol_for_alpn("http/1.1"), HttpProtocol::http1);
+  EXPECT_EQ(protocol_for_alpn("http/1.0"), HttpProtocol::http1);
+  EXPECT_EQ(protocol_for_alpn(""), HttpProtocol::http1);
+  EXPECT_EQ(protocol_for_alpn("h3"), std::nullopt);
+  EXPECT_EQ(protocol_for_alpn("acme-tls/1"), std::nullopt);
+}
+
+TEST(ProtocolTest, FirstBytesDecideAsSoonAsTheyCan) {
+  std::string preface(kHttp2Preface);
+  for (std::size_t n = 0; n < preface.size(); ++n)
+    EXPECT_EQ(protocol_for_first_bytes(bytes_of(preface.substr(0, n))), std::nullopt) << n;
+  EXPECT_EQ(protocol_for_first_bytes(bytes_of(preface)), HttpProtocol::http2);
+  EXPECT_EQ(protocol_for_first_bytes(bytes_of(preface + "more")), HttpProtocol::http2);
+  EXPECT_EQ(protocol_for_first_bytes(bytes_of("G")), HttpProtocol::http1);
+  EXPECT_EQ(protocol_for_first_bytes(bytes_of("PRI * HTTP/1.1")), HttpProtocol::http1);
+  EXPECT_EQ(protocol_for_first_bytes(bytes_of("PRI * HTTP/2.0\r\n\r\nXX")), HttpProtocol::http1);
+}
+
+// Runs one PendingConnection on a simulated loop and keeps what it gave.
+class DispatchTest : public ::testing::Test {
+ protected:
+  // Makes real connections and remembers which.
+  ConnectionFactory factory() {
+    return [this](HttpProtocol protocol) -> Result<std::unique_ptr<Connection>> {
+      made.push_back(protocol);
+      Clock clock = [this] { return loop.now_ns(); };
+      if (protocol == HttpProtocol::http2)
+        return std::unique_ptr<Connection>(
+            H2ServerConnection::create({}, ignore, {}, std::move(clock)));
+      return std::unique_ptr<Connection>(
+          H1ServerConnection::create({}, ignore, {}, std::move(clock)));
+    };
+  }
+  static void ignore(Reqd&) {}
+
+  void run(std::unique_ptr<PendingConnection> pending) {
+    pending_ = std::move(pending);
+    pending_->start([this](Result<ServedConnection> ready) {
+      peer = std::string(pending_->peer());
+      result = std::move(ready);
+      finished_at = loop.now_ns();
+      pending_.reset();  // allowed from within: nothing of it is used after
+    });
+    (void)loop.run();
+    ASSERT_TRUE(result.has_value()) << "the dispatch never finished";
+  }
+
+  SimulatedTimeBackend backend;
+  Loop loop{backend};
+  std::vector<HttpProtocol> made;
+  std::optional<Result<ServedConnection>> result;
+  std::uint64_t finished_at = 0;
+  std::string peer;
+
+ private:
+  std::unique_ptr<PendingConnection> pending_;
+};
+
+// --- Cleartext: the HTTP/2 preface or not -----------------------------------
+
+class PrefaceDispatchTest : public DispatchTest {
+ protected:
+  void dispatch(MemoryFlowOptions options = {}, PrefaceTimeouts timeouts = {}) {
+    MemoryFlowPair wires = MemoryFlow::pair(loop, options);
+    client = std::move(wires.client);
+    server_end = wires.server.get();
+    for (const std::string& chunk : to_send) ASSERT_TRUE(client->write(bytes_of(chunk)));
+    if (shut_after_sending) {
+      ASSERT_TRUE(client->shutdown_write());
+    }
+    run(dispatch_by_preface(loop, std::move(wires.server), timeouts, factory()));
+  }
+
+  std::vector<std::string> to_send;
+  bool shut_after_sending = false;
+  std::unique_ptr<MemoryFlow> client;
+  MemoryFlow* server_end = nullptr;
+};
+
+TEST_F(PrefaceDispatchTest, ThePrefaceGoesToHttp2AndNothingAfterItIsRead) {
+  to_send = {std::string(kHttp2Preface) + "SETTINGS FRAME BYTES"};
+  dispatch();
+  ASSERT_TRUE(*result) << (*result).error().message;
+  EXPECT_EQ(made, std::vector{HttpProtocol::http2});
+  EXPECT_EQ(as_string((*result)->first_input.bytes()), kHttp2Preface);
+  EXPECT_EQ((*result)->flow.get(), server_end) << "the flow itself is handed over";
+  EXPECT_NE((*result)->connection, nullptr);
+  EXPECT_EQ(server_end->unread_bytes(), std::string_view("SETTINGS FRAME BYTES").size());
+}
+
+TEST_F(PrefaceDispatchTest, ARequestGoesToHttp1AfterAtMostThePrefacesLength) {
+  std::string request = "GET /some/longer/path HTTP/1.1\r\nHost: x\r\n\r\n";
+  to_send = {request};
+  dispatch();
+  ASSERT_TRUE(*result);
+  EXPECT_EQ(made, std::vector{HttpProtocol::http1});
+  EXPECT_EQ(as_string((*result)->first_input.bytes()), request.substr(0, kHttp2Preface.size()));
+  EXPECT_EQ(server_end->unread_bytes(), request.size() - kHttp2Preface.size());
+}
+
+TEST_F(PrefaceDispatchTest, OneDifferingByteIsEnough) {
+  to_send = {"G"};
+  dispatch();
+  ASSERT_TRUE(*result);
+  EXPECT_EQ(made, std::vector{HttpProtocol::http1});
+  EXPECT_EQ(as_string((*result)->first_input.bytes()), "G");
+  EXPECT_EQ(finished_at, 0u) << "no waiting for more";
+}
+
+TEST_F(PrefaceDispatchTest, APrefaceArrivingByteByByteStillGoesToHttp2) {
+  MemoryFlowPair wires = MemoryFlow::pair(loop);
+  std::optional<Result<ServedConnection>> got;
+  auto pending = dispatch_by_preface(loop, std::move(wires.server), {}, factory());
+  pending->start([&](Result<ServedConnection> ready) { got = std::move(ready); });
+  for (char byte : kHttp2Preface) {
+    EXPECT_FALSE(got.has_value());
+    ASSERT_TRUE(wires.client->write(bytes_of(std::string_view(&byte, 1))));
+    (void)loop.run_until(loop.now_ns());
+  }
+  ASSERT_TRUE(got.has_value() && *got);
+  EXPECT_EQ(made, std::vector{HttpProtocol::http2});
+  EXPECT_EQ(as_string((*got)->first_input.bytes()), kHttp2Preface);
+}
+
+TEST_F(PrefaceDispatchTest, ASilentClientIsClosedAfterTheFirstByteTimeout) {
+  dispatch({}, {.first_byte_ns = seconds(5), .decision_ns = seconds(1)});
+  ASSERT_FALSE(*result);
+  EXPECT_EQ((*result).error().code, Errc::timed_out);
+  EXPECT_EQ(finished_at, seconds(5));
+  EXPECT_EQ(peer, "memory:client");
+  EXPECT_TRUE(made.empty());
+  EXPECT_FALSE(client->read(MutableBytes{}).has_value()) << "the flow is closed";
+}
+
+TEST_F(PrefaceDispatchTest, AStalledPrefaceIsClosedAfterTheDecisionTimeout) {
+  to_send = {"PRI * HTTP/2"};
+  dispatch({}, {.first_byte_ns = seconds(5), .decision_ns = seconds(1)});
+  ASSERT_FALSE(*result);
+  EXPECT_EQ((*result).error().code, Errc::timed_out);
+  EXPECT_EQ(finished_at, seconds(1));
+  EXPECT_EQ(loop.timer_count(), 0u);
+}
+
+TEST_F(PrefaceDispatchTest, EndOfStreamGoesToHttp1WithWhatCame) {
+  to_send = {"PR"};
+  shut_after_sending = true;
+  dispatch();
+  ASSERT_TRUE(*result);
+  EXPECT_EQ(made, std::vector{HttpProtocol::http1});
+  EXPECT_EQ(as_string((*result)->first_input.bytes()), "PR");
+  EXPECT_EQ(loop.timer_count(), 0u) << "the timeout is cancelled";
+}
+
+TEST_F(PrefaceDispatchTest, AResetFlowFails) {
+  MemoryFlowPair wires = MemoryFlow::pair(loop);
+  wires.client->reset();
+  run(dispatch_by_preface(loop, std::move(wires.server), {}, factory()));
+  ASSERT_FALSE(*result);
+  EXPECT_EQ((*result).error().code, Errc::closed);
+}
+
+// --- TLS: ALPN's choice ------------------------------------------------------
+
+class AlpnDispatchTest : public DispatchTest {
+ protected:
+  // A TLS client offering `alpn` against a server offering h2 then http/1.1;
+  // `after_handshake` is sent by the client as soon as its handshake is done.
+  void dispatch(std::initializer_list<std::string_view> alpn, std::string after_handshake = {}) {
+    MemoryFlowPair wires = MemoryFlow::pair(loop);
+    client = expect_ok(TlsFlow::client(loop, expect_ok(ec_client().alpn(alpn).build(), "client"),
+                                       std::move(wires.client), "localhost"),
+                       "client flow");
+    auto server =
+        expect_ok(TlsFlow::server(loop, server_config, std::move(wires.server)), "server");
+    handshaker.emplace(*client);
+    handshaker->start();
+    client_sends = std::move(after_handshake);
+    send_when_done();
+    run(dispatch_by_alpn(std::move(server), factory()));
+  }
+
+  void send_when_done() {
+    if (!handshaker->done) {
+      loop.post([this] { send_when_done(); });
+      return;
+    }
+    if (!client_sends.empty()) {
+      ASSERT_TRUE(client->write(bytes_of(client_sends)));
+    }
+  }
+
+  TlsConfig server_config = ec_server();
+  std::unique_ptr<TlsFlow> client;
+  std::optional<Handshaker> handshaker;
+  std::string client_sends;
+};
+
+TEST_F(AlpnDispatchTest, H2GoesToHttp2) {
+  dispatch({"h2", "http/1.1"});
+  ASSERT_TRUE(*result) << (*result).error().message;
+  EXPECT_EQ(made, std::vector{HttpProtocol::http2});
+  EXPECT_TRUE((*result)->first_input.empty());
+}
+
+TEST_F(AlpnDispatchTest, Http11GoesToHttp1) {
+  dispatch({"http/1.1"});
+  ASSERT_TRUE(*result) << (*result).error().message;
+  EXPECT_EQ(made, std::vector{HttpProtocol::http1});
+}
+
+TEST_F(AlpnDispatchTest, NoAlpnGoesToHttp1) {
+  dispatch({});
+  ASSERT_TRUE(*result) << (*result).error().message;
+  EXPECT_EQ(made, std::vector{HttpProtocol::http1});
+}
+
+TEST_F(AlpnDispatchTest, WhatTheClientSentAfterTheHandshakeIsLeftForTheConnection) {
+  dispatch({"h2"}, std::string(kHttp2Preface));
+  ASSERT_TRUE(*result);
+  // Read now, from the loop, as the connection's runtime would.
+  std::string got;
+  std::uint8_t buffer[64];
+  for (int turn = 0; turn < 10 && got.size() < kHttp2Preface.size(); ++turn) {
+    auto n = (*result)->flow->read(buffer);
+    if (n && *n > 0) got.append(reinterpret_cast<const char*>(buffer), *n);
+    (void)loop.run_until(loop.now_ns());
+  }
+  EXPECT_EQ(got, kHttp2Preface);
+}
+
+TEST_F(AlpnDispatchTest, AClientThatLeavesMidHandshakeFailsOnlyItsDispatch) {
+  MemoryFlowPair wires = MemoryFlow::pair(loop);
+  // A TLS record header announcing 512 bytes, a few of them, then the end.
+  std::string half_hello("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11);
+  ASSERT_TRUE(wires.client->write(bytes_of(half_hello)));
+  wires.client->close();
+  run(dispatch_by_alpn(
+      expect_ok(TlsFlow::server(loop, server_config, std::move(wires.server)), "server"),
+      factory()));
+  ASSERT_FALSE(*result);
+  EXPECT_EQ((*result).error().code, Errc::closed) << (*result).error().message;
+  EXPECT_EQ(peer, "memory:client");
+  EXPECT_TRUE(made.empty());
+}
+
+TEST_F(AlpnDispatchTest, ASilentClientFailsWhenTheHandshakeTimesOut) {
+  server_config = expect_ok(TlsConfig::server(ec().pem("localhost-ec"), ec().key("localhost-ec"))
+                                .handshake_timeout(seconds(2))
+                                .build(),
+                            "server config");
+  MemoryFlowPair wires = MemoryFlow::pair(loop);
+  run(dispatch_by_alpn(
+      expect_ok(TlsFlow::server(loop, server_config, std::move(wires.server)), "server"),
+      factory()));
+  ASSERT_FALSE(*result);
+  EXPECT_EQ((*result).error().code, Errc::timed_out);
+  EXPECT_EQ(finished_at, seconds(2));
+}
+
+TEST_F(AlpnDispatchTest, DestroyingAPendingDispatchClosesItsFlowAndNeverCallsBack) {
+  MemoryFlowPair wires = MemoryFlow::pair(loop);
+  bool called = false;
+  {
+    auto pending = dispatch_by_alpn(
+        expect_ok(TlsFlow::server(loop, server_config, std::move(wires.server)), "server"),
+        factory());
+    pending->start([&](Result<ServedConnection>) { called = true; });
+    (void)loop.run_until(loop.now_ns());
+  }
+  (void)loop.run();
+  EXPECT_FALSE(called);
+  std::uint8_t byte;
+  auto read = wires.client->read({&byte, 1});
+  EXPECT_TRUE(!read || *read == 0) << "the peer sees the flow closed";
+}
+
+}  // namespace
+}  // namespace paf

@@ -1,0 +1,123 @@
+// hello.elf: the demo application (DESIGN §6) as a unikernel. It brings lwIP
+// up on the first NIC from the command line (DHCP unless "ip=" says
+// otherwise), serves HTTP (demo_handler; http_service: HTTP/1.x and h2c) on
+// port 80, logs one line per request on the serial console, and runs until
+// the platform stops it. HTTPS on 443 is still to come (https_service, with
+// a certificate read through fw_cfg).
+//
+// Command line: StackConfig's words (ip=, gw=, dns=, ipv6=) and
+//   requests=N      stop gracefully after N requests and exit 0 (for tests:
+//                   there is no ACPI power button yet to ask for a shutdown)
+//   access-log=off  no line per request (benchmarks: a serial write is slow)
+#include <algorithm>
+#include <charconv>
+#include <cinttypes>
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+#include "demo_handler.h"
+#include "paf/loop.h"
+#include "paf/net.h"
+#include "paf/platform.h"
+#include "paf/platform_loop_backend.h"
+#include "paf/platform_net_device.h"
+#include "paf/service.h"
+#include "paf/switch.h"
+
+namespace {
+
+constexpr std::uint16_t kHttpPort = 80;
+// After the last connection is gone, how long lwIP may take to deliver what
+// was written (the peers' ACKs); exiting earlier would cut the last responses.
+constexpr std::uint64_t kDrainNs = paf::seconds(2);
+
+// The value of `key=VALUE` among the command line's space-separated words.
+std::optional<std::string_view> cmdline_value(std::string_view cmdline, std::string_view key) {
+  while (!cmdline.empty()) {
+    std::size_t space = cmdline.find(' ');
+    std::string_view word = cmdline.substr(0, space);
+    cmdline = space == std::string_view::npos ? std::string_view{} : cmdline.substr(space + 1);
+    if (word.size() > key.size() && word.starts_with(key) && word[key.size()] == '=')
+      return word.substr(key.size() + 1);
+  }
+  return std::nullopt;
+}
+
+// `key=N` as a number; none when absent or not a number.
+std::optional<std::uint64_t> cmdline_number(std::string_view cmdline, std::string_view key) {
+  auto digits = cmdline_value(cmdline, key);
+  if (!digits) return std::nullopt;
+  std::uint64_t value = 0;
+  auto [end, error] = std::from_chars(digits->data(), digits->data() + digits->size(), value);
+  if (error != std::errc{} || end != digits->data() + digits->size()) return std::nullopt;
+  return value;
+}
+
+int fail(const char* what, const paf::Error& error) {
+  std::printf("hello: %s: %.*s\n", what, int(error.message.size()), error.message.data());
+  return 1;
+}
+
+std::uint64_t milliseconds_since_boot() { return paf_clock_monotonic() / 1'000'000; }
+
+// Runs the loop until the interface has its address (DHCP may take a while).
+paf::Result<void> wait_until_ready(paf::Loop& loop, paf::Stack& stack) {
+  stack.when_ready([&loop] { loop.stop(); });
+  auto ran = loop.run();
+  if (!ran) return std::unexpected(ran.error());
+  return {};
+}
+
+// Runs the loop until lwIP has delivered every byte written, or kDrainNs.
+void drain(paf::Loop& loop, const paf::Stack& stack) {
+  std::uint64_t deadline = paf_clock_monotonic() + kDrainNs;
+  while (!stack.all_sent() && paf_clock_monotonic() < deadline)
+    (void)loop.run_until(std::min(deadline, paf_clock_monotonic() + paf::milliseconds(10)));
+}
+
+}  // namespace
+
+extern "C" int paf_app_main(const paf_start_info* info) {
+  paf::PlatformLoopBackend backend;
+  paf::Loop loop(backend);
+  auto device = paf::PlatformNetDevice::acquire(backend, "service0");
+  if (!device) return fail("no network device", device.error());
+  auto config = paf::StackConfig::parse(info->cmdline);
+  if (!config) return fail("bad network configuration", config.error());
+  bool dhcp = !config->ipv4;
+  auto stack = paf::Stack::create(loop, **device, std::move(*config));
+  if (!stack) return fail("network", stack.error());
+  if (auto ready = wait_until_ready(loop, *stack); !ready) return fail("network", ready.error());
+  auto listener = stack->listen(kHttpPort);
+  if (!listener) return fail("cannot listen", listener.error());
+
+  std::optional<std::uint64_t> request_limit = cmdline_number(info->cmdline, "requests");
+  paf::demo::Options demo_options;
+  demo_options.access_log = cmdline_value(info->cmdline, "access-log") != "off";
+  std::uint64_t requests = 0;
+  paf::Switch stop;
+  auto handler = [&](paf::Reqd& reqd) {
+    paf::demo::handle(reqd, demo_options);
+    // Turned off from the loop, not from inside the connection calling us.
+    if (++requests == request_limit) loop.post([&stop] { stop.turn_off(); });
+  };
+  paf::ServeOptions options;
+  options.on_stopped = [&loop] { loop.stop(); };
+  paf::serve(loop, paf::http_service(std::move(handler), paf::default_error_reply), **listener,
+             stop, std::move(options));
+  std::printf("hello: listening on http://%s:%u/ (address %s, %" PRIu64 " ms since boot)\n",
+              stack->ipv4_address().c_str(), kHttpPort, dhcp ? "by DHCP" : "static",
+              milliseconds_since_boot());
+  if (request_limit)
+    std::printf("hello: requests=%" PRIu64 ": exits once they are served\n", *request_limit);
+
+  auto ran = loop.run();
+  if (!ran) return fail("loop", ran.error());
+  drain(loop, *stack);
+  std::printf("hello: stopped after %" PRIu64 " requests%s\n", requests,
+              stack->all_sent() ? "" : " (some bytes were not delivered)");
+  return 0;
+}
