@@ -37,6 +37,14 @@ inline constexpr std::uint64_t kSecond = 1'000'000'000;
 // own: the runtime (or a test) gives them one. An empty clock turns timeouts off.
 using Clock = Function<std::uint64_t()>;
 
+// `timeout_ns` from now on `clock`: kNoDeadline when there is no clock
+// (timeouts off) or the sum would pass it.
+inline std::uint64_t deadline_after(Clock& clock, std::uint64_t timeout_ns) {
+  if (!clock) return kNoDeadline;
+  std::uint64_t now = clock();
+  return timeout_ns > kNoDeadline - now ? kNoDeadline : now + timeout_ns;
+}
+
 enum class ReadOperation { read, yield, close, upgrade };
 
 struct WriteOperation {

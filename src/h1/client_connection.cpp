@@ -112,9 +112,7 @@ ClientConnectionImpl::~ClientConnectionImpl() {
 }
 
 std::uint64_t ClientConnectionImpl::after(std::uint64_t timeout_ns) {
-  if (!clock_) return kNoDeadline;
-  std::uint64_t now = clock_();
-  return timeout_ns > kNoDeadline - now ? kNoDeadline : now + timeout_ns;
+  return deadline_after(clock_, timeout_ns);
 }
 
 void ClientConnectionImpl::wake_reader() { wake(reader_wakeup_); }

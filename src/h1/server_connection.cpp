@@ -54,9 +54,7 @@ ServerConnectionImpl::~ServerConnectionImpl() {
 }
 
 std::uint64_t ServerConnectionImpl::after(std::uint64_t timeout_ns) {
-  if (!clock_) return kNoDeadline;
-  std::uint64_t now = clock_();
-  return timeout_ns > kNoDeadline - now ? kNoDeadline : now + timeout_ns;
+  return deadline_after(clock_, timeout_ns);
 }
 
 void ServerConnectionImpl::wake_reader() { wake(reader_wakeup_); }

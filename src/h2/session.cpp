@@ -181,9 +181,7 @@ Result<void> Session::set_initial_window_size(std::uint32_t size) {
 }
 
 std::uint64_t Session::after(std::uint64_t timeout_ns) {
-  if (!clock_) return kNoDeadline;
-  std::uint64_t now = clock_();
-  return timeout_ns > kNoDeadline - now ? kNoDeadline : now + timeout_ns;
+  return deadline_after(clock_, timeout_ns);
 }
 
 void Session::wake_reader() { wake(reader_wakeup_); }
