@@ -185,7 +185,16 @@ std::uint64_t Session::after(std::uint64_t timeout_ns) {
 }
 
 void Session::wake_reader() { wake(reader_wakeup_); }
-void Session::wake_writer() { wake(writer_wakeup_); }
+// While nghttp2 parses input, the responses it prompts only mark the writer
+// due: it runs once, after the whole input was taken, and sends the frames of
+// every stream together (one write per read, not one per response).
+void Session::wake_writer() {
+  if (in_read_) {
+    writer_due_ = true;
+    return;
+  }
+  wake(writer_wakeup_);
+}
 
 // --- reading -------------------------------------------------------------------
 
@@ -196,10 +205,13 @@ ReadOperation Session::next_read_operation() {
 
 std::size_t Session::read(Bytes bytes) {
   if (reading_done_) return bytes.size();
+  in_read_ = true;
   nghttp2_ssize consumed = nghttp2_session_mem_recv2(session_, bytes.data(), bytes.size());
   if (consumed < 0) fail_session(static_cast<int>(consumed));
   run_scheduled();
   settle_shutdown();
+  in_read_ = false;
+  writer_due_ = false;
   wake_writer();
   return bytes.size();
 }

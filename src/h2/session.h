@@ -103,6 +103,8 @@ class Session {
   bool writing_done_ = false;
   bool shutting_down_ = false;
   bool goaway_submitted_ = false;
+  bool in_read_ = false;     // inside read(): wake_writer() only marks the writer due
+  bool writer_due_ = false;
   std::uint64_t idle_deadline_ = kNoDeadline;
   // Rapid reset: RST_STREAM frames received in the current interval.
   std::uint64_t reset_interval_start_ = 0;

@@ -10,7 +10,7 @@ set -u
 server=${1:?usage: check-paf-server-https.sh PAF_SERVER MAKE_TEST_CERT}
 make_cert=${2:?usage: check-paf-server-https.sh PAF_SERVER MAKE_TEST_CERT}
 for tool in curl openssl nghttp h2load; do
-  command -v "$tool" >/dev/null || { echo "SKIP: no $tool (tools/install-build-deps installs it)"; exit 0; }
+  command -v "$tool" >/dev/null || { echo "FAIL: no $tool (make test installs it: tools/install-build-deps)"; exit 1; }
 done
 work=$(mktemp -d)
 pid=

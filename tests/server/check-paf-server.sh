@@ -5,7 +5,7 @@
 # Usage: check-paf-server.sh PATH/TO/paf-server
 set -u
 server=${1:?usage: check-paf-server.sh PAF_SERVER}
-command -v curl >/dev/null || { echo "SKIP: no curl"; exit 0; }
+command -v curl >/dev/null || { echo "FAIL: no curl (make test installs it: tools/install-build-deps)"; exit 1; }
 work=$(mktemp -d)
 pid=
 cleanup() {
