@@ -12,40 +12,16 @@ make_cert=${2:?usage: check-paf-server-https.sh PAF_SERVER MAKE_TEST_CERT}
 for tool in curl openssl nghttp h2load; do
   command -v "$tool" >/dev/null || { echo "FAIL: no $tool (make test installs it: tools/install-build-deps)"; exit 1; }
 done
-work=$(mktemp -d)
-pid=
+. "$(dirname "$0")/../support/paf-server-harness.sh"
 holders=()
-cleanup() {
-  for holder in "${holders[@]}"; do kill -KILL "$holder" 2>/dev/null; done
-  [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-failures=0
-check() {  # check NAME CONDITION...
-  local name=$1; shift
-  if "$@"; then echo "ok: $name"; else echo "FAIL: $name"; failures=$((failures + 1)); fi
-}
+trap 'for holder in "${holders[@]}"; do kill -KILL "$holder" 2>/dev/null; done; harness_cleanup' EXIT
 
 "$make_cert" "$work/cert" second.test >/dev/null || { echo "FAIL: make-test-cert"; exit 1; }
 
-# Start on two free ports: try a few pairs, each bounded by a timeout.
-port= tls_port=
-for attempt in 1 2 3 4 5 6 7 8; do
-  try=$((20000 + ($$ * 7 + attempt * 1013) % 20000))
-  "$server" --http "$try" --https $((try + 1)) --header-timeout 1 \
-    --cert "$work/cert/localhost.pem" --key "$work/cert/localhost.key" \
-    --cert "$work/cert/second.test.pem" --key "$work/cert/second.test.key" >"$work/out" 2>"$work/err" &
-  pid=$!
-  for _ in $(seq 50); do
-    grep -q "listening on https://127.0.0.1:$((try + 1))" "$work/out" && { port=$try tls_port=$((try + 1)); break; }
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  [ -n "$port" ] && break
-  kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=
-done
-[ -n "$port" ] || { echo "FAIL: paf-server did not start"; cat "$work/err"; exit 1; }
+start_paf_server "$server" --http @PORT@ --https @PORT2@ --header-timeout 1 \
+  --cert "$work/cert/localhost.pem" --key "$work/cert/localhost.key" \
+  --cert "$work/cert/second.test.pem" --key "$work/cert/second.test.key"
+tls_port=$port2
 plain=http://127.0.0.1:$port
 tls=https://127.0.0.1:$tls_port
 c() { curl -sS --max-time 30 "$@"; }
@@ -143,13 +119,7 @@ check "slowloris (partial head): 408" grep -q '^HTTP/1.1 408' "$work/slow-h1.bod
 check "slowloris (partial h2c preface): cut off in 1-2 s ($(cat "$work/slow-h2c.ms" 2>/dev/null) ms)" within "$work/slow-h2c"
 check "slowloris (one byte): cut off in 1-2 s ($(cat "$work/slow-g.ms" 2>/dev/null) ms)" within "$work/slow-g"
 
-kill -TERM "$pid"
-status=124
-for _ in $(seq 100); do
-  if ! kill -0 "$pid" 2>/dev/null; then wait "$pid"; status=$?; break; fi
-  sleep 0.1
-done
-pid=
+stop_paf_server; status=$?
 check "SIGTERM: exit 0" test "$status" = 0
 
 [ "$failures" = 0 ] || { echo "--- server log"; tail -50 "$work/err"; exit 1; }

@@ -6,34 +6,8 @@
 set -u
 server=${1:?usage: check-paf-server.sh PAF_SERVER}
 command -v curl >/dev/null || { echo "FAIL: no curl (make test installs it: tools/install-build-deps)"; exit 1; }
-work=$(mktemp -d)
-pid=
-cleanup() {
-  [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-failures=0
-check() {  # check NAME CONDITION...
-  local name=$1; shift
-  if "$@"; then echo "ok: $name"; else echo "FAIL: $name"; failures=$((failures + 1)); fi
-}
-
-# Start on a free port: try a few, each bounded by a timeout.
-port=
-for attempt in 1 2 3 4 5 6 7 8; do
-  try=$((20000 + ($$ * 7 + attempt * 1013) % 20000))
-  "$server" --http "$try" >"$work/out" 2>"$work/err" &
-  pid=$!
-  for _ in $(seq 50); do
-    grep -q "paf-server: listening on http://127.0.0.1:$try" "$work/out" && { port=$try; break; }
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  [ -n "$port" ] && break
-  kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=
-done
-[ -n "$port" ] || { echo "FAIL: paf-server did not start"; cat "$work/err"; exit 1; }
+. "$(dirname "$0")/../support/paf-server-harness.sh"
+start_paf_server "$server" --http @PORT@
 base=http://127.0.0.1:$port
 c() { curl -sS --max-time 30 "$@"; }
 
@@ -95,13 +69,7 @@ check "obs-fold: 400" test "$(raw 'GET / HTTP/1.1\r\nHost: x\r\nX-A: one\r\n  tw
 check "HTTP/1.0 answered and closed" test "$(raw 'GET / HTTP/1.0\r\n\r\n' | tail -c 12)" = "Hello World!"
 check "next client still served" test "$(c "$base/")" = "Hello World!"
 
-kill -TERM "$pid"
-status=124
-for _ in $(seq 100); do
-  if ! kill -0 "$pid" 2>/dev/null; then wait "$pid"; status=$?; break; fi
-  sleep 0.1
-done
-pid=
+stop_paf_server; status=$?
 check "SIGTERM: exit 0" test "$status" = 0
 
 [ "$failures" = 0 ] || { echo "--- server log"; cat "$work/err"; exit 1; }
