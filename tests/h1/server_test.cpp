@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "driver.h"
+#include "echo_handler.h"
 #include "paf/h1.h"
 
 namespace paf {
@@ -13,35 +14,13 @@ namespace {
 
 using testing::as_bytes;
 using testing::as_string;
+using testing::echo_handler;
 using testing::Driver;
 
 std::string hello_response() {
   return "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 12\r\n\r\nHello World!";
 }
 
-// GET: "Hello World!"; other methods: the body streamed back (chunked), with
-// its trailers. Every request and body event is logged.
-RequestHandler echo_handler(std::string* log) {
-  return [log](Reqd& reqd) {
-    const Request& request = reqd.request();
-    log->append(request.method_name()).append(" ").append(request.target()).append("\n");
-    if (request.method == Method::GET || request.method == Method::HEAD) {
-      (void)reqd.respond_with_string({200, {{"content-type", "text/plain"}}}, "Hello World!");
-      return;
-    }
-    BodyWriter writer = *reqd.respond_with_streaming({200, {}});
-    BodyReader body = reqd.request_body();
-    body.on_data([log, writer](Bytes bytes) mutable {
-      log->append("data ").append(as_string(bytes)).append("\n");
-      (void)writer.write(bytes);
-    });
-    body.on_end([log, writer, body](Result<void> end) mutable {
-      log->append(end ? "end\n" : "failed\n");
-      for (auto field : body.trailers()) log->append("trailer ").append(field.name).append("\n");
-      (void)writer.close(body.trailers());
-    });
-  };
-}
 
 class H1Server : public ::testing::Test {
  protected:
@@ -84,7 +63,7 @@ TEST_F(H1Server, ConversationGetsEveryResponseInOrder) {
   Transcript whole = serve_in_chunks({kConversation});
   EXPECT_EQ(whole.log,
             "GET /\nPOST /length\ndata hello\nend\nPOST /chunked\ndata abc\ndata 0123456789abcdef\nend\n"
-            "trailer X-Sum\ntrailer X-Other\nGET /last\n");
+            "trailer X-Sum: 19\ntrailer X-Other: y\nGET /last\n");
   EXPECT_EQ(whole.output,
             hello_response() +
             "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
@@ -212,7 +191,7 @@ TEST_F(H1Server, ChunkedBodyWithTrailers) {
   start_echo();
   driver_.feed("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
                "4\r\nwiki\r\n5\r\npedia\r\n0\r\nChecksum: abc\r\n\r\n");
-  EXPECT_EQ(log_, "POST /\ndata wiki\ndata pedia\nend\ntrailer Checksum\n");
+  EXPECT_EQ(log_, "POST /\ndata wiki\ndata pedia\nend\ntrailer Checksum: abc\n");
   EXPECT_EQ(driver_.take_output(),
             "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n4\r\nwiki\r\n5\r\npedia\r\n"
             "0\r\nChecksum: abc\r\n\r\n");

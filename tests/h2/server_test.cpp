@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "driver.h"
+#include "echo_handler.h"
 #include "frames.h"
 #include "paf/h2.h"
 
@@ -24,30 +25,6 @@ std::string frames(std::initializer_list<std::string> parts) {
   return joined;
 }
 
-// GET: "Hello World!"; other methods: the body streamed back with its
-// trailers. Every request and body event is logged.
-RequestHandler echo_handler(std::string* log) {
-  return [log](Reqd& reqd) {
-    const Request& request = reqd.request();
-    log->append(request.method_name()).append(" ").append(request.target()).append("\n");
-    if (request.method == Method::GET || request.method == Method::HEAD) {
-      (void)reqd.respond_with_string({200, {{"content-type", "text/plain"}}}, "Hello World!");
-      return;
-    }
-    BodyWriter writer = *reqd.respond_with_streaming({200, {}});
-    BodyReader body = reqd.request_body();
-    body.on_data([log, writer](Bytes bytes) mutable {
-      log->append("data ").append(as_string(bytes)).append("\n");
-      (void)writer.write(bytes);
-    });
-    body.on_end([log, writer, body](Result<void> end) mutable {
-      log->append(end ? "end\n" : "failed\n");
-      for (auto field : body.trailers())
-        log->append("trailer ").append(field.name).append(": ").append(field.value).append("\n");
-      (void)writer.close(body.trailers());
-    });
-  };
-}
 
 // A response as the frames told it.
 struct Answer {
