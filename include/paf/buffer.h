@@ -20,12 +20,12 @@ class Buffer {
   explicit Buffer(std::string_view text) { append(text); }
   explicit Buffer(Bytes bytes) { append(bytes); }
 
+  // Both copy with memmove: inserting chars into bytes would copy one by one.
   void append(std::string_view text) {
-    bytes_.insert(bytes_.end(), text.begin(), text.end());
+    const auto* first = reinterpret_cast<const std::uint8_t*>(text.data());
+    bytes_.insert(bytes_.end(), first, first + text.size());
   }
-  void append(Bytes bytes) {
-    bytes_.insert(bytes_.end(), bytes.begin(), bytes.end());
-  }
+  void append(Bytes bytes) { bytes_.insert(bytes_.end(), bytes.data(), bytes.data() + bytes.size()); }
   void append(char c) { bytes_.push_back(static_cast<std::uint8_t>(c)); }
   // `value` in base 10 or 16 (lowercase), as HTTP writes lengths and chunk sizes.
   void append_number(std::uint64_t value, unsigned base = 10);
@@ -48,20 +48,25 @@ class Buffer {
   std::vector<std::uint8_t> bytes_;
 };
 
-inline void Buffer::append_number(std::uint64_t value, unsigned base) {
-  char digits[24];
-  std::size_t n = 0;
-  do {
-    digits[n++] = "0123456789abcdef"[value % base];
-    value /= base;
-  } while (value != 0);
-  // Reversed into place, then appended at once: one growth at most, not one per digit.
-  for (std::size_t i = 0; i < n / 2; ++i) {
-    char c = digits[i];
-    digits[i] = digits[n - 1 - i];
-    digits[n - 1 - i] = c;
+// A number's digits, held inline: formatting one allocates nothing.
+class NumberText {
+ public:
+  // `value` in base 10 or 16 (lowercase), as HTTP writes lengths and chunk sizes.
+  explicit NumberText(std::uint64_t value, unsigned base = 10) {
+    do {
+      digits_[sizeof digits_ - ++length_] = "0123456789abcdef"[value % base];
+      value /= base;
+    } while (value != 0);
   }
-  append(std::string_view(digits, n));
+  std::string_view view() const { return {digits_ + sizeof digits_ - length_, length_}; }
+
+ private:
+  char digits_[20];  // 2^64 - 1 has 20 decimal digits
+  std::size_t length_ = 0;
+};
+
+inline void Buffer::append_number(std::uint64_t value, unsigned base) {
+  append(NumberText(value, base).view());
 }
 
 }  // namespace paf

@@ -5,13 +5,11 @@
 
 namespace paf::h1 {
 void write_status_line(OutputQueue& out, int status) {
-  Buffer line;
-  line.append("HTTP/1.1 ");
-  line.append_number(static_cast<std::uint64_t>(status));
-  line.append(' ');
-  line.append(reason_phrase(status));
-  line.append("\r\n");
-  out.append(line.view());
+  out.append("HTTP/1.1 ");
+  out.append(NumberText(static_cast<std::uint64_t>(status)).view());
+  out.append(" ");
+  out.append(reason_phrase(status));
+  out.append("\r\n");
 }
 
 void write_request_line(OutputQueue& out, const Request& request) {
@@ -38,10 +36,8 @@ Result<bool> BodyEncoder::begin_piece(OutputQueue& out, std::size_t size) {
     remaining_ -= size;
   }
   if (framing_ == Framing::chunked) {
-    Buffer line;
-    line.append_number(size, 16);
-    line.append("\r\n");
-    out.append(line.view());
+    out.append(NumberText(size, 16).view());
+    out.append("\r\n");
   }
   return true;
 }

@@ -125,9 +125,7 @@ void ServerExchange::start_response(Response& response, std::optional<std::uint6
   std::uint64_t length = 0;
   if (status_allows_body(response.status)) {
     if (known_length) {
-      Buffer digits;
-      digits.append_number(*known_length);
-      headers.set("content-length", digits.view());
+      headers.set("content-length", NumberText(*known_length).view());
     }
     if (auto declared = headers.get("content-length")) {
       framing = Framing::length;

@@ -39,6 +39,7 @@ Request request_from(const Headers& fields) {
       request.headers.add(field.name, field.value);
     }
   }
+  if (cookies > 0) request.headers.add("cookie", cookie.view());
   // CONNECT names no path: its target is the authority (RFC 9113 §8.5).
   if (request.method == Method::CONNECT) request.set_target(request.authority());
   return request;
@@ -81,9 +82,8 @@ Result<void> ServerExchange::check_can_respond(const Response& response) const {
 }
 
 Result<void> ServerExchange::start_response(const Response& response, DataEncoder encoder) {
-  FieldList fields;
-  Buffer status;
-  status.append_number(static_cast<std::uint64_t>(response.status));
+  FieldList fields(response.headers.size() + 1);
+  NumberText status(static_cast<std::uint64_t>(response.status));
   fields.add(":status", status.view());
   fields.add_fields(response.headers);
   nghttp2_data_provider2 provider{};

@@ -312,13 +312,17 @@ void Session::schedule(Stream* stream) {
 
 void Session::run_scheduled() {
   while (!scheduled_.empty()) {
-    std::vector<Stream*> streams = std::move(scheduled_);
-    scheduled_.clear();
+    // Streams may schedule themselves again while they run: those wait for the next round.
+    std::vector<Stream*> streams;
+    streams.swap(scheduled_);
     for (Stream* stream : streams) {
       stream->scheduled = false;
       stream->run_scheduled();
       stream->release();
     }
+    // Keep the list's storage for the next round rather than allocate again.
+    streams.clear();
+    if (scheduled_.empty() && scheduled_.capacity() < streams.capacity()) scheduled_.swap(streams);
   }
 }
 

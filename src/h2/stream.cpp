@@ -57,11 +57,15 @@ Result<void> DataEncoder::finish(http::OutputQueue&, const Headers&) {
 // --- FieldList -----------------------------------------------------------------
 
 void FieldList::add(std::string_view name, std::string_view value) {
-  Entry entry{text_.size(), name.size(), 0, value.size()};
-  for (char c : name) text_.append(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
-  entry.value_offset = text_.size();
-  text_.append(value);
-  entries_.push_back(entry);
+  auto* name_bytes = reinterpret_cast<std::uint8_t*>(const_cast<char*>(name.data()));
+  auto* value_bytes = reinterpret_cast<std::uint8_t*>(const_cast<char*>(value.data()));
+  if (std::ranges::any_of(name, [](char c) { return c >= 'A' && c <= 'Z'; })) {
+    // Its place in lowered_ is fixed up in nva(): lowered_ may still move.
+    lowered_names_.push_back({nva_.size(), lowered_.size()});
+    for (char c : name) lowered_.append(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    name_bytes = nullptr;
+  }
+  nva_.push_back(nghttp2_nv{name_bytes, value_bytes, name.size(), value.size(), NGHTTP2_NV_FLAG_NONE});
 }
 
 void FieldList::add_fields(const Headers& fields) {
@@ -71,10 +75,7 @@ void FieldList::add_fields(const Headers& fields) {
 }
 
 std::span<const nghttp2_nv> FieldList::nva() {
-  nva_.clear();
-  for (const Entry& entry : entries_)
-    nva_.push_back(nghttp2_nv{text_.data() + entry.name_offset, text_.data() + entry.value_offset,
-                              entry.name_length, entry.value_length, NGHTTP2_NV_FLAG_NONE});
+  for (const Lowered& lowered : lowered_names_) nva_[lowered.index].name = lowered_.data() + lowered.offset;
   return nva_;
 }
 

@@ -48,20 +48,24 @@ using OutgoingBody = http::OutgoingBody<DataEncoder>;
 
 // Outgoing header fields as nghttp2 takes them: names lowercased (RFC 9113
 // §8.2.1), the connection-specific fields of HTTP/1.x left out (§8.2.2).
+// Fields point at the text they were added from, which must outlive nva()'s
+// use (nghttp2 copies it on submit); only a name that needs lowercasing is
+// copied, so a head is usually built without a single copy.
 class FieldList {
  public:
+  explicit FieldList(std::size_t expected_fields = 0) { nva_.reserve(expected_fields); }
   void add(std::string_view name, std::string_view value);
   void add_fields(const Headers& fields);
   // Valid until the next add.
   std::span<const nghttp2_nv> nva();
 
  private:
-  struct Entry {
-    std::size_t name_offset, name_length, value_offset, value_length;
+  struct Lowered {
+    std::size_t index, offset;  // nva_[index]'s name is lowered_ at offset
   };
-  Buffer text_;
-  std::vector<Entry> entries_;
   std::vector<nghttp2_nv> nva_;
+  Buffer lowered_;
+  std::vector<Lowered> lowered_names_;
 };
 
 class Stream : public Exchange {
