@@ -167,7 +167,10 @@ const nghttp2_data_provider2* Stream::open_outgoing(DataEncoder encoder,
 
 nghttp2_ssize Stream::read_data(std::span<std::uint8_t> destination, std::uint32_t* data_flags) {
   std::size_t n = outgoing_.take(destination);
-  if (session_ != nullptr) session_->schedule(this);  // the writer may have room now
+  // The writer may have room now. Nothing taken, nothing changed: scheduling
+  // then would resume this stream only to defer it again, waking the
+  // connection's writer forever with nothing to send.
+  if (n > 0 && session_ != nullptr) session_->schedule(this);
   if (outgoing_.is_open() || !outgoing_.output().empty()) {
     if (n > 0) return static_cast<nghttp2_ssize>(n);
     deferred_ = true;
@@ -185,7 +188,9 @@ nghttp2_ssize Stream::read_data(std::span<std::uint8_t> destination, std::uint32
 }
 
 void Stream::run_scheduled() {
-  if (deferred_ && session_ != nullptr) {
+  // Resumed only with something to send: bytes, or the end of the body.
+  const bool news = !outgoing_.output().empty() || !outgoing_.is_open();
+  if (deferred_ && news && session_ != nullptr) {
     deferred_ = false;
     nghttp2_session_resume_data(session_->nghttp2(), id_);
   }

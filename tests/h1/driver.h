@@ -80,6 +80,8 @@ class Driver {
   bool read_closed() const { return last_read_ == ReadOperation::close; }
   bool upgraded() const { return last_read_ == ReadOperation::upgrade; }
   bool write_closed() const { return write_closed_; }
+  // How many times the connection woke its writer (it should only when it has news).
+  std::size_t writer_wakeups() const { return writer_wakeups_; }
   // Pending bytes handed to the connection by the last `write` operation.
   std::size_t offered() const { return offered_; }
 
@@ -107,7 +109,11 @@ class Driver {
       write_closed_ = true;
       return true;
     }
-    if (op.kind == WriteOperation::Kind::yield) connection_->yield_writer([this] { woken_ = true; });
+    if (op.kind == WriteOperation::Kind::yield)
+      connection_->yield_writer([this] {
+        ++writer_wakeups_;
+        woken_ = true;
+      });
     if (op.kind != WriteOperation::Kind::write) return false;
     offered_ = 0;
     for (Bytes iovec : op.iovecs) offered_ += iovec.size();
@@ -134,6 +140,7 @@ class Driver {
   bool woken_ = false;
   std::size_t write_limit_ = SIZE_MAX;
   std::size_t offered_ = 0;
+  std::size_t writer_wakeups_ = 0;
   ReadOperation last_read_ = ReadOperation::read;
 };
 

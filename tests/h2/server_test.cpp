@@ -419,6 +419,27 @@ TEST_F(H2Server, Rfc9113_6_8_Goaway_ShutdownLetsTheInFlightStreamFinish) {
   EXPECT_TRUE(connection_->is_closed());
 }
 
+// A response waiting for its handler (here, an echo waiting for the rest of
+// the request body) must not keep waking the writer with nothing to send: a
+// runtime pumping its writer while the wakeup is armed (as a graceful
+// shutdown does) spun at 100% CPU and never reached its grace deadline.
+TEST_F(H2Server, ADeferredResponseDoesNotWakeTheWriterWithNothingToSend) {
+  start_echo();
+  handshake();
+  send(headers(1, request_fields("POST", "/echo"), false) + data_frame(1, "abc"));
+  EXPECT_EQ(answer(1).body, "abc");
+  const std::size_t before = driver_.writer_wakeups();
+  driver_.pump();
+  connection_->shutdown();
+  driver_.pump();
+  driver_.pump();
+  EXPECT_LE(driver_.writer_wakeups() - before, 2u);  // the shutdown's GOAWAY, at most
+  send(data_frame(1, "def", true));
+  EXPECT_EQ(answer(1).body, "abcdef");
+  EXPECT_TRUE(answer(1).ended);
+  EXPECT_TRUE(driver_.write_closed());
+}
+
 TEST_F(H2Server, IdleConnectionSendsGoawayAndCloses) {
   H2Config config;
   config.idle_timeout_ns = 5 * kSecond;
