@@ -28,8 +28,15 @@ Error closed_error() { return Error{Errc::closed, "the stream is closed"}; }
 Request request_from(const Headers& fields) {
   Request request;
   request.version = Version::http_2;
+  // RFC 9113 §8.2.3: Cookie may come split in several fields; the
+  // application sees one, its crumbs joined by "; ".
+  Buffer cookie;
+  std::size_t cookies = 0;
   for (const Headers::Field field : fields) {
-    if (field.name == ":method") {
+    if (field.name == "cookie") {
+      if (cookies++ > 0) cookie.append("; ");
+      cookie.append(field.value);
+    } else if (field.name == ":method") {
       request.set_method_name(field.value);
     } else if (field.name == ":path") {
       request.set_target(field.value);
@@ -104,9 +111,7 @@ Result<void> ServerExchange::respond_with_string(Response response, Buffer body)
   if (auto checked = check_can_respond(response); !checked) return checked;
   const bool has_body = status_allows_body(response.status) && request_.method != Method::HEAD;
   if (has_body) {
-    Buffer digits;
-    digits.append_number(body.size());
-    response.headers.set("content-length", digits.view());
+    response.headers.set("content-length", NumberText(body.size()).view());
   }
   // An empty body: the head ends the stream.
   if (auto started = start_response(response, DataEncoder(has_body && !body.empty(), body.size()));

@@ -48,6 +48,12 @@ int on_header(nghttp2_session* session, const nghttp2_frame* frame, const std::u
   return 0;
 }
 
+int on_begin_frame(nghttp2_session*, const nghttp2_frame_hd* header, void* user_data) {
+  if (header->type == NGHTTP2_SETTINGS && (header->flags & NGHTTP2_FLAG_ACK) == 0)
+    session_of(user_data).on_settings_begin();
+  return 0;
+}
+
 int on_frame_received(nghttp2_session* session, const nghttp2_frame* frame, void* user_data) {
   const bool end_stream = (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0;
   Stream* stream = frame->hd.stream_id != 0 ? stream_of(session, frame->hd.stream_id) : nullptr;
@@ -60,6 +66,11 @@ int on_frame_received(nghttp2_session* session, const nghttp2_frame* frame, void
       break;
     case NGHTTP2_RST_STREAM:
       session_of(user_data).on_rst_stream_received();
+      break;
+    case NGHTTP2_SETTINGS:
+      for (std::size_t i = 0; i < frame->settings.niv; ++i)
+        if (frame->settings.iv[i].settings_id == NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE)
+          session_of(user_data).on_peer_initial_window_size(frame->settings.iv[i].value);
       break;
     default:
       break;
@@ -89,6 +100,7 @@ nghttp2_session_callbacks* make_callbacks() {
   if (nghttp2_session_callbacks_new(&callbacks) != 0) return nullptr;
   nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks, on_begin_headers);
   nghttp2_session_callbacks_set_on_header_callback(callbacks, on_header);
+  nghttp2_session_callbacks_set_on_begin_frame_callback(callbacks, on_begin_frame);
   nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, on_frame_received);
   nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, on_data_chunk);
   nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, on_stream_close);
@@ -247,6 +259,24 @@ void Session::on_rst_stream_received() {
     resets_in_interval_ = 0;
   }
   if (++resets_in_interval_ > config_.max_resets_per_interval) terminate(NGHTTP2_ENHANCE_YOUR_CALM);
+}
+
+// RFC 9113 §6.9.2: a SETTINGS_INITIAL_WINDOW_SIZE that would take a stream's
+// window past 2^31 - 1 is a connection error FLOW_CONTROL_ERROR; nghttp2 only
+// resets that stream. The windows are noted before the SETTINGS apply.
+void Session::on_settings_begin() {
+  peer_initial_window_ =
+      nghttp2_session_get_remote_settings(session_, NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE);
+  largest_peer_window_ = 0;
+  for (Stream* stream : streams_)
+    largest_peer_window_ = std::max<std::int64_t>(
+        largest_peer_window_,
+        nghttp2_session_get_stream_remote_window_size(session_, stream->id()));
+}
+
+void Session::on_peer_initial_window_size(std::uint32_t size) {
+  const std::int64_t grown = largest_peer_window_ + size - std::int64_t{peer_initial_window_};
+  if (!streams_.empty() && grown > NGHTTP2_MAX_WINDOW_SIZE) terminate(NGHTTP2_FLOW_CONTROL_ERROR);
 }
 
 void Session::on_stream_closed(Stream* stream, std::uint32_t error_code) {

@@ -73,6 +73,8 @@ class Session {
   // --- nghttp2's events (session.cpp's callbacks call these) ---
   void on_begin_headers(std::int32_t id, bool request);
   void on_rst_stream_received();
+  void on_settings_begin();
+  void on_peer_initial_window_size(std::uint32_t size);
   void on_stream_closed(Stream* stream, std::uint32_t error_code);
 
  private:
@@ -109,6 +111,9 @@ class Session {
   // Rapid reset: RST_STREAM frames received in the current interval.
   std::uint64_t reset_interval_start_ = 0;
   std::uint32_t resets_in_interval_ = 0;
+  // The peer's initial window and largest stream window before its SETTINGS apply.
+  std::uint32_t peer_initial_window_ = 0;
+  std::int64_t largest_peer_window_ = 0;
   Wakeup reader_wakeup_;
   Wakeup writer_wakeup_;
 };

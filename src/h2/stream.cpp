@@ -22,6 +22,14 @@ bool is_connection_specific(std::string_view name, std::string_view value) {
   return ascii_iequals(name, "te") && value != "trailers";
 }
 
+// RFC 9113 §8.2.1: a value must not start or end with whitespace, which is
+// not part of a field's value anyway (RFC 9110 §5.5).
+std::string_view without_edge_whitespace(std::string_view value) {
+  const std::size_t first = value.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  return value.substr(first, value.find_last_not_of(" \t") - first + 1);
+}
+
 }  // namespace
 
 // --- DataEncoder ---------------------------------------------------------------
@@ -71,7 +79,7 @@ void FieldList::add(std::string_view name, std::string_view value) {
 void FieldList::add_fields(const Headers& fields) {
   for (const Headers::Field field : fields)
     if (!is_connection_specific(field.name, field.value) && !ascii_iequals(field.name, "host"))
-      add(field.name, field.value);
+      add(field.name, without_edge_whitespace(field.value));
 }
 
 std::span<const nghttp2_nv> FieldList::nva() {
@@ -98,6 +106,9 @@ void Stream::end_header_block(bool end_stream) {
   block_.clear();
   if (!head_received_) {
     head_received_ = on_head(std::move(fields), oversized);
+  } else if (request().method == Method::CONNECT) {
+    // RFC 9113 §8.5: a tunnel carries DATA only; a field block on it is a stream error.
+    return reset(NGHTTP2_PROTOCOL_ERROR);
   } else if (oversized) {
     on_too_large(431, Error{Errc::limit_exceeded, "trailer fields too large"});
   } else {

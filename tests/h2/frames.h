@@ -116,6 +116,30 @@ class HpackEncoder {
   nghttp2_hd_deflater* deflater_ = nullptr;
 };
 
+// HPACK integer with an n-bit prefix (RFC 7541 §5.1).
+inline std::string hpack_integer(std::uint8_t first, int prefix_bits, std::size_t value) {
+  const std::size_t limit = (1u << prefix_bits) - 1;
+  std::string out;
+  if (value < limit) return out += static_cast<char>(first | value), out;
+  out += static_cast<char>(first | limit);
+  for (value -= limit; value >= 128; value >>= 7) out += static_cast<char>(0x80 | (value & 0x7f));
+  return out += static_cast<char>(value), out;
+}
+
+// A literal field with incremental indexing and a new name (RFC 7541 §6.2.1),
+// however large (nghttp2's encoder would not index a large one).
+inline std::string literal_with_indexing(std::string_view name, std::string_view value) {
+  return hpack_integer(0x40, 6, 0) + hpack_integer(0, 7, name.size()) + std::string(name) +
+         hpack_integer(0, 7, value.size()) + std::string(value);
+}
+
+// A literal field without indexing and with a new name (RFC 7541 §6.2.2),
+// its bytes as given: a way to send what an encoder would refuse.
+inline std::string literal_without_indexing(std::string_view name, std::string_view value) {
+  return hpack_integer(0x00, 4, 0) + hpack_integer(0, 7, name.size()) + std::string(name) +
+         hpack_integer(0, 7, value.size()) + std::string(value);
+}
+
 inline Fields request_fields(std::string_view method, std::string_view path, Fields extra = {}) {
   Fields fields = {{":method", std::string(method)},
                    {":scheme", "https"},

@@ -519,23 +519,6 @@ TEST_F(H2Server, Rfc9113_6_5_2_OversizedHeaderListAnswers431AndTheConnectionSurv
   EXPECT_EQ(answer(3).status, "200");
 }
 
-// HPACK integer with an n-bit prefix (RFC 7541 §5.1).
-std::string hpack_integer(std::uint8_t first, int prefix_bits, std::size_t value) {
-  const std::size_t limit = (1u << prefix_bits) - 1;
-  std::string out;
-  if (value < limit) return out += static_cast<char>(first | value), out;
-  out += static_cast<char>(first | limit);
-  for (value -= limit; value >= 128; value >>= 7) out += static_cast<char>(0x80 | (value & 0x7f));
-  return out += static_cast<char>(value), out;
-}
-
-// A literal field with incremental indexing and a new name (RFC 7541 §6.2.1),
-// however large (nghttp2's encoder would not index a large one).
-std::string literal_with_indexing(std::string_view name, std::string_view value) {
-  return hpack_integer(0x40, 6, 0) + hpack_integer(0, 7, name.size()) + std::string(name) +
-         hpack_integer(0, 7, value.size()) + std::string(value);
-}
-
 TEST_F(H2Server, HpackBombIsCountedDecodedAndAnswered431) {
   H2Config config;
   config.max_header_list_bytes = 8 * 1024;
