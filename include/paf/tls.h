@@ -229,6 +229,12 @@ class TlsFlow final : public SecureFlow {
   // the same bytes, and writev keeps the Flow contract.
   Buffer ciphertext_;
   std::size_t ciphertext_sent_ = 0;   // bytes of ciphertext_ already written
+  // Ciphertext read ahead from the inner flow and not yet taken by the
+  // engine, which asks for a record's header and its body one at a time:
+  // one inner read serves several records.
+  Buffer read_ahead_;
+  std::size_t read_ahead_taken_ = 0;
+  bool holds_whole_record() const;
   std::optional<Error> inner_error_;  // how reading the inner flow failed under the engine
   std::optional<Error> write_error_;  // how writing it failed: writes end, reading goes on
 

@@ -1,13 +1,15 @@
 // TlsFlow: one mbedTLS connection over an inner Flow.
 //
-// The engine reads the inner flow directly (WANT_READ when it would block)
-// but writes into ciphertext_, which the flow drains into the inner flow as
+// The engine reads the inner flow through a read-ahead buffer (WANT_READ when
+// it would block), so one inner read serves many records, but writes into ciphertext_, which the flow drains into the inner flow as
 // it takes it. So the engine waits only on the inner flow's bytes, never on
 // its room, and the flow waits on the inner flow's room only to drain.
 #include <mbedtls/net_sockets.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/x509.h>
 
+#include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "config_state.h"
@@ -20,6 +22,9 @@ namespace {
 // writev takes plaintext while less ciphertext than this waits for the
 // inner flow: about one full record, so backpressure reaches the writer.
 constexpr std::size_t kCiphertextHighWater = 16 * 1024;
+// How much one inner read takes at most for the engine: a whole record of the
+// largest size (16 KiB of plaintext, 256 bytes of expansion, its header).
+constexpr std::size_t kReadAhead = 16 * 1024 + 256 + 5;
 // The transport hooks report the inner flow's own errors with this code.
 constexpr int kInnerFlowFailed = MBEDTLS_ERR_NET_RECV_FAILED;
 
@@ -229,6 +234,8 @@ void TlsFlow::release() {
   }
   ciphertext_.clear();
   ciphertext_sent_ = 0;
+  read_ahead_ = Buffer();
+  read_ahead_taken_ = 0;
   inner_->close();
   inner_readable_armed_ = inner_writable_armed_ = false;
 }
@@ -275,11 +282,36 @@ int TlsFlow::transport_send(Bytes bytes) {
 }
 
 int TlsFlow::transport_receive(MutableBytes buffer) {
-  auto received = inner_->read(buffer);
-  if (received) return static_cast<int>(*received);  // 0: the inner stream ended
-  if (received.error().code == Errc::would_block) return MBEDTLS_ERR_SSL_WANT_READ;
-  inner_error_ = received.error();
-  return kInnerFlowFailed;
+  if (read_ahead_taken_ == read_ahead_.size()) {
+    // Empty: a large request is read in place; a small one (a record's
+    // header, a small record) reads ahead as much as has arrived.
+    const bool in_place = buffer.size() >= kReadAhead;
+    if (!in_place) read_ahead_.resize(kReadAhead);
+    auto received = inner_->read(in_place ? buffer : MutableBytes(read_ahead_.data(), kReadAhead));
+    if (!in_place) read_ahead_.resize(received ? *received : 0);
+    read_ahead_taken_ = 0;
+    if (!received) {
+      read_ahead_ = Buffer();  // an idle connection holds no read-ahead storage
+      if (received.error().code == Errc::would_block) return MBEDTLS_ERR_SSL_WANT_READ;
+      inner_error_ = received.error();
+      return kInnerFlowFailed;
+    }
+    if (in_place || *received == 0) return static_cast<int>(*received);  // 0: the inner stream ended
+  }
+  std::size_t n = std::min(buffer.size(), read_ahead_.size() - read_ahead_taken_);
+  std::memcpy(buffer.data(), read_ahead_.data() + read_ahead_taken_, n);
+  read_ahead_taken_ += n;
+  return static_cast<int>(n);
+}
+
+// Whether the read-ahead holds a whole record (RFC 8446 §5.1: a 5-byte header
+// whose last two bytes are the length): the engine can make progress on it
+// without the inner flow, which may never become readable again.
+bool TlsFlow::holds_whole_record() const {
+  std::size_t held = read_ahead_.size() - read_ahead_taken_;
+  if (held < 5) return false;
+  auto header = read_ahead_.bytes().subspan(read_ahead_taken_);
+  return held >= 5 + (std::size_t{header[3]} << 8 | header[4]);
 }
 
 Result<void> TlsFlow::flush_ciphertext() {
@@ -394,7 +426,8 @@ bool TlsFlow::read_ready() const {
   if (!handshake_done_ || !engine_) return false;
   // Plaintext or whole records mbedTLS already holds: the inner flow may
   // never become readable again for them.
-  return mbedtls_ssl_get_bytes_avail(&engine_->ssl) > 0 || mbedtls_ssl_check_pending(&engine_->ssl);
+  return mbedtls_ssl_get_bytes_avail(&engine_->ssl) > 0 || mbedtls_ssl_check_pending(&engine_->ssl) ||
+         holds_whole_record();
 }
 
 bool TlsFlow::write_ready() const {

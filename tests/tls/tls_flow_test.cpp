@@ -338,6 +338,74 @@ TEST_F(TlsFlowTest, NoSessionWithoutTickets) {
   EXPECT_FALSE(pair.client->session());
 }
 
+// Forwards to a flow and counts the reads made on it.
+class CountingFlow final : public Flow {
+ public:
+  CountingFlow(std::unique_ptr<Flow> inner, std::size_t* reads)
+      : inner_(std::move(inner)), reads_(reads) {}
+  Result<std::size_t> read(MutableBytes buffer) override {
+    ++*reads_;
+    return inner_->read(buffer);
+  }
+  Result<std::size_t> writev(std::span<const Bytes> buffers) override {
+    return inner_->writev(buffers);
+  }
+  Result<void> shutdown_write() override { return inner_->shutdown_write(); }
+  void close() override { inner_->close(); }
+  void when_readable(Function<void()> wakeup) override { inner_->when_readable(std::move(wakeup)); }
+  void when_writable(Function<void()> wakeup) override { inner_->when_writable(std::move(wakeup)); }
+  std::string_view peer() const override { return inner_->peer(); }
+
+ private:
+  std::unique_ptr<Flow> inner_;
+  std::size_t* reads_;
+};
+
+// Reads one record's worth per wakeup, as a runtime serving one request at a time might.
+struct OneReadPerWakeup {
+  explicit OneReadPerWakeup(Flow& flow) : flow(flow) {}
+  void start() { flow.when_readable([this] { read_once(); }); }
+  void read_once() {
+    std::uint8_t buffer[64];
+    auto n = flow.read(buffer);
+    if (n && *n == 0) return;
+    if (n) received.append(reinterpret_cast<const char*>(buffer), *n);
+    if (n || n.error().code == Errc::would_block) start();
+  }
+  Flow& flow;
+  std::string received;
+};
+
+TEST_F(TlsFlowTest, ReadsAheadSoRecordsArrivingTogetherTakeOneInnerRead) {
+  MemoryFlowPair wires = MemoryFlow::pair(loop, {});
+  std::size_t server_reads = 0;
+  TlsPair pair{wires.client.get(), wires.server.get(), nullptr, nullptr};
+  pair.client = expect_ok(TlsFlow::client(loop, expect_ok(ec_client().build(), "client"),
+                                          std::move(wires.client), "localhost", {}),
+                          "client flow");
+  pair.server = expect_ok(
+      TlsFlow::server(loop, ec_server(),
+                      std::make_unique<CountingFlow>(std::move(wires.server), &server_reads)),
+      "server flow");
+  ASSERT_TRUE(handshake(pair));
+  // A hundred records, each written alone, all waiting in the wire together.
+  std::string sent;
+  for (int i = 0; i < 100; ++i) {
+    std::string record = "record " + std::to_string(1000 + i);
+    ASSERT_TRUE(pair.client->write(bytes_of(record)));
+    sent += record;
+  }
+  (void)loop.run();
+  const std::size_t reads_before = server_reads;
+  // The reader takes one record per wakeup: once the inner flow is drained,
+  // only the records held ahead can wake it.
+  OneReadPerWakeup reader(*pair.server);
+  reader.start();
+  (void)loop.run();
+  EXPECT_EQ(reader.received, sent);
+  EXPECT_LE(server_reads - reads_before, 4u) << "two reads per record without read-ahead";
+}
+
 TEST(TlsConfigTest, ReportsWhatIsWrong) {
   auto garbage = TlsConfig::server("not a certificate", ec().key("localhost-ec")).build();
   ASSERT_FALSE(garbage);
