@@ -48,7 +48,7 @@ test: host freestanding
 	ctest --test-dir $(HOST_DIR) --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
 run: image
-	@tools/run-image $(FS_DIR)/unikernel/hello/hello.elf
+	@CERT_DIR=$(BUILD)/cert tools/run-image $(FS_DIR)/unikernel/hello/hello.elf
 
 bench: host
 	@tools/bench/run $(HOST_DIR)

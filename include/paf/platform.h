@@ -125,6 +125,26 @@ paf_result_t paf_net_write(paf_handle_t handle, const uint8_t *buf,
  * caller must not then use `buf` as key material. */
 paf_result_t paf_entropy(void *buf, size_t size);
 
+/* ---- Configuration ----------------------------------------------------- */
+
+/* Longest name paf_config_read() looks up, without its NUL (QEMU's fw_cfg
+ * limit: 56 bytes with it). */
+#define PAF_CONFIG_NAME_MAX 55
+
+/* Reads the whole configuration item called `name` — a file the platform was
+ * given at start, not built into the image: a certificate, a key. Names are
+ * paths relative to the platform's configuration store, compared exactly,
+ * e.g. "opt/paf/cert.pem" (QEMU: -fw_cfg name=opt/paf/cert.pem,file=...;
+ * POSIX: the file of that relative path under $PAF_CONFIG_DIR).
+ * PAF_R_OK: the item's `*out_len` bytes are in `buf` (no NUL is added).
+ * PAF_R_AGAIN: the item exists but is larger than `size`; `*out_len` receives
+ * its length and `buf` is left unchanged: call again with a buffer that large
+ * (a `size` of 0 with a NULL `buf` asks for the length only).
+ * PAF_R_EINVAL: no such item (or no configuration store at all), or `name`
+ * is NULL, empty or longer than PAF_CONFIG_NAME_MAX.
+ * PAF_R_EUNSPEC: the item exists but could not be read. */
+paf_result_t paf_config_read(const char *name, void *buf, size_t size, size_t *out_len);
+
 /* ---- Ending ------------------------------------------------------------ */
 
 /* Ends the application with `status` (0: success) at once: nothing more runs,

@@ -36,6 +36,11 @@ static inline uint32_t inl(uint16_t port) {
   return value;
 }
 
+/* Reads `count` bytes from `port` into `buf` (`rep insb`). */
+static inline void insb(uint16_t port, void *buf, uint32_t count) {
+  __asm__ volatile("rep insb" : "+D"(buf), "+c"(count) : "d"(port) : "memory");
+}
+
 static inline uint64_t rdtsc(void) {
   uint32_t low, high;
   __asm__ volatile("rdtsc" : "=a"(low), "=d"(high));

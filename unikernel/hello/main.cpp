@@ -1,9 +1,15 @@
 // hello.elf: the demo application (DESIGN §6) as a unikernel. It brings lwIP
 // up on the first NIC from the command line (DHCP unless "ip=" says
 // otherwise), serves HTTP (demo_handler; http_service: HTTP/1.x and h2c) on
-// port 80, logs one line per request on the serial console, and runs until
-// the platform stops it. HTTPS on 443 is still to come (https_service, with
-// a certificate read through fw_cfg).
+// port 80 and HTTPS (https_service: HTTP/2 and HTTP/1.1 chosen by ALPN) on
+// port 443, logs one line per request on the serial console, and runs until
+// the platform stops it.
+//
+// HTTPS presents the certificate chain and key of the configuration items
+// opt/paf/cert.pem and opt/paf/key.pem (paf_config_read: QEMU's -fw_cfg);
+// without them, the self-signed test pair built into the image
+// (test_certificate.h), and the console says so. A pair that does not parse
+// (or a key that does not match) ends the image with status 1.
 //
 // Command line: StackConfig's words (ip=, gw=, dns=, ipv6=) and
 //   requests=N      stop gracefully after N requests and exit 0 (for tests:
@@ -15,6 +21,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -26,10 +33,15 @@
 #include "paf/platform_net_device.h"
 #include "paf/service.h"
 #include "paf/switch.h"
+#include "paf/tls.h"
+#include "test_certificate.h"
 
 namespace {
 
 constexpr std::uint16_t kHttpPort = 80;
+constexpr std::uint16_t kHttpsPort = 443;
+constexpr const char* kCertificateItem = "opt/paf/cert.pem";
+constexpr const char* kKeyItem = "opt/paf/key.pem";
 // After the last connection is gone, how long lwIP may take to deliver what
 // was written (the peers' ACKs); exiting earlier would cut the last responses.
 constexpr std::uint64_t kDrainNs = paf::seconds(2);
@@ -59,6 +71,44 @@ std::optional<std::uint64_t> cmdline_number(std::string_view cmdline, std::strin
 int fail(const char* what, const paf::Error& error) {
   std::printf("hello: %s: %.*s\n", what, int(error.message.size()), error.message.data());
   return 1;
+}
+
+// The whole configuration item `name`; none when the platform has no such
+// item (or could not read it, which is said on the console).
+std::optional<std::string> read_config_item(const char* name) {
+  std::size_t length = 0;
+  paf_result_t sized = paf_config_read(name, nullptr, 0, &length);
+  if (sized == PAF_R_OK) return std::string{};
+  if (sized == PAF_R_AGAIN) {
+    std::string text(length, '\0');
+    if (paf_config_read(name, text.data(), text.size(), &length) == PAF_R_OK) {
+      text.resize(length);
+      return text;
+    }
+  }
+  if (sized != PAF_R_EINVAL) std::printf("hello: cannot read configuration item %s\n", name);
+  return std::nullopt;
+}
+
+struct ServerCertificate {
+  std::string chain_pem, key_pem;
+  const char* source;  // for the console
+};
+
+// fw_cfg's pair when it has both items, else the built-in test pair.
+ServerCertificate server_certificate() {
+  auto chain = read_config_item(kCertificateItem);
+  auto key = read_config_item(kKeyItem);
+  if (chain && key) return {std::move(*chain), std::move(*key), "fw_cfg opt/paf/cert.pem"};
+  if (chain || key)
+    std::printf("hello: configuration has %s but no %s: ignoring it\n",
+                chain ? kCertificateItem : kKeyItem, chain ? kKeyItem : kCertificateItem);
+  std::printf(
+      "hello: no certificate in the configuration (%s, %s; QEMU: -fw_cfg "
+      "name=%s,file=...): HTTPS uses the self-signed test certificate built into "
+      "the image, for localhost only\n",
+      kCertificateItem, kKeyItem, kCertificateItem);
+  return {paf::demo::kTestCertificatePem, paf::demo::kTestKeyPem, "the built-in test pair"};
 }
 
 std::uint64_t milliseconds_since_boot() { return paf_clock_monotonic() / 1'000'000; }
@@ -93,6 +143,13 @@ extern "C" int paf_app_main(const paf_start_info* info) {
   if (auto ready = wait_until_ready(loop, *stack); !ready) return fail("network", ready.error());
   auto listener = stack->listen(kHttpPort);
   if (!listener) return fail("cannot listen", listener.error());
+  ServerCertificate certificate = server_certificate();
+  auto tls = paf::TlsConfig::server(certificate.chain_pem, certificate.key_pem)
+                 .alpn({"h2", "http/1.1"})
+                 .build();
+  if (!tls) return fail("TLS configuration", tls.error());
+  auto tls_listener = stack->listen(kHttpsPort);
+  if (!tls_listener) return fail("cannot listen", tls_listener.error());
 
   std::optional<std::uint64_t> request_limit = cmdline_number(info->cmdline, "requests");
   paf::demo::Options demo_options;
@@ -104,12 +161,31 @@ extern "C" int paf_app_main(const paf_start_info* info) {
     // Turned off from the loop, not from inside the connection calling us.
     if (++requests == request_limit) loop.post([&stop] { stop.turn_off(); });
   };
-  paf::ServeOptions options;
-  options.on_stopped = [&loop] { loop.stop(); };
-  paf::serve(loop, paf::http_service(std::move(handler), paf::default_error_reply), **listener,
-             stop, std::move(options));
+  // Each listener's serve() stops on its own; the loop, once both have.
+  int serving = 2;
+  auto serve_options = [&] {
+    paf::ServeOptions options;
+    options.on_stopped = [&] {
+      if (--serving == 0) loop.stop();
+    };
+    // A failed TLS handshake or a silent client ends that connection only.
+    options.on_refused = [](std::string_view peer, const paf::Error& error) {
+      std::printf("hello: %.*s: %.*s\n", int(peer.size()), peer.data(), int(error.message.size()),
+                  error.message.data());
+    };
+    return options;
+  };
+  paf::serve(loop, paf::http_service(handler, paf::default_error_reply), **listener, stop,
+             serve_options());
+  paf::serve(loop,
+             paf::https_service(std::move(*tls), std::move(handler), paf::default_error_reply),
+             **tls_listener, stop, serve_options());
   std::printf("hello: listening on http://%s:%u/ (address %s, %" PRIu64 " ms since boot)\n",
               stack->ipv4_address().c_str(), kHttpPort, dhcp ? "by DHCP" : "static",
+              milliseconds_since_boot());
+  std::printf("hello: listening on https://%s:%u/ (h2, http/1.1; certificate from %s, %" PRIu64
+              " ms since boot)\n",
+              stack->ipv4_address().c_str(), kHttpsPort, certificate.source,
               milliseconds_since_boot());
   if (request_limit)
     std::printf("hello: requests=%" PRIu64 ": exits once they are served\n", *request_limit);
