@@ -126,12 +126,25 @@ class Stack {
   // The IPv6 link-local address once duplicate detection accepted it; empty
   // before, or without IPv6.
   AddressText ipv6_link_local_address() const;
+  // The first global IPv6 address that stateless autoconfiguration (SLAAC:
+  // a router's advertised prefix + the interface's EUI-64 identifier) formed,
+  // once duplicate detection accepted it; empty before, without a router
+  // advertising an autonomous prefix, or without IPv6.
+  AddressText ipv6_address() const;
+  // Calls `callback` once, from the loop, when ipv6_address() is not empty
+  // (soon, if it is already). Replaces a pending callback.
+  void when_ipv6_ready(Function<void()> callback);
 
   // Whether every byte (and FIN) written to any TCP flow of the process was
   // acknowledged by its peer: nothing is lost by exiting now. (Flows closed
   // with data still queued keep sending after close(); an application about
   // to exit runs its loop until this holds, with a deadline of its own.)
   bool all_sent() const;
+  // Calls `callback` once, from the loop, when all_sent() holds (soon, if it
+  // does already): what an application about to exit waits for, with a
+  // deadline of its own (a peer that stopped acknowledging never lets it
+  // hold). Replaces a pending callback; an empty one cancels it.
+  void when_all_sent(Function<void()> callback);
 
   // Listens on `port` (0: lwIP picks one) for IPv4 and IPv6 connections that
   // reach this interface. At most `backlog` connections wait for accept();

@@ -28,6 +28,8 @@ class LoopWakeup {
   }
   // Forgets the pending wakeup without calling it.
   void drop() { wakeup_ = nullptr; }
+  // Whether a wakeup is pending (armed, not yet delivered).
+  bool armed() const { return static_cast<bool>(wakeup_); }
 
   // The condition may hold now: deliver the pending wakeup from the loop.
   void trigger() {

@@ -3,7 +3,6 @@
 
 #include "address.h"
 #include "lwip/dns.h"
-#include "lwip/priv/tcp_priv.h"
 #include "lwip_core.h"
 #include "paf/net.h"
 #include "stack_interface.h"
@@ -54,13 +53,14 @@ bool Stack::ready() const { return interface_->ready(); }
 void Stack::when_ready(Function<void()> callback) { interface_->when_ready(std::move(callback)); }
 AddressText Stack::ipv4_address() const { return interface_->ipv4_address(); }
 AddressText Stack::ipv6_link_local_address() const { return interface_->ipv6_link_local_address(); }
+AddressText Stack::ipv6_address() const { return interface_->ipv6_address(); }
+void Stack::when_ipv6_ready(Function<void()> callback) {
+  interface_->when_ipv6_ready(std::move(callback));
+}
 
-bool Stack::all_sent() const {
-  // lwIP keeps a segment (the FIN included) on `unsent` or `unacked` until
-  // the peer acknowledges it; pcbs in TIME_WAIT have nothing left to send.
-  for (const tcp_pcb* pcb = tcp_active_pcbs; pcb != nullptr; pcb = pcb->next)
-    if (pcb->unsent != nullptr || pcb->unacked != nullptr) return false;
-  return true;
+bool Stack::all_sent() const { return StackInterface::all_sent(); }
+void Stack::when_all_sent(Function<void()> callback) {
+  interface_->when_all_sent(std::move(callback));
 }
 
 Result<std::unique_ptr<Listener>> Stack::listen(std::uint16_t port, std::size_t backlog) {

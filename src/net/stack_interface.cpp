@@ -9,6 +9,7 @@
 #include "lwip/dns.h"
 #include "lwip/etharp.h"
 #include "lwip/ethip6.h"
+#include "lwip/priv/tcp_priv.h"
 #include "lwip/tcp.h"
 #include "lwip_core.h"
 #include "netif/ethernet.h"
@@ -32,7 +33,11 @@ ip4_addr_t netmask(std::uint8_t prefix_length) {
 }  // namespace
 
 StackInterface::StackInterface(Loop& loop, NetDevice& device)
-    : loop_(loop), device_(device), ready_wakeup_(loop) {}
+    : loop_(loop),
+      device_(device),
+      ready_wakeup_(loop),
+      ipv6_wakeup_(loop),
+      all_sent_wakeup_(loop) {}
 
 Result<std::unique_ptr<StackInterface>> StackInterface::create(Loop& loop, NetDevice& device,
                                                                const StackConfig& config) {
@@ -83,6 +88,9 @@ Result<void> StackInterface::start(const StackConfig& config) {
 StackInterface::~StackInterface() {
   device_.on_receive(nullptr);
   ready_wakeup_.drop();
+  ipv6_wakeup_.drop();
+  all_sent_wakeup_.drop();
+  if (all_sent_timer_) loop_.cancel_timer(*all_sent_timer_);
   if (added_) {
     net::LwipCall call;
     if (dhcp_) dhcp_release_and_stop(&netif_);
@@ -137,10 +145,12 @@ void StackInterface::receive(Bytes frame) {
   if (netif_.input(packet, &netif_) != ERR_OK) pbuf_free(packet);
 }
 
-// Runs inside lwIP (DHCP bound, address set, interface up).
+// Runs inside lwIP (DHCP bound, address set, interface up, an IPv6
+// address's state changed).
 void StackInterface::on_status_changed(netif* interface) {
   StackInterface* self = interface_of(interface);
   if (self->ready()) self->ready_wakeup_.trigger();
+  if (!self->ipv6_address().empty()) self->ipv6_wakeup_.trigger();
 }
 
 bool StackInterface::ready() const { return !ip4_addr_isany_val(*netif_ip4_addr(&netif_)); }
@@ -153,6 +163,41 @@ AddressText StackInterface::ipv4_address() const {
 AddressText StackInterface::ipv6_link_local_address() const {
   if (!ip6_addr_isvalid(netif_ip6_addr_state(&netif_, 0))) return {};
   return net::address_text(*netif_ip_addr6(&netif_, 0));
+}
+
+bool StackInterface::all_sent() {
+  // lwIP keeps a segment (the FIN included) on `unsent` or `unacked` until
+  // the peer acknowledges it; pcbs in TIME_WAIT have nothing left to send.
+  for (const tcp_pcb* pcb = tcp_active_pcbs; pcb != nullptr; pcb = pcb->next)
+    if (pcb->unsent != nullptr || pcb->unacked != nullptr) return false;
+  return true;
+}
+
+void StackInterface::when_all_sent(Function<void()> callback) {
+  all_sent_wakeup_.arm(std::move(callback), all_sent());
+  if (!all_sent()) watch_all_sent();
+}
+
+// Acknowledgments on any interface and lwIP's timers (a connection given up)
+// make all_sent() hold; a millisecond's poll sees both, and runs only while a
+// callback waits.
+void StackInterface::watch_all_sent() {
+  if (all_sent_timer_) return;
+  all_sent_timer_ = loop_.add_timer_after(milliseconds(1), [this] {
+    all_sent_timer_.reset();
+    if (!all_sent_wakeup_.armed()) return;
+    if (all_sent()) return all_sent_wakeup_.trigger();
+    watch_all_sent();
+  });
+}
+
+// Slot 0 holds the link-local address; SLAAC fills the others.
+AddressText StackInterface::ipv6_address() const {
+  for (s8_t slot = 1; slot < LWIP_IPV6_NUM_ADDRESSES; ++slot)
+    if (ip6_addr_isvalid(netif_ip6_addr_state(&netif_, slot)) &&
+        !ip6_addr_islinklocal(netif_ip6_addr(&netif_, slot)))
+      return net::address_text(*netif_ip_addr6(&netif_, slot));
+  return {};
 }
 
 Result<std::unique_ptr<Listener>> StackInterface::listen(std::uint16_t port, std::size_t backlog) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "loop_wakeup.h"
@@ -25,6 +26,12 @@ class StackInterface {
   void when_ready(Function<void()> callback) { ready_wakeup_.arm(std::move(callback), ready()); }
   AddressText ipv4_address() const;
   AddressText ipv6_link_local_address() const;
+  AddressText ipv6_address() const;
+  void when_ipv6_ready(Function<void()> callback) {
+    ipv6_wakeup_.arm(std::move(callback), !ipv6_address().empty());
+  }
+  static bool all_sent();
+  void when_all_sent(Function<void()> callback);
   Result<std::unique_ptr<Listener>> listen(std::uint16_t port, std::size_t backlog);
   Result<std::unique_ptr<Flow>> connect(std::string_view ip, std::uint16_t port);
 
@@ -32,6 +39,7 @@ class StackInterface {
   StackInterface(Loop& loop, NetDevice& device);
   Result<void> start(const StackConfig& config);
   void receive(Bytes frame);
+  void watch_all_sent();
 
   static err_t init_netif(netif* interface);
   static err_t send_frame(netif* interface, pbuf* frame);
@@ -44,6 +52,9 @@ class StackInterface {
   bool dhcp_ = false;
   std::vector<std::uint8_t> flat_frame_;  // for the rare pbuf chain too long to gather
   net::LoopWakeup ready_wakeup_;
+  net::LoopWakeup ipv6_wakeup_;
+  net::LoopWakeup all_sent_wakeup_;
+  std::optional<TimerId> all_sent_timer_;  // polls all_sent() while a callback waits
 };
 
 }  // namespace paf

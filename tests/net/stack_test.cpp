@@ -98,8 +98,8 @@ TEST(Stack, ResolvingWithoutADnsServerFails) {
   EXPECT_FALSE(*answer);
 }
 
-// The POSIX platform has no network device yet (TAP comes later): acquiring
-// one says so instead of pretending.
+// A device name the POSIX platform has not bound to a TAP interface
+// (--net:NAME=IFACE) cannot be acquired, and nothing is watched.
 TEST(PlatformNetDevice, AcquiringAnUnknownDeviceFails) {
   PlatformLoopBackend backend;
   auto device = PlatformNetDevice::acquire(backend, "net0");

@@ -249,6 +249,47 @@ TEST(Stack, AllSentOnlyOnceThePeerAcknowledgedWhatAClosedFlowQueued) {
   EXPECT_EQ(reader.received, writer.written);
 }
 
+TEST(Stack, WhenAllSentCallsBackOnceThePeerAcknowledgedEverything) {
+  TwoStacks net;
+  bool idle_called = false;
+  net.client->when_all_sent([&] { idle_called = true; });
+  EXPECT_FALSE(idle_called);  // from the loop, not from within when_all_sent()
+  ASSERT_TRUE(net.run_until([&] { return idle_called; }));
+
+  Connected pair = connect_pair(net);
+  ASSERT_TRUE(pair.server);
+  PatternWriter writer{*pair.client, 1024 * 1024};
+  writer.pump();
+  pair.client->close();
+  int calls = 0;
+  bool all_sent_then = false;
+  net.client->when_all_sent([&] {
+    ++calls;
+    all_sent_then = net.client->all_sent();
+  });
+  PatternReader reader{*pair.server};
+  reader.pump();
+  ASSERT_TRUE(net.run_until([&] { return calls > 0; }));
+  EXPECT_TRUE(all_sent_then);
+  ASSERT_TRUE(net.run_until([&] { return reader.eof; }));
+  EXPECT_EQ(reader.received, writer.written);
+  net.run_until([] { return false; }, milliseconds(100));
+  EXPECT_EQ(calls, 1);
+}
+
+TEST(Stack, WhenAllSentCanBeCancelled) {
+  TwoStacks net;
+  Connected pair = connect_pair(net);
+  ASSERT_TRUE(pair.server);
+  ASSERT_TRUE(pair.client->write(bytes_of("unacknowledged yet")));
+  bool called = false;
+  net.client->when_all_sent([&] { called = true; });
+  net.client->when_all_sent(nullptr);
+  ASSERT_TRUE(net.run_until([&] { return net.client->all_sent(); }));
+  net.run_until([] { return false; }, milliseconds(10));
+  EXPECT_FALSE(called);
+}
+
 TEST(TcpFlow, ClosingWithUnreadBytesResetsThePeer) {
   TwoStacks net;
   Connected pair = connect_pair(net);

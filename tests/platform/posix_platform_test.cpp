@@ -1,6 +1,4 @@
 // The POSIX platform against the contract of include/paf/platform.h.
-#include "paf/platform.h"
-
 #include <gtest/gtest.h>
 
 #include <array>
@@ -9,6 +7,9 @@
 #include <cstdint>
 #include <string>
 #include <thread>
+
+#include "paf/platform.h"
+#include "paf/posix/net_tap.h"
 
 namespace {
 
@@ -81,6 +82,30 @@ TEST(PosixNet, NoDeviceIsConfiguredAndTheLogSaysSo) {
   std::size_t size = 0;
   EXPECT_EQ(paf_net_read(0, frame.data(), frame.size(), &size), PAF_R_EINVAL);
   EXPECT_EQ(paf_net_write(0, frame.data(), 60), PAF_R_EINVAL);
+}
+
+TEST(PosixNet, BindsEachDeviceNameToATapInterfaceOnce) {
+  EXPECT_EQ(paf_posix_net_bind_tap("", "tap0"), PAF_R_EINVAL);
+  EXPECT_EQ(paf_posix_net_bind_tap("bind-test", ""), PAF_R_EINVAL);
+  EXPECT_EQ(paf_posix_net_bind_tap("bind-test", "sixteen-chars-xx"),
+            PAF_R_EINVAL);  // > IFNAMSIZ - 1
+  EXPECT_EQ(paf_posix_net_bind_tap("bind-test", "bad/name"), PAF_R_OK);
+  EXPECT_EQ(paf_posix_net_bind_tap("bind-test", "tap1"), PAF_R_EINVAL);  // bound already
+}
+
+// The interface is opened when the device is acquired: one the kernel refuses
+// (no TAP may be called so) fails then, and the log says why.
+TEST(PosixNet, AcquiringATapInterfaceThatCannotBeOpenedFails) {
+  ASSERT_EQ(paf_posix_net_bind_tap("unopenable", "no/such/tap"), PAF_R_OK);
+  paf_handle_t handle = 0;
+  paf_net_info info{};
+  testing::internal::CaptureStdout();
+  EXPECT_EQ(paf_net_acquire("unopenable", &handle, &info), PAF_R_EINVAL);
+  std::string log = testing::internal::GetCapturedStdout();
+  EXPECT_NE(log.find("cannot open TAP interface no/such/tap"), std::string::npos) << log;
+  paf_handle_set_t ready = ~paf_handle_set_t{0};
+  paf_yield(0, &ready);  // no device acquired: nothing to be ready
+  EXPECT_EQ(ready, 0u);
 }
 
 TEST(PosixConsole, WritesEveryByteToStandardOutput) {

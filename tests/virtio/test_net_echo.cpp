@@ -77,8 +77,15 @@ extern "C" int paf_app_main(const paf_start_info* info) {
               (paf_clock_monotonic() - start) / 1000000);
   // Closing hands the last echoed bytes and the FIN to lwIP, which sends them
   // as the client acknowledges; exiting at once would drop what is still
-  // queued. Give lwIP a bounded moment to drain (the stack has no drain call yet).
-  CHECK(loop.run_until(paf_clock_monotonic() + 1'000'000'000).has_value());
+  // queued. Wait until the client has acknowledged everything (bounded).
+  bool all_sent = false;
+  stack->when_all_sent([&] {
+    all_sent = true;
+    loop.stop();
+  });
+  loop.add_timer_after(paf::seconds(5), [&loop] { loop.stop(); });
+  CHECK(loop.run().has_value());
+  CHECK(all_sent);
   std::puts("SUCCESS");
   return 0;
 }

@@ -5,8 +5,13 @@
 //
 //   paf-server [--host ADDR] [--http PORT] [--https PORT --cert FILE --key FILE
 //              [--cert FILE --key FILE]...] [--header-timeout SECONDS]
-//              [--access-log on|off]
+//              [--access-log on|off] [--net tap:IFACE [--net-config WORDS]]
 //   (defaults: 127.0.0.1, 8080, no TLS, 10 s, on: one line per request on stderr)
+//
+// With --net tap:IFACE it serves over paf's own TCP/IP stack (lwIP) on the
+// TAP interface IFACE instead of the host's sockets (--host does not apply):
+// DHCP, an IPv6 link-local and a SLAAC address, unless --net-config gives
+// the unikernel's command-line words ("ip=10.0.0.2/24 gw=10.0.0.1 ipv6=off").
 //
 // Each --cert (a PEM chain, leaf first) goes with the --key after it; with
 // several, the client's SNI picks the certificate that names it, and the
@@ -29,8 +34,10 @@
 
 #include "demo_handler.h"
 #include "paf/loop.h"
+#include "paf/net.h"
 #include "paf/posix/epoll_loop_backend.h"
 #include "paf/posix/socket_listener.h"
+#include "paf/posix/tap_net_device.h"
 #include "paf/service.h"
 #include "paf/switch.h"
 #include "paf/tls.h"
@@ -40,7 +47,8 @@ namespace {
 int usage() {
   std::fprintf(stderr,
                "usage: paf-server [--host ADDR] [--http PORT] [--https PORT --cert FILE --key FILE"
-               " [--cert FILE --key FILE]...] [--header-timeout SECONDS] [--access-log on|off]\n");
+               " [--cert FILE --key FILE]...] [--header-timeout SECONDS] [--access-log on|off]"
+               " [--net tap:IFACE [--net-config WORDS]]\n");
   return 2;
 }
 
@@ -99,6 +107,44 @@ std::unique_ptr<paf::posix::TcpListener> listen(paf::posix::EpollLoopBackend& ba
   return std::move(*listener);
 }
 
+// paf's TCP/IP stack on a TAP interface, once it has its IPv4 address.
+struct LwipNetwork {
+  std::unique_ptr<paf::posix::TapNetDevice> device;
+  std::optional<paf::Stack> stack;
+};
+
+constexpr std::uint64_t kAddressTimeoutNs = paf::seconds(30);
+
+std::optional<LwipNetwork> start_lwip(paf::Loop& loop, paf::posix::EpollLoopBackend& backend,
+                                      std::string_view interface_name, std::string_view config) {
+  LwipNetwork network;
+  auto device = paf::posix::TapNetDevice::open(backend, interface_name);
+  if (!device) {
+    std::fprintf(stderr, "paf-server: TAP interface %.*s: %.*s (%s)\n", int(interface_name.size()),
+                 interface_name.data(), int(device.error().message.size()),
+                 device.error().message.data(), std::strerror(device.error().detail));
+    return std::nullopt;
+  }
+  network.device = std::move(*device);
+  auto stack = paf::Stack::from_cmdline(loop, *network.device, config);
+  if (!stack) return print_error("--net-config", stack.error()), std::nullopt;
+  network.stack.emplace(std::move(*stack));
+  bool ready = false;
+  network.stack->when_ready([&] {
+    ready = true;
+    loop.stop();
+  });
+  paf::TimerId timeout = loop.add_timer_after(kAddressTimeoutNs, [&loop] { loop.stop(); });
+  auto ran = loop.run();
+  if (!ready || !ran) {
+    std::fprintf(stderr, "paf-server: no IPv4 address on %.*s in time\n",
+                 int(interface_name.size()), interface_name.data());
+    return std::nullopt;
+  }
+  loop.cancel_timer(timeout);
+  return network;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -108,6 +154,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> certs, keys;
   paf::H1Config h1;
   paf::demo::Options demo_options;
+  std::optional<std::string> tap_interface;
+  std::string net_config;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (i + 1 >= argc) return usage();
@@ -115,6 +163,11 @@ int main(int argc, char** argv) {
     if (arg == "--access-log") {
       if (value != "on" && value != "off") return usage();
       demo_options.access_log = value == "on";
+    } else if (arg == "--net") {
+      if (!value.starts_with("tap:") || value.size() == 4) return usage();
+      tap_interface = value.substr(4);
+    } else if (arg == "--net-config") {
+      net_config = value;
     } else if (arg == "--host") {
       host = value;
     } else if (arg == "--http") {
@@ -155,10 +208,27 @@ int main(int argc, char** argv) {
   paf::Loop loop(**backend);
   std::optional<paf::TlsConfig> tls;
   if (https_port && !(tls = tls_config(certs, keys))) return 1;
-  auto listener = listen(**backend, host, port);
+  // Host sockets, or lwIP over a TAP interface.
+  std::optional<LwipNetwork> lwip;
+  auto listen_on = [&](std::uint16_t on_port) -> std::unique_ptr<paf::Listener> {
+    if (!lwip) return listen(**backend, host, on_port);
+    auto listener = lwip->stack->listen(on_port);
+    if (!listener) return print_error("cannot listen", listener.error()), nullptr;
+    return std::move(*listener);
+  };
+  if (tap_interface) {
+    if (!(lwip = start_lwip(loop, **backend, *tap_interface, net_config))) return 1;
+    // SLAAC may take a few seconds more: say so when it comes.
+    lwip->stack->when_ipv6_ready([&lwip] {
+      std::fprintf(stdout, "paf-server: IPv6 address %s (SLAAC)\n",
+                   lwip->stack->ipv6_address().c_str());
+      std::fflush(stdout);
+    });
+  }
+  std::unique_ptr<paf::Listener> listener = listen_on(port);
   if (!listener) return 1;
-  std::unique_ptr<paf::posix::TcpListener> tls_listener;
-  if (https_port && !(tls_listener = listen(**backend, host, *https_port))) return 1;
+  std::unique_ptr<paf::Listener> tls_listener;
+  if (https_port && !(tls_listener = listen_on(*https_port))) return 1;
 
   paf::Switch stop;
   bool watching_signals = true;
@@ -203,17 +273,31 @@ int main(int argc, char** argv) {
   if (tls_listener)
     paf::serve(loop, paf::https_service(*tls, handler, paf::default_error_reply, h1), *tls_listener,
                stop, serve_options());
-  std::string_view address = listener->local_address();
-  std::fprintf(stdout, "paf-server: listening on http://%.*s\n", int(address.size()),
-               address.data());
-  if (tls_listener) {
-    address = tls_listener->local_address();
-    std::fprintf(stdout, "paf-server: listening on https://%.*s\n", int(address.size()),
-                 address.data());
-  }
+  auto say_listening = [&](const char* scheme, const paf::Listener& on) {
+    std::string_view address = on.local_address();
+    if (lwip)
+      std::fprintf(stdout, "paf-server: listening on %s://%s:%u (lwIP on %s)\n", scheme,
+                   lwip->stack->ipv4_address().c_str(), *on.port(), tap_interface->c_str());
+    else
+      std::fprintf(stdout, "paf-server: listening on %s://%.*s\n", scheme, int(address.size()),
+                   address.data());
+  };
+  say_listening("http", *listener);
+  if (tls_listener) say_listening("https", *tls_listener);
   std::fflush(stdout);
 
   auto ran = loop.run();
+  if (ran && lwip) {  // lwIP sends what closed flows still hold as peers acknowledge it
+    bool all_sent = false;
+    lwip->stack->when_all_sent([&] {
+      all_sent = true;
+      loop.stop();
+    });
+    paf::TimerId timeout = loop.add_timer_after(paf::seconds(2), [&loop] { loop.stop(); });
+    ran = loop.run();
+    loop.cancel_timer(timeout);
+    if (!all_sent) std::fprintf(stderr, "paf-server: some bytes were not delivered\n");
+  }
   stop_watching_signals();
   ::close(signal_fd);
   if (!ran) {

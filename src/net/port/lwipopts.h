@@ -14,7 +14,18 @@
 #define LWIP_DHCP_DOES_ACD_CHECK 0 /* else DHCP waits ~8 s for address conflict detection */
 #define LWIP_AUTOIP 0
 #define LWIP_DNS 1
+/* IPv6: a link-local address, then SLAAC. The interface sends router
+ * solicitations once up; a router advertisement's autonomous /64 prefix plus
+ * the EUI-64 identifier of the MAC forms a global address (slots 1 and 2 of
+ * LWIP_IPV6_NUM_ADDRESSES; slot 0 is the link-local one). MLD reports the
+ * solicited-node groups that duplicate detection and neighbor discovery need.
+ * DNS servers come from DHCP or dns=, not from advertisements (RDNSS would
+ * overwrite them from slot 0), and there is no DHCPv6. */
 #define LWIP_IPV6_AUTOCONFIG 1
+#define LWIP_IPV6_SEND_ROUTER_SOLICIT 1
+#define LWIP_IPV6_NUM_ADDRESSES 3
+#define LWIP_IPV6_MLD 1
+#define LWIP_ND6_RDNSS_MAX_DNS_SERVERS 0
 #define LWIP_IPV6_DHCP6 0
 #define IPV6_FRAG_COPYHEADER 1 /* required on 64-bit targets */
 #define LWIP_ICMP 1
