@@ -1,6 +1,7 @@
 // paf::Buffer: the one owned, growable byte buffer (and owned string) of paf.
 // Freestanding code has no std::string; a Buffer holds text or bytes alike, and
-// moving one never copies or moves its contents (views of it stay valid).
+// moving one never copies or moves its contents (views of it stay valid). A
+// Buffer may also borrow static bytes, to send them without a copy.
 #ifndef PAF_BUFFER_H
 #define PAF_BUFFER_H
 
@@ -8,45 +9,12 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "paf/bytes.h"
 
 namespace paf {
-
-class Buffer {
- public:
-  Buffer() = default;
-  explicit Buffer(std::string_view text) { append(text); }
-  explicit Buffer(Bytes bytes) { append(bytes); }
-
-  // Both copy with memmove: inserting chars into bytes would copy one by one.
-  void append(std::string_view text) {
-    const auto* first = reinterpret_cast<const std::uint8_t*>(text.data());
-    bytes_.insert(bytes_.end(), first, first + text.size());
-  }
-  void append(Bytes bytes) { bytes_.insert(bytes_.end(), bytes.data(), bytes.data() + bytes.size()); }
-  void append(char c) { bytes_.push_back(static_cast<std::uint8_t>(c)); }
-  // `value` in base 10 or 16 (lowercase), as HTTP writes lengths and chunk sizes.
-  void append_number(std::uint64_t value, unsigned base = 10);
-
-  std::string_view view() const {
-    return {reinterpret_cast<const char*>(bytes_.data()), bytes_.size()};
-  }
-  Bytes bytes() const { return bytes_; }
-  std::uint8_t* data() { return bytes_.data(); }
-  std::size_t size() const { return bytes_.size(); }
-  bool empty() const { return bytes_.empty(); }
-  std::size_t capacity() const { return bytes_.capacity(); }
-  void reserve(std::size_t n) { bytes_.reserve(n); }
-  void clear() { bytes_.clear(); }
-  void resize(std::size_t n) { bytes_.resize(n); }
-
-  friend bool operator==(const Buffer& a, std::string_view b) { return a.view() == b; }
-
- private:
-  std::vector<std::uint8_t> bytes_;
-};
 
 // A number's digits, held inline: formatting one allocates nothing.
 class NumberText {
@@ -63,6 +31,81 @@ class NumberText {
  private:
   char digits_[20];  // 2^64 - 1 has 20 decimal digits
   std::size_t length_ = 0;
+};
+
+class Buffer {
+ public:
+  Buffer() = default;
+  explicit Buffer(std::string_view text) { append(text); }
+  explicit Buffer(Bytes bytes) { append(bytes); }
+  Buffer(const Buffer&) = default;
+  Buffer& operator=(const Buffer&) = default;
+  // A Buffer moved from is empty, whether it owned its bytes or borrowed them.
+  Buffer(Buffer&& other) noexcept
+      : bytes_(std::move(other.bytes_)),
+        borrowed_(other.borrowed_),
+        is_borrowed_(std::exchange(other.is_borrowed_, false)) {}
+  Buffer& operator=(Buffer&& other) noexcept {
+    bytes_ = std::move(other.bytes_);
+    other.bytes_.clear();
+    borrowed_ = other.borrowed_;
+    is_borrowed_ = std::exchange(other.is_borrowed_, false);
+    return *this;
+  }
+
+  // A Buffer over bytes it does not own, which must outlive it and every
+  // Buffer moved from it: static data, such as files built into an image.
+  // Queued and written without a copy; the first change copies them into
+  // storage of its own.
+  static Buffer borrow(Bytes bytes) {
+    Buffer buffer;
+    buffer.borrowed_ = bytes;
+    buffer.is_borrowed_ = true;
+    return buffer;
+  }
+  bool is_borrowed() const { return is_borrowed_; }
+
+  // Both copy with memmove: inserting chars into bytes would copy one by one.
+  void append(std::string_view text) {
+    const auto* first = reinterpret_cast<const std::uint8_t*>(text.data());
+    own().insert(bytes_.end(), first, first + text.size());
+  }
+  void append(Bytes bytes) { own().insert(bytes_.end(), bytes.data(), bytes.data() + bytes.size()); }
+  void append(char c) { own().push_back(static_cast<std::uint8_t>(c)); }
+  // `value` in base 10 or 16 (lowercase), as HTTP writes lengths and chunk sizes.
+  void append_number(std::uint64_t value, unsigned base = 10);
+
+  std::string_view view() const {
+    Bytes contents = bytes();
+    return {reinterpret_cast<const char*>(contents.data()), contents.size()};
+  }
+  Bytes bytes() const { return is_borrowed_ ? borrowed_ : Bytes(bytes_); }
+  std::uint8_t* data() { return own().data(); }
+  std::size_t size() const { return is_borrowed_ ? borrowed_.size() : bytes_.size(); }
+  bool empty() const { return size() == 0; }
+  std::size_t capacity() const { return bytes_.capacity(); }
+  void reserve(std::size_t n) { own().reserve(n); }
+  void clear() {
+    is_borrowed_ = false;
+    bytes_.clear();
+  }
+  void resize(std::size_t n) { own().resize(n); }
+
+  friend bool operator==(const Buffer& a, std::string_view b) { return a.view() == b; }
+
+ private:
+  // The storage, after copying borrowed bytes into it.
+  std::vector<std::uint8_t>& own() {
+    if (is_borrowed_) {
+      is_borrowed_ = false;
+      bytes_.assign(borrowed_.begin(), borrowed_.end());
+    }
+    return bytes_;
+  }
+
+  std::vector<std::uint8_t> bytes_;
+  Bytes borrowed_;
+  bool is_borrowed_ = false;
 };
 
 inline void Buffer::append_number(std::uint64_t value, unsigned base) {

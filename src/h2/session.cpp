@@ -95,6 +95,14 @@ int on_stream_close(nghttp2_session* session, std::int32_t id, std::uint32_t err
   return 0;
 }
 
+// A DATA frame of a stream's body (NGHTTP2_DATA_FLAG_NO_COPY): its header,
+// then its bytes, into the output.
+int send_data(nghttp2_session*, nghttp2_frame* frame, const std::uint8_t* header,
+              std::size_t length, nghttp2_data_source* source, void* user_data) {
+  return session_of(user_data).send_data(*static_cast<Stream*>(source->ptr), Bytes(header, 9),
+                                         length, frame->data.padlen);
+}
+
 nghttp2_session_callbacks* make_callbacks() {
   nghttp2_session_callbacks* callbacks = nullptr;
   if (nghttp2_session_callbacks_new(&callbacks) != 0) return nullptr;
@@ -104,6 +112,7 @@ nghttp2_session_callbacks* make_callbacks() {
   nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, on_frame_received);
   nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, on_data_chunk);
   nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, on_stream_close);
+  nghttp2_session_callbacks_set_send_data_callback(callbacks, send_data);
   return callbacks;
 }
 
@@ -324,6 +333,15 @@ void Session::fill_output() {
     run_scheduled();
     if (n == 0) return;
   }
+}
+
+int Session::send_data(Stream& stream, Bytes frame_header, std::size_t length, std::size_t padding) {
+  // A full output waits to drain; nghttp2 calls again with the same frame.
+  if (output_.size() >= kOutputChunk) return NGHTTP2_ERR_WOULDBLOCK;
+  // No padding is ever asked for (no select_padding callback).
+  if (padding > 0 || !stream.send_data(output_, frame_header, length))
+    return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;  // nghttp2 resets the stream
+  return 0;
 }
 
 void Session::report_write_result(WriteResult result) {

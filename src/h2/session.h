@@ -76,6 +76,8 @@ class Session {
   void on_settings_begin();
   void on_peer_initial_window_size(std::uint32_t size);
   void on_stream_closed(Stream* stream, std::uint32_t error_code);
+  // A DATA frame of `stream` goes out (send_data_callback: no copy).
+  int send_data(Stream& stream, Bytes frame_header, std::size_t length, std::size_t padding);
 
  private:
   void submit_settings();

@@ -168,21 +168,20 @@ const nghttp2_data_provider2* Stream::open_outgoing(DataEncoder encoder,
   outgoing_.open(encoder);
   if (!has_body) return nullptr;
   provider->source.ptr = this;
-  provider->read_callback = [](nghttp2_session*, std::int32_t, std::uint8_t* buffer,
-                               std::size_t length, std::uint32_t* data_flags,
-                               nghttp2_data_source* source, void*) {
-    return static_cast<Stream*>(source->ptr)->read_data({buffer, length}, data_flags);
+  provider->read_callback = [](nghttp2_session*, std::int32_t, std::uint8_t*, std::size_t length,
+                               std::uint32_t* data_flags, nghttp2_data_source* source, void*) {
+    return static_cast<Stream*>(source->ptr)->read_data(length, data_flags);
   };
   return provider;
 }
 
-nghttp2_ssize Stream::read_data(std::span<std::uint8_t> destination, std::uint32_t* data_flags) {
-  std::size_t n = outgoing_.take(destination);
-  // The writer may have room now. Nothing taken, nothing changed: scheduling
-  // then would resume this stream only to defer it again, waking the
-  // connection's writer forever with nothing to send.
-  if (n > 0 && session_ != nullptr) session_->schedule(this);
-  if (outgoing_.is_open() || !outgoing_.output().empty()) {
+nghttp2_ssize Stream::read_data(std::size_t length, std::uint32_t* data_flags) {
+  // Nothing is copied here: send_data() moves the bytes into the session's
+  // output when nghttp2 sends the frame (NGHTTP2_DATA_FLAG_NO_COPY).
+  const std::size_t queued = outgoing_.output().size();
+  const std::size_t n = std::min(queued, length);
+  if (n > 0) *data_flags |= NGHTTP2_DATA_FLAG_NO_COPY;
+  if (outgoing_.is_open() || queued > n) {
     if (n > 0) return static_cast<nghttp2_ssize>(n);
     deferred_ = true;
     return NGHTTP2_ERR_DEFERRED;
@@ -196,6 +195,18 @@ nghttp2_ssize Stream::read_data(std::span<std::uint8_t> destination, std::uint32
       *data_flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;
   }
   return static_cast<nghttp2_ssize>(n);
+}
+
+bool Stream::send_data(http::OutputQueue& out, Bytes frame_header, std::size_t length) {
+  // Dropped since read_data() (the stream was cancelled or reset): nghttp2
+  // drops the frame, and resets the stream unless a reset is on its way.
+  if (outgoing_.output().size() < length) return false;
+  out.append(frame_header);
+  outgoing_.output().move_front_to(out, length);
+  // The writer may have room now. (Scheduling with nothing taken would resume
+  // this stream only to defer it again, waking the writer forever.)
+  if (length > 0 && session_ != nullptr) session_->schedule(this);
+  return true;
 }
 
 void Stream::run_scheduled() {

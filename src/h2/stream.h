@@ -95,8 +95,13 @@ class Stream : public Exchange {
   void end_header_block(bool end_stream);
   void receive_data(std::span<const std::uint8_t> bytes);
   void receive_end();
-  // nghttp2's data source: the next bytes of the outgoing body.
-  nghttp2_ssize read_data(std::span<std::uint8_t> destination, std::uint32_t* data_flags);
+  // nghttp2's data source: how many of the outgoing body's next bytes the
+  // next DATA frame carries (at most `length`); send_data() then moves them.
+  nghttp2_ssize read_data(std::size_t length, std::uint32_t* data_flags);
+  // Appends a DATA frame to `out`: its header, then the `length` bytes
+  // read_data() promised, moved without copying what need not be (see
+  // OutputQueue::move_front_to); false if they are not there.
+  bool send_data(http::OutputQueue& out, Bytes frame_header, std::size_t length);
   // Work scheduled with Session::schedule: resume deferred data, notify the writer.
   void run_scheduled();
   bool scheduled = false;

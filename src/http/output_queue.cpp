@@ -78,6 +78,30 @@ std::size_t OutputQueue::read_into(std::span<std::uint8_t> destination) {
   return copied;
 }
 
+void OutputQueue::move_front_to(OutputQueue& to, std::size_t n) {
+  n = std::min(n, size_);
+  size_ -= n;
+  while (n > 0 && first_ < segments_.size()) {
+    Segment& segment = segments_[first_];
+    Bytes rest = segment.bytes.bytes().subspan(segment.offset);
+    std::size_t take = std::min(rest.size(), n);
+    // A whole buffer moves if no iovec points into it and nothing is appended
+    // to it any more (it is not the tail).
+    const bool movable = segment.offset == 0 && take == rest.size() && first_ >= presented_ &&
+                         first_ + 1 < segments_.size();
+    if (segment.bytes.is_borrowed())
+      to.append(Buffer::borrow(rest.first(take)));
+    else if (movable)
+      to.append(std::move(segment.bytes));
+    else
+      to.append(rest.first(take));
+    n -= take;
+    segment.offset += take;
+    if (movable || segment.offset == segment.bytes.size()) ++first_;
+  }
+  if (size_ == 0) clear();
+}
+
 void OutputQueue::clear() {
   segments_.clear();
   first_ = presented_ = size_ = 0;

@@ -31,6 +31,10 @@ class OutputQueue {
   // Copies the first bytes into `destination` and consumes them; returns how
   // many (a pull-based writer such as an HTTP/2 data source reads so).
   std::size_t read_into(std::span<std::uint8_t> destination);
+  // Moves the first `n` bytes (at most size()) to the end of `to`, copying
+  // as little as it can: borrowed bytes stay borrowed, a whole large buffer
+  // moves, only small pieces and parts of owned buffers are copied.
+  void move_front_to(OutputQueue& to, std::size_t n);
   void clear();
 
  private:

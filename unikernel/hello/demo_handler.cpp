@@ -132,7 +132,7 @@ void handle(Reqd& reqd, const Options& options) {
   if (path == "/echo" && request.method == Method::POST) return echo(options, reqd);
   if (path == "/large" && get) {
     static const Buffer large = deterministic_bytes(kLargeSize, 0);
-    return respond(options, reqd, {200, {{"content-type", "application/octet-stream"}}}, Buffer(large.bytes()));
+    return respond(options, reqd, {200, {{"content-type", "application/octet-stream"}}}, Buffer::borrow(large.bytes()));
   }
   if (path == "/random" && get) {
     auto length = query_number(request.query(), "len");
