@@ -28,6 +28,11 @@ struct H1Config {
   std::uint64_t header_timeout_ns = 10 * kSecond;
   // A keep-alive connection with nothing in flight closes after this.
   std::uint64_t idle_timeout_ns = 60 * kSecond;
+  // Client only: from the end of a request (or of the response before it,
+  // when later; or of an interim 1xx response) to its response's head; then
+  // the request fails with Errc::timed_out and the connection closes.
+  // kNoDeadline: no limit.
+  std::uint64_t response_timeout_ns = 60 * kSecond;
   // Requests read ahead of their response (pipelining); past it, reading waits.
   std::size_t max_pipelined_requests = 8;
   // Output buffered for one body writer past which write() reports `full`.
@@ -51,6 +56,12 @@ class H1ClientConnection : public Connection {
   // The returned writer streams the request body: framed by the request's
   // Content-Length if set, else chunked, except for methods without a body
   // (GET, HEAD, DELETE, OPTIONS, TRACE), whose writer is already closed.
+  // cancel() on the writer (or the response's BodyReader) fails the request
+  // with Errc::cancelled. HTTP/1.x cannot abandon an exchange it has begun:
+  // a request of which nothing has been sent yet only leaves the queue, and
+  // the connection goes on; otherwise the connection closes, and every other
+  // request on it that is still waiting for its response fails with
+  // Errc::closed.
   virtual Result<BodyWriter> request(Request request, ResponseHandler on_response) = 0;
   // Requests sent or queued whose response has not ended.
   virtual std::size_t requests_in_flight() const = 0;

@@ -91,6 +91,10 @@ class H2ClientConnection : public Connection {
   // Host field otherwise), :path from its target. The returned writer streams
   // the request body (its trailers too); for methods without a body (GET,
   // HEAD, DELETE, OPTIONS, TRACE) or with Content-Length 0 it is closed already.
+  // cancel() on the writer (or the response's BodyReader) resets this stream
+  // only (RST_STREAM CANCEL; nothing is sent if its HEADERS had not gone out
+  // yet) and fails the request with Errc::cancelled; the other streams and
+  // the connection go on.
   virtual Result<BodyWriter> request(Request request, ResponseHandler on_response) = 0;
   // Requests sent or queued whose response has not ended.
   virtual std::size_t requests_in_flight() const = 0;

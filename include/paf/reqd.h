@@ -72,6 +72,12 @@ class Exchange {
   virtual void on_body_writable(Function<void()> callback) = 0;
   virtual Result<void> close_body(Headers trailers) = 0;
 
+  // --- giving up ---
+  // The application abandons the exchange (BodyWriter/BodyReader::cancel).
+  // Clients cancel their request (see H1ClientConnection and
+  // H2ClientConnection::request); by default, as report_error(Errc::cancelled).
+  virtual void cancel();
+
  protected:
   Exchange() = default;
   virtual ~Exchange() = default;
@@ -132,6 +138,10 @@ class BodyReader : public ExchangeHandle {
   void discard() { exchange_->discard_body(); }
   // Chunked trailers, complete once on_end reported ok.
   const Headers& trailers() const { return exchange_->body_trailers(); }
+  // Abandons the exchange, as BodyWriter::cancel.
+  void cancel() {
+    if (exchange_ != nullptr) exchange_->cancel();
+  }
 };
 
 // Streams an outgoing body. A write is always taken unless the body is closed
@@ -152,6 +162,17 @@ class BodyWriter : public ExchangeHandle {
   }
   // Ends the body; trailers go out where the protocol carries them.
   Result<void> close(Headers trailers = {}) { return exchange_->close_body(std::move(trailers)); }
+  // Abandons the exchange. A client cancels its request: the response
+  // handler (if no head came yet) or else the body's on_end fails once with
+  // Errc::cancelled, writes fail, and the connection drops the request
+  // (HTTP/2: RST_STREAM CANCEL on its stream only; HTTP/1.x: see
+  // H1ClientConnection::request). Once the response has ended nothing is
+  // reported (HTTP/2 only stops a request body still being sent). A
+  // server's handler gives up as with Reqd::report_error(Errc::cancelled).
+  // An empty handle cancels nothing.
+  void cancel() {
+    if (exchange_ != nullptr) exchange_->cancel();
+  }
 };
 
 // The server side of one request: what the request handler receives.

@@ -21,6 +21,7 @@ enum class Errc {
   tls_error,
   not_supported,
   io_error,           // the platform or OS reported a failure
+  cancelled,          // the application cancelled the operation (a client's request)
 };
 
 struct Error {

@@ -36,6 +36,10 @@ void ClientExchange::report_error(const Error& error) {
   if (connection_ != nullptr) connection_->report_error(error);
 }
 
+void ClientExchange::cancel() {
+  if (connection_ != nullptr) connection_->cancel(this);
+}
+
 void ClientExchange::set_on_data(Function<void(std::span<const std::uint8_t>)> on_data) {
   body_.set_on_data(std::move(on_data));
   if (connection_ != nullptr) connection_->wake_reader();
@@ -201,7 +205,12 @@ void ClientConnectionImpl::handle(const ParseStep& step) {
     case ParseEvent::message_begin: return begin_response();
     case ParseEvent::headers_complete: return start_response();
     case ParseEvent::body:
-      if (ClientExchange* exchange = responding()) exchange->deliver_body(step.body);
+      if (ClientExchange* exchange = responding()) {
+        // The reader may cancel, and the connection let the exchange go, while it reads.
+        exchange->retain();
+        exchange->deliver_body(step.body);
+        exchange->release();
+      }
       return;
     case ParseEvent::message_complete: return complete_response();
     case ParseEvent::upgrade:
@@ -222,9 +231,14 @@ void ClientConnectionImpl::start_response() {
   const MessageHead& head = parser_.head();
   // Interim responses (100 Continue, 103 Early Hints) are skipped.
   interim_ = head.status >= 100 && head.status < 200 && head.status != 101;
-  if (interim_) return;
+  if (interim_) {
+    // The server is working on it: the response timeout starts again.
+    awaited_ = nullptr;
+    return update_response_deadline();
+  }
   keep_alive_ = keep_alive_ && head.keep_alive;
   responding()->deliver_head(Response{head.status, std::move(parser_.headers())});
+  update_response_deadline();
 }
 
 void ClientConnectionImpl::complete_response() {
@@ -262,6 +276,19 @@ void ClientConnectionImpl::settle_finished() {
     }
   }
   if (exchanges_.empty() && !reading_done_) idle_deadline_ = after(config_.idle_timeout_ns);
+  update_response_deadline();
+}
+
+void ClientConnectionImpl::update_response_deadline() {
+  ClientExchange* exchange = reading_done_ ? nullptr : responding();
+  if (exchange == nullptr || !exchange->request_sent() || exchange->response_started()) {
+    awaited_ = nullptr;
+    response_deadline_ = kNoDeadline;
+    return;
+  }
+  if (exchange == awaited_) return;  // already counting
+  awaited_ = exchange;
+  response_deadline_ = after(config_.response_timeout_ns);
 }
 
 // --- writing -------------------------------------------------------------------
@@ -287,21 +314,46 @@ WriteOperation ClientConnectionImpl::next_write_operation() {
 void ClientConnectionImpl::report_write_result(WriteResult result) {
   if (result.closed) return close_now(Error{Errc::closed, "the server closed the connection"});
   ClientExchange* exchange = std::exchange(presented_, nullptr);
-  if (exchange != nullptr) exchange->outgoing().report_written(result.bytes);
+  if (exchange != nullptr) {
+    exchange->note_sent(result.bytes);
+    exchange->outgoing().report_written(result.bytes);
+  }
   settle_finished();
 }
 
 // --- time, errors, shutdown ----------------------------------------------------
 
 void ClientConnectionImpl::on_deadline(std::uint64_t now_ns) {
+  if (now_ns >= response_deadline_)
+    return close_now(Error{Errc::timed_out, "the response did not begin in time"});
   if (now_ns < idle_deadline_) return;
   idle_deadline_ = kNoDeadline;
   close_now(Error{Errc::timed_out, "idle connection closed"});
 }
 
+void ClientConnectionImpl::cancel(ClientExchange* exchange) {
+  if (exchange->response_complete()) return;  // over (or failed) already
+  const Error cancelled{Errc::cancelled, "the request was cancelled"};
+  if (!exchange->sending_started() && exchange != presented_ && !exchange->response_started()) {
+    // Nothing of it went out: the server never hears of it.
+    std::erase(exchanges_, exchange);
+    exchange->fail(cancelled);
+    exchange->release();
+    settle_finished();
+    wake_writer();
+    wake_reader();
+    return;
+  }
+  // HTTP/1.x has no way to skip one response: the connection goes. The
+  // cancelled request hears first; the others then hear of the close.
+  exchange->fail(cancelled);
+  close_now(Error{Errc::closed, "the connection closed: a request on it was cancelled"});
+}
+
 void ClientConnectionImpl::close_now(const Error& error) {
   reading_done_ = writing_done_ = true;
-  idle_deadline_ = kNoDeadline;
+  idle_deadline_ = response_deadline_ = kNoDeadline;
+  awaited_ = nullptr;
   presented_ = nullptr;
   std::vector<ClientExchange*> exchanges = std::move(exchanges_);
   exchanges_.clear();

@@ -4,6 +4,7 @@
 #ifndef PAF_H1_CLIENT_CONNECTION_H
 #define PAF_H1_CLIENT_CONNECTION_H
 
+#include <algorithm>
 #include <vector>
 
 #include "body.h"
@@ -26,6 +27,8 @@ class ClientExchange final : public Exchange {
   Result<void> respond_with_streaming(Response) override { return not_a_server(); }
   // The application gives up on the exchange: the connection cannot be reused.
   void report_error(const Error& error) override;
+  // The request leaves the queue, or the connection closes (paf/h1.h).
+  void cancel() override;
   bool response_started() const override { return head_delivered_; }
   void set_on_data(Function<void(std::span<const std::uint8_t>)> on_data) override;
   void set_on_end(Function<void(Result<void>)> on_end) override { body_.set_on_end(std::move(on_end)); }
@@ -40,6 +43,9 @@ class ClientExchange final : public Exchange {
   // --- for the connection ---
   OutgoingBody& outgoing() { return request_body_; }
   bool request_sent() const { return !request_body_.is_open() && request_body_.output().empty(); }
+  // Some of the request went out: the server may have begun to answer it.
+  bool sending_started() const { return sending_started_; }
+  void note_sent(std::size_t n) { sending_started_ = sending_started_ || n > 0; }
   bool response_complete() const { return body_.ended(); }
   bool wants_body() const { return !head_delivered_ || body_.ended() || body_.wants_data(); }
   void deliver_head(Response response);
@@ -57,6 +63,7 @@ class ClientExchange final : public Exchange {
   Request request_;
   ResponseHandler on_response_;
   bool head_delivered_ = false;
+  bool sending_started_ = false;
   IncomingBody body_;          // the response's
   OutgoingBody request_body_;  // the request: head and body
 };
@@ -76,7 +83,7 @@ class ClientConnectionImpl final : public H1ClientConnection {
   WriteOperation next_write_operation() override;
   void report_write_result(WriteResult result) override;
   void yield_writer(Wakeup wakeup) override { writer_wakeup_ = std::move(wakeup); }
-  std::uint64_t deadline() const override { return idle_deadline_; }
+  std::uint64_t deadline() const override { return std::min(idle_deadline_, response_deadline_); }
   void on_deadline(std::uint64_t now_ns) override;
   void report_error(const Error& error) override { close_now(error); }
   void shutdown() override;
@@ -86,6 +93,7 @@ class ClientConnectionImpl final : public H1ClientConnection {
   const H1Config& config() const { return config_; }
   void wake_reader();
   void wake_writer();
+  void cancel(ClientExchange* exchange);
 
  private:
   Result<BodyEncoder> prepare_request(Request& request) const;
@@ -97,6 +105,9 @@ class ClientConnectionImpl final : public H1ClientConnection {
   void start_response();
   void complete_response();
   void settle_finished();
+  // Arms the response timeout for the exchange whose response is awaited
+  // (its request sent, no head yet), or disarms it.
+  void update_response_deadline();
   void close_now(const Error& error);
   std::uint64_t after(std::uint64_t timeout_ns);
 
@@ -110,6 +121,8 @@ class ClientConnectionImpl final : public H1ClientConnection {
   bool reading_done_ = false;
   bool writing_done_ = false;
   std::uint64_t idle_deadline_ = kNoDeadline;
+  std::uint64_t response_deadline_ = kNoDeadline;
+  const ClientExchange* awaited_ = nullptr;  // whose head response_deadline_ waits for
   Wakeup reader_wakeup_;
   Wakeup writer_wakeup_;
 };

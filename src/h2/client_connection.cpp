@@ -100,6 +100,8 @@ void ClientExchange::report_error(const Error& error) {
   fail(error);
 }
 
+void ClientExchange::cancel() { report_error(Error{Errc::cancelled, "the request was cancelled"}); }
+
 void ClientExchange::fail(const Error& error) {
   outgoing_.abandon();
   body_.end(std::unexpected(error));

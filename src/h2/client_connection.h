@@ -22,6 +22,8 @@ class ClientExchange final : public Stream {
   Result<void> respond_with_streaming(Response) override { return not_a_server(); }
   // The application gives up on the exchange: its stream is cancelled.
   void report_error(const Error& error) override;
+  // As report_error, with Errc::cancelled (paf/h2.h says what it does).
+  void cancel() override;
   bool response_started() const override { return head_delivered_; }
 
   // Opens the stream; its writer streams the request body.

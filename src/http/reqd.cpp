@@ -11,6 +11,8 @@ Result<void> Exchange::respond_with_upgrade(Response) {
   return fail(Errc::not_supported, "this protocol has no upgrade");
 }
 
+void Exchange::cancel() { report_error(Error{Errc::cancelled, "the exchange was cancelled"}); }
+
 void ExchangeHandle::acquire() {
   if (exchange_ == nullptr) return;
   exchange_->retain();

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,12 +21,14 @@ struct Seen {
   std::string headers, body, trailers;
   bool ended = false;
   std::optional<Errc> error;
+  int errors = 0;  // how many times an error was delivered (at most once)
 };
 
 ResponseHandler collect(Seen* seen) {
   return [seen](Result<Response> response, BodyReader body) {
     if (!response) {
       seen->error = response.error().code;
+      ++seen->errors;
       return;
     }
     seen->status = response->status;
@@ -33,7 +36,10 @@ ResponseHandler collect(Seen* seen) {
     body.on_data([seen](Bytes bytes) { seen->body += as_string(bytes); });
     body.on_end([seen, body](Result<void> end) {
       seen->ended = end.has_value();
-      if (!end) seen->error = end.error().code;
+      if (!end) {
+        seen->error = end.error().code;
+        ++seen->errors;
+      }
       for (auto field : body.trailers()) seen->trailers.append(field.name).append("=").append(field.value);
     });
   };
@@ -41,8 +47,9 @@ ResponseHandler collect(Seen* seen) {
 
 class H1Client : public ::testing::Test {
  protected:
-  H1Client() {
-    connection_ = H1ClientConnection::create({}, driver_.clock());
+  H1Client() { start({}); }
+  void start(H1Config config) {
+    connection_ = H1ClientConnection::create(config, driver_.clock());
     driver_.attach(connection_.get());
   }
   BodyWriter send(Request request, Seen* seen) {
@@ -221,6 +228,159 @@ TEST_F(H1Client, EverySplitOfTheResponsesGivesTheSameResult) {
   EXPECT_EQ(run(bytes), whole);
 }
 
+// --- cancellation ------------------------------------------------------------------
+
+TEST_F(H1Client, CancelOfARequestNotYetSentOnlyLeavesTheQueue) {
+  Seen upload, queued;
+  BodyWriter body = send(Request(Method::POST, "/up", {{"host", "a"}}), &upload);
+  // The GET waits behind the open upload: nothing of it has gone out.
+  BodyWriter get_writer = send(get("/later"), &queued);
+  get_writer.cancel();
+  EXPECT_EQ(queued.error, Errc::cancelled);
+  EXPECT_EQ(queued.errors, 1);
+  EXPECT_EQ(connection_->requests_in_flight(), 1u);
+  (void)body.write("x");
+  (void)body.close();
+  driver_.pump();
+  driver_.feed("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+  EXPECT_EQ(upload.body, "ok");
+  EXPECT_TRUE(upload.ended);
+  EXPECT_EQ(driver_.output().find("/later"), std::string::npos);
+  EXPECT_FALSE(connection_->is_closed());
+  get_writer.cancel();  // twice: nothing more
+  EXPECT_EQ(queued.errors, 1);
+}
+
+TEST_F(H1Client, CancelOfASentRequestClosesTheConnection) {
+  Seen first, second;
+  BodyWriter writer = send(get("/1"), &first);
+  send(get("/2"), &second);  // pipelined behind it
+  writer.cancel();
+  driver_.pump();
+  EXPECT_EQ(first.error, Errc::cancelled);
+  EXPECT_EQ(first.errors, 1);
+  EXPECT_EQ(second.error, Errc::closed);
+  EXPECT_EQ(second.errors, 1);
+  EXPECT_TRUE(connection_->is_closed());
+  EXPECT_TRUE(driver_.write_closed());
+  EXPECT_EQ(connection_->requests_in_flight(), 0u);
+  EXPECT_FALSE(connection_->request(get(), collect(&second)));
+}
+
+TEST_F(H1Client, CancelDuringTheResponseBodyFailsItsEndOnce) {
+  Seen seen;
+  BodyReader reader;
+  auto writer = connection_->request(get(), [&](Result<Response> response, BodyReader body) {
+    ASSERT_TRUE(response);
+    reader = body;
+    body.on_data([&seen](Bytes bytes) { seen.body += as_string(bytes); });
+    body.on_end([&seen](Result<void> end) {
+      ASSERT_FALSE(end);
+      seen.error = end.error().code;
+      ++seen.errors;
+    });
+  });
+  ASSERT_TRUE(writer);
+  driver_.pump();
+  driver_.feed("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
+  reader.cancel();
+  driver_.feed("defg");
+  EXPECT_EQ(seen.body, "abc");
+  EXPECT_EQ(seen.error, Errc::cancelled);
+  EXPECT_EQ(seen.errors, 1);
+  EXPECT_TRUE(connection_->is_closed());
+  EXPECT_EQ(connection_->requests_in_flight(), 0u);
+}
+
+TEST_F(H1Client, CancelFromInsideTheBodyReader) {
+  Seen seen;
+  auto writer = connection_->request(get(), [&](Result<Response>, BodyReader body) {
+    body.on_data([&seen, body](Bytes bytes) mutable {
+      seen.body += as_string(bytes);
+      body.cancel();
+    });
+    body.on_end([&seen](Result<void> end) {
+      if (!end) seen.error = end.error().code;
+      ++seen.errors;
+    });
+  });
+  driver_.pump();
+  driver_.feed("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nabcdef");
+  EXPECT_EQ(seen.body, "abcdef");  // one chunk, then no more reading
+  EXPECT_EQ(seen.error, Errc::cancelled);
+  EXPECT_EQ(seen.errors, 1);
+  EXPECT_TRUE(connection_->is_closed());
+}
+
+TEST_F(H1Client, CancelAfterTheResponseIsANoOp) {
+  Seen first, second;
+  BodyWriter writer = send(get("/1"), &first);
+  driver_.feed("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1");
+  ASSERT_TRUE(first.ended);
+  writer.cancel();
+  EXPECT_EQ(first.errors, 0);
+  EXPECT_FALSE(connection_->is_closed());
+  send(get("/2"), &second);
+  driver_.feed("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n2");
+  EXPECT_EQ(second.body, "2");
+  BodyWriter().cancel();  // an empty handle cancels nothing
+}
+
+// --- the response timeout ------------------------------------------------------------
+
+TEST_F(H1Client, ResponseTimeoutFiresWhenTheHeadIsLateAndNotBefore) {
+  H1Config config;
+  config.response_timeout_ns = 5 * kSecond;
+  start(config);
+  Seen seen;
+  send(get(), &seen);
+  driver_.advance(5 * kSecond - 1);
+  EXPECT_FALSE(seen.error);
+  EXPECT_FALSE(connection_->is_closed());
+  driver_.advance(1);
+  EXPECT_EQ(seen.error, Errc::timed_out);
+  EXPECT_EQ(seen.errors, 1);
+  EXPECT_TRUE(connection_->is_closed());
+}
+
+TEST_F(H1Client, ResponseTimeoutRunsFromTheEndOfTheRequestToTheHead) {
+  H1Config config;
+  config.response_timeout_ns = 5 * kSecond;
+  start(config);
+  Seen seen;
+  BodyWriter body = send(Request(Method::POST, "/up", {{"host", "a"}}), &seen);
+  driver_.advance(60 * kSecond);  // a slow upload is not a late response
+  EXPECT_FALSE(seen.error);
+  (void)body.close();
+  driver_.pump();
+  driver_.advance(4 * kSecond);
+  driver_.feed("HTTP/1.1 100 Continue\r\n\r\n");  // an interim response starts the wait again
+  driver_.advance(4 * kSecond);
+  driver_.feed("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\no");
+  driver_.advance(60 * kSecond);  // the head came: the body may take its time
+  driver_.feed("k");
+  EXPECT_EQ(seen.body, "ok");
+  EXPECT_TRUE(seen.ended);
+  EXPECT_EQ(seen.errors, 0);
+  EXPECT_FALSE(connection_->is_closed());
+}
+
+TEST_F(H1Client, ResponseTimeoutOfAPipelinedRequestStartsAfterTheResponseBeforeIt) {
+  H1Config config;
+  config.response_timeout_ns = 5 * kSecond;
+  start(config);
+  Seen first, second;
+  send(get("/1"), &first);
+  send(get("/2"), &second);
+  driver_.advance(4 * kSecond);
+  driver_.feed("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1");
+  driver_.advance(4 * kSecond);
+  EXPECT_FALSE(second.error);
+  driver_.advance(1 * kSecond);
+  EXPECT_TRUE(first.ended);
+  EXPECT_EQ(second.error, Errc::timed_out);
+}
+
 // --- server and client engines back to back -----------------------------------------
 
 class H1BackToBack : public ::testing::Test {
@@ -284,6 +444,23 @@ TEST_F(H1BackToBack, ClientShutdownClosesBothEnds) {
   server_side_.feed_eof();
   EXPECT_TRUE(get.ended);
   EXPECT_TRUE(client_->is_closed());
+  EXPECT_TRUE(server_->is_closed());
+}
+
+TEST_F(H1BackToBack, CancelOfAnUploadClosesTheConnectionAndTheServerHearsIt) {
+  Seen post;
+  auto writer = client_->request(Request(Method::POST, "/echo", {{"host", "a"}}), collect(&post));
+  ASSERT_TRUE(writer);
+  (void)writer->write("part of it");
+  pump();
+  EXPECT_EQ(post.body, "part of it");  // echoed as it streams
+  writer->cancel();
+  pump();
+  EXPECT_EQ(post.error, Errc::cancelled);
+  EXPECT_EQ(post.errors, 1);
+  EXPECT_TRUE(client_->is_closed());
+  ASSERT_TRUE(client_side_.write_closed());
+  server_side_.feed_eof();
   EXPECT_TRUE(server_->is_closed());
 }
 

@@ -144,13 +144,15 @@ class Driver {
   ReadOperation last_read_ = ReadOperation::read;
 };
 
-// Two connections back to back: what one writes, the other reads.
-inline void pump_pair(Driver& a, Driver& b) {
+// Two connections back to back: what one writes, the other reads (and, with
+// `a_wrote`, what `a` wrote is kept there too).
+inline void pump_pair(Driver& a, Driver& b, std::string* a_wrote = nullptr) {
   for (int turn = 0; turn < 100'000; ++turn) {
     a.pump();
     b.pump();
     std::string from_a = a.take_output(), from_b = b.take_output();
     if (from_a.empty() && from_b.empty()) return;
+    if (a_wrote != nullptr) a_wrote->append(from_a);
     if (!from_a.empty()) b.feed(from_a);
     if (!from_b.empty()) a.feed(from_b);
   }

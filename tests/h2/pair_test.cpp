@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "driver.h"
+#include "frames.h"
 #include "paf/h1.h"
 #include "paf/h2.h"
 
@@ -22,19 +24,27 @@ struct Reply {
   int status = 0;
   std::string body, trailers, error;
   bool ended = false;
+  std::optional<Errc> code;  // the error's
+  int errors = 0;            // how many were delivered (at most one)
 };
 
 ResponseHandler collect(Reply* reply) {
   return [reply](Result<Response> response, BodyReader body) {
     if (!response) {
       reply->error = response.error().message;
+      reply->code = response.error().code;
+      ++reply->errors;
       return;
     }
     reply->status = response->status;
     body.on_data([reply](Bytes bytes) { reply->body += as_string(bytes); });
     body.on_end([reply, body](Result<void> end) {
       reply->ended = static_cast<bool>(end);
-      if (!end) reply->error = end.error().message;
+      if (!end) {
+        reply->error = end.error().message;
+        reply->code = end.error().code;
+        ++reply->errors;
+      }
       for (auto field : body.trailers())
         reply->trailers.append(field.name).append(": ").append(field.value).append("\n");
     });
@@ -72,7 +82,18 @@ class H2Pair : public ::testing::Test {
     server_driver_.attach(server_.get());
     client_driver_.attach(client_.get());
   }
-  void pump() { pump_pair(client_driver_, server_driver_); }
+  void pump() { pump_pair(client_driver_, server_driver_, &client_wrote_); }
+  // The frames the client has sent so far (after its connection preface).
+  std::vector<testing::Frame> client_frames() {
+    testing::FrameReader reader;
+    return reader.read(std::string_view(client_wrote_).substr(testing::kClientMagic.size()));
+  }
+  // The code of the RST_STREAM the client sent on `stream`, if it sent one.
+  std::optional<std::uint32_t> client_reset(std::uint32_t stream) {
+    for (const testing::Frame& frame : client_frames())
+      if (frame.type == testing::kRstStream && frame.stream == stream) return frame.error_code();
+    return std::nullopt;
+  }
   BodyWriter send(Request request, Reply* reply) {
     auto writer = client_->request(std::move(request), collect(reply));
     EXPECT_TRUE(writer.has_value());
@@ -80,6 +101,7 @@ class H2Pair : public ::testing::Test {
   }
 
   Driver server_driver_, client_driver_;
+  std::string client_wrote_;
   std::unique_ptr<H2ServerConnection> server_;
   std::unique_ptr<H2ClientConnection> client_;
 };
@@ -207,6 +229,186 @@ TEST_F(H2Pair, Rfc9113_6_8_ShutdownFinishesTheInFlightRequestThenCloses) {
   EXPECT_TRUE(reply.ended);
   EXPECT_TRUE(server_->is_closed());
   EXPECT_TRUE(client_->is_closed());
+}
+
+// --- cancellation ----------------------------------------------------------------------
+
+TEST_F(H2Pair, CancelOfOneOfTwoStreamsResetsItAloneAndTheOtherCompletes) {
+  std::vector<Reqd> waiting;
+  start([&](Reqd& reqd) { waiting.push_back(reqd); });
+  Reply cancelled, kept;
+  BodyWriter first = send({Method::GET, "/1", {{"host", "a"}}}, &cancelled);
+  send({Method::GET, "/2", {{"host", "a"}}}, &kept);
+  pump();
+  ASSERT_EQ(waiting.size(), 2u);
+  first.cancel();
+  EXPECT_EQ(cancelled.code, Errc::cancelled);
+  pump();
+  EXPECT_EQ(client_reset(1), NGHTTP2_CANCEL);
+  EXPECT_EQ(client_reset(3), std::nullopt);
+  EXPECT_EQ(server_->streams_in_flight(), 1u);
+  (void)waiting[0].respond_with_string({200, {}}, "too late");
+  (void)waiting[1].respond_with_string({200, {}}, "kept");
+  waiting.clear();
+  pump();
+  EXPECT_EQ(kept.body, "kept");
+  EXPECT_TRUE(kept.ended);
+  EXPECT_EQ(cancelled.status, 0);
+  EXPECT_EQ(cancelled.body, "");
+  EXPECT_EQ(cancelled.errors, 1);
+  first.cancel();  // again: nothing more
+  EXPECT_EQ(cancelled.errors, 1);
+  EXPECT_EQ(client_->requests_in_flight(), 0u);
+  EXPECT_EQ(server_->streams_in_flight(), 0u);
+  EXPECT_FALSE(client_->is_closed());
+  EXPECT_FALSE(server_->is_closed());
+}
+
+TEST_F(H2Pair, CancelOfAStreamingUploadMidBody) {
+  std::string received;
+  std::optional<Errc> server_end;
+  Reqd held;
+  start([&](Reqd& reqd) {
+    if (reqd.request().method == Method::GET)
+      return (void)reqd.respond_with_string({200, {}}, "still here");
+    held = reqd;
+    BodyReader body = reqd.request_body();
+    body.on_data([&](Bytes bytes) { received += as_string(bytes); });
+    body.on_end([&](Result<void> end) { server_end = end ? Errc::ok : end.error().code; });
+  });
+  Reply reply;
+  BodyWriter upload = send({Method::POST, "/up", {{"host", "a"}}}, &reply);
+  ASSERT_TRUE(upload.write("first part").has_value());
+  pump();
+  EXPECT_EQ(received, "first part");
+  upload.cancel();
+  EXPECT_FALSE(upload.write("more").has_value());
+  EXPECT_FALSE(upload.close().has_value());
+  pump();
+  EXPECT_EQ(reply.code, Errc::cancelled);
+  EXPECT_EQ(reply.errors, 1);
+  EXPECT_EQ(client_reset(1), NGHTTP2_CANCEL);
+  EXPECT_EQ(server_end, Errc::closed);  // the server's reader hears the stream was reset
+  EXPECT_EQ(received, "first part");
+  held = Reqd();
+  // The connection goes on.
+  Reply next;
+  send({Method::GET, "/", {{"host", "a"}}}, &next);
+  pump();
+  EXPECT_EQ(next.body, "still here");
+  EXPECT_TRUE(next.ended);
+}
+
+TEST_F(H2Pair, CancelOfAnUploadWhoseFramesWaitForTheNetwork) {
+  Reqd held;
+  std::size_t received = 0;
+  std::optional<Errc> server_end;
+  start([&](Reqd& reqd) {
+    held = reqd;
+    BodyReader body = reqd.request_body();
+    body.on_data([&](Bytes bytes) { received += bytes.size(); });
+    body.on_end([&](Result<void> end) { server_end = end ? Errc::ok : end.error().code; });
+  });
+  Reply reply;
+  BodyWriter upload = send({Method::POST, "/up", {{"host", "a"}}}, &reply);
+  ASSERT_TRUE(upload.write("start").has_value());
+  pump();
+  // The network stops taking the client's bytes while a large body is written.
+  client_driver_.set_writes_blocked(true);
+  for (int i = 0; i < 8; ++i) (void)upload.write(std::string(32 * 1024, 'u'));
+  pump();
+  upload.cancel();
+  client_driver_.set_writes_blocked(false);
+  pump();
+  EXPECT_EQ(reply.code, Errc::cancelled);
+  EXPECT_EQ(reply.errors, 1);
+  EXPECT_EQ(client_reset(1), NGHTTP2_CANCEL);
+  EXPECT_EQ(server_end, Errc::closed);
+  std::size_t resets = 0;
+  for (const testing::Frame& frame : client_frames()) resets += frame.type == testing::kRstStream;
+  EXPECT_EQ(resets, 1u);
+  EXPECT_FALSE(client_->is_closed());
+  EXPECT_FALSE(server_->is_closed());
+  held = Reqd();
+}
+
+TEST_F(H2Pair, CancelAfterTheResponseIsANoOp) {
+  start(application);
+  Reply reply;
+  BodyReader reader;
+  auto writer = client_->request({Method::GET, "/", {{"host", "a"}}},
+                                 [&](Result<Response> response, BodyReader body) {
+                                   reader = body;
+                                   collect(&reply)(std::move(response), body);
+                                 });
+  ASSERT_TRUE(writer.has_value());
+  pump();
+  ASSERT_TRUE(reply.ended);
+  const std::size_t sent = client_wrote_.size();
+  writer->cancel();
+  reader.cancel();
+  pump();
+  EXPECT_EQ(client_wrote_.size(), sent);  // no RST_STREAM
+  EXPECT_EQ(reply.errors, 0);
+  EXPECT_EQ(reply.body, "Hello World!");
+  EXPECT_FALSE(client_->is_closed());
+}
+
+TEST_F(H2Pair, CancelAfterAnEarlyResponseOnlyStopsTheUpload) {
+  start(application);
+  Reply reply;
+  BodyWriter upload = send({Method::POST, "/nowhere", {{"host", "a"}}}, &reply);
+  ASSERT_TRUE(upload.write("unread").has_value());
+  pump();
+  ASSERT_TRUE(reply.ended);  // answered (404) before the request ended
+  upload.cancel();
+  pump();
+  EXPECT_EQ(reply.errors, 0);
+  EXPECT_EQ(reply.body, "no such page");
+  EXPECT_FALSE(upload.write("more").has_value());
+  EXPECT_EQ(client_->requests_in_flight(), 0u);
+  EXPECT_FALSE(client_->is_closed());
+}
+
+TEST_F(H2Pair, CancelBeforeTheRequestWentOutSendsNothingForIt) {
+  start(application);
+  Reply cancelled, kept;
+  BodyWriter writer = send({Method::GET, "/", {{"host", "a"}}}, &cancelled);
+  send({Method::GET, "/", {{"host", "a"}}}, &kept);
+  writer.cancel();
+  pump();
+  EXPECT_EQ(cancelled.code, Errc::cancelled);
+  EXPECT_EQ(cancelled.errors, 1);
+  EXPECT_TRUE(kept.ended);
+  for (const testing::Frame& frame : client_frames())
+    EXPECT_NE(frame.stream, 1u) << int(frame.type);
+  EXPECT_EQ(client_->requests_in_flight(), 0u);
+}
+
+TEST_F(H2Pair, CancelFromTheResponseHandlerFailsTheBodyOnce) {
+  start([](Reqd& reqd) { (void)reqd.respond_with_string({200, {}}, std::string(100'000, 'x')); });
+  int ends = 0;
+  std::size_t bytes = 0;
+  std::optional<Errc> code;
+  auto writer = client_->request({Method::GET, "/", {{"host", "a"}}},
+                                 [&](Result<Response> response, BodyReader body) {
+                                   ASSERT_TRUE(response.has_value());
+                                   body.cancel();
+                                   body.on_data([&](Bytes data) { bytes += data.size(); });
+                                   body.on_end([&](Result<void> end) {
+                                     ++ends;
+                                     if (!end) code = end.error().code;
+                                   });
+                                 });
+  ASSERT_TRUE(writer.has_value());
+  pump();
+  EXPECT_EQ(ends, 1);
+  EXPECT_EQ(code, Errc::cancelled);
+  EXPECT_EQ(bytes, 0u);
+  EXPECT_EQ(client_reset(1), NGHTTP2_CANCEL);
+  EXPECT_EQ(client_->requests_in_flight(), 0u);
+  EXPECT_FALSE(client_->is_closed());
+  EXPECT_FALSE(server_->is_closed());
 }
 
 // --- one handler for both protocols ---------------------------------------------------
