@@ -91,6 +91,12 @@ class TlsConfig::Builder {
   // Session resumption by tickets (default: on). A server issues tickets
   // under a key of its own, rotated daily; a client keeps them (TlsFlow::session).
   Builder& session_tickets(bool enabled);
+  // Server: the TLS 1.2 session-ID cache, for clients that resume without
+  // tickets: at most `max_entries` sessions (the oldest is dropped first),
+  // each resumable for `lifetime_nanoseconds` (counted in whole seconds, at
+  // least one). Default: 256 entries for 1 hour (an entry takes about 220
+  // bytes: some 56 KiB when full); 0 entries: no cache.
+  Builder& session_cache(std::size_t max_entries, std::uint64_t lifetime_nanoseconds);
   // How long a TlsFlow's handshake may take before it fails with timed_out
   // (default: 10 s; 0: no limit).
   Builder& handshake_timeout(std::uint64_t nanoseconds);
@@ -106,6 +112,7 @@ class TlsConfig::Builder {
   };
   Result<void> configure_server(State& state) const;
   Result<void> configure_client(State& state) const;
+  Result<void> configure_session_cache(State& state) const;
 
   bool server_;
   std::vector<Certificate> certificates_;
@@ -115,6 +122,9 @@ class TlsConfig::Builder {
   bool insecure_ = false;
   TlsVersion min_version_ = TlsVersion::tls1_2, max_version_ = TlsVersion::tls1_3;
   bool tickets_ = true;
+  bool session_cache_set_ = false;
+  std::size_t session_cache_entries_ = 256;
+  std::uint64_t session_cache_lifetime_ = 3600'000'000'000;
   std::uint64_t handshake_timeout_ = 10'000'000'000;
 };
 
@@ -156,7 +166,9 @@ class TlsFlow final : public SecureFlow {
   // Flow. Reading returns end of stream only after the peer's close_notify;
   // an inner stream ending without one fails with closed (a truncation).
   // writev() takes at most about one TLS record's worth while the inner flow
-  // is slow (backpressure), and queues the ciphertext it produced.
+  // is slow (backpressure), and queues the ciphertext it produced; small
+  // buffers in a row share records (a writev of many pieces is not a record
+  // per piece).
   // shutdown_write() sends close_notify (after the handshake, if it is not
   // done yet) and then shuts the inner flow's write side. close() sends a
   // close_notify if it can at once, frees the mbedTLS state and closes the
@@ -178,8 +190,9 @@ class TlsFlow final : public SecureFlow {
   // After the handshake: what was negotiated.
   TlsVersion version() const { return version_; }
   std::string_view cipher_suite() const { return cipher_suite_; }
-  // Client: whether the handshake resumed the offered session (the server
-  // sent no certificate). Only known when the client verifies the server.
+  // Whether the handshake resumed an earlier session, without certificates:
+  // TLS 1.3 by a ticket, TLS 1.2 by a ticket or a session ID. A client knows
+  // only when it verifies the server (it then saw no certificate).
   bool resumed() const { return resumed_; }
   // Client: the latest session to resume a later connection with, empty
   // until there is one. TLS 1.3 servers send their tickets after the
@@ -193,10 +206,12 @@ class TlsFlow final : public SecureFlow {
   Result<void> start(std::string_view host_name, const TlsSession& resume);
 
   Result<void> drive_handshake();
+  int step_handshake();
   void on_handshake_done();
   void save_session();
   Result<std::size_t> read_plaintext(MutableBytes buffer);
   Result<std::size_t> encrypt(std::span<const Bytes> buffers);
+  Result<void> write_records(Bytes plaintext);
   std::size_t queued_ciphertext() const { return ciphertext_.size() - ciphertext_sent_; }
   Result<void> flush_ciphertext();
   void compact_ciphertext();
@@ -228,7 +243,7 @@ class TlsFlow final : public SecureFlow {
   // waits on the inner flow's room, so it never asks to be called again with
   // the same bytes, and writev keeps the Flow contract.
   Buffer ciphertext_;
-  std::size_t ciphertext_sent_ = 0;   // bytes of ciphertext_ already written
+  std::size_t ciphertext_sent_ = 0;  // bytes of ciphertext_ already written
   // Ciphertext read ahead from the inner flow and not yet taken by the
   // engine, which asks for a record's header and its body one at a time:
   // one inner read serves several records.

@@ -1,10 +1,12 @@
 // TlsConfig: parses and checks certificates, keys and settings once, into one
 // mbedTLS configuration that every TlsFlow of the config shares.
 #include <mbedtls/ssl.h>
+#include <mbedtls/ssl_cache.h>
 #include <mbedtls/ssl_ticket.h>
 #include <mbedtls/x509_crt.h>
 
 #include <cstring>
+#include <limits>
 
 #include "config_state.h"
 #include "engine.h"
@@ -86,6 +88,7 @@ TlsConfig::State::State() {
   mbedtls_x509_crt_init(&trusted_cas);
   mbedtls_x509_crt_init(&trusted_certificates);
   mbedtls_ssl_ticket_init(&tickets);
+  mbedtls_ssl_cache_init(&session_cache);
 }
 
 TlsConfig::State::~State() {
@@ -93,6 +96,7 @@ TlsConfig::State::~State() {
   mbedtls_x509_crt_free(&trusted_cas);
   mbedtls_x509_crt_free(&trusted_certificates);
   mbedtls_ssl_ticket_free(&tickets);
+  mbedtls_ssl_cache_free(&session_cache);
 }
 
 bool TlsConfig::State::trusts_as_is(const mbedtls_x509_crt& leaf) const {
@@ -158,6 +162,13 @@ Builder& Builder::versions(TlsVersion min, TlsVersion max) {
 
 Builder& Builder::session_tickets(bool enabled) {
   tickets_ = enabled;
+  return *this;
+}
+
+Builder& Builder::session_cache(std::size_t max_entries, std::uint64_t lifetime_nanoseconds) {
+  session_cache_set_ = true;
+  session_cache_entries_ = max_entries;
+  session_cache_lifetime_ = lifetime_nanoseconds;
   return *this;
 }
 
@@ -231,6 +242,8 @@ Result<TlsConfig> Builder::build() const {
                                          min_version_, max_version_);
       !checked)
     return std::unexpected(checked.error());
+  if (!server_ && session_cache_set_)
+    return fail(Errc::invalid_argument, "TLS config: a session cache is for servers");
   if (auto started = tls::start_crypto(); !started) return std::unexpected(started.error());
 
   auto state = std::make_shared<State>();
@@ -266,6 +279,7 @@ Result<void> Builder::configure_server(State& state) const {
     state.certificates.push_back(std::move(*certificate));
   }
   mbedtls_ssl_conf_sni(&state.ssl, tls::select_certificates, &state);
+  if (auto cache = configure_session_cache(state); !cache) return cache;
   if (!tickets_) {
     mbedtls_ssl_conf_new_session_tickets(&state.ssl, 0);
     return {};
@@ -275,6 +289,25 @@ Result<void> Builder::configure_server(State& state) const {
   if (setup != 0) return std::unexpected(tls::mbedtls_error(setup, "TLS config: session tickets"));
   mbedtls_ssl_conf_session_tickets_cb(&state.ssl, mbedtls_ssl_ticket_write,
                                       mbedtls_ssl_ticket_parse, &state.tickets);
+  return {};
+}
+
+// TLS 1.2 clients that take no ticket resume by session ID: the server keeps
+// their sessions in a cache bounded in entries (the oldest goes first) and in
+// age. TLS 1.3 resumes by tickets only.
+Result<void> Builder::configure_session_cache(State& state) const {
+  if (session_cache_entries_ == 0) return {};
+  constexpr std::uint64_t kNanosecondsPerSecond = 1'000'000'000;
+  const std::uint64_t lifetime_seconds = session_cache_lifetime_ / kNanosecondsPerSecond;
+  // mbedTLS counts both in an int, and reads a lifetime of 0 as "forever".
+  constexpr std::uint64_t kIntMax = std::numeric_limits<int>::max();
+  if (session_cache_entries_ > kIntMax || lifetime_seconds == 0 || lifetime_seconds > kIntMax)
+    return fail(Errc::invalid_argument,
+                "TLS config: a session cache holds 1 s to 2^31 - 1 s, at most 2^31 - 1 entries");
+  mbedtls_ssl_cache_set_max_entries(&state.session_cache, static_cast<int>(session_cache_entries_));
+  mbedtls_ssl_cache_set_timeout(&state.session_cache, static_cast<int>(lifetime_seconds));
+  mbedtls_ssl_conf_session_cache(&state.ssl, &state.session_cache, mbedtls_ssl_cache_get,
+                                 mbedtls_ssl_cache_set);
   return {};
 }
 

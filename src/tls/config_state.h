@@ -5,6 +5,7 @@
 
 #include <mbedtls/pk.h>
 #include <mbedtls/ssl.h>
+#include <mbedtls/ssl_cache.h>
 #include <mbedtls/ssl_ticket.h>
 #include <mbedtls/x509_crt.h>
 
@@ -54,9 +55,10 @@ struct TlsConfig::State {
   mbedtls_x509_crt trusted_cas;                                       // client
   mbedtls_x509_crt trusted_certificates;                              // client
   bool has_trusted_certificates = false;
-  std::vector<Buffer> alpn_names;      // NUL-terminated
-  std::vector<const char*> alpn_list;  // into alpn_names, NULL-terminated
-  mbedtls_ssl_ticket_context tickets;  // server, mutated as keys rotate
+  std::vector<Buffer> alpn_names;           // NUL-terminated
+  std::vector<const char*> alpn_list;       // into alpn_names, NULL-terminated
+  mbedtls_ssl_ticket_context tickets;       // server, mutated as keys rotate
+  mbedtls_ssl_cache_context session_cache;  // server (TLS 1.2 session IDs), mutated by handshakes
 };
 
 struct TlsSession::State {

@@ -1,9 +1,10 @@
 // TlsFlow: one mbedTLS connection over an inner Flow.
 //
 // The engine reads the inner flow through a read-ahead buffer (WANT_READ when
-// it would block), so one inner read serves many records, but writes into ciphertext_, which the flow drains into the inner flow as
-// it takes it. So the engine waits only on the inner flow's bytes, never on
-// its room, and the flow waits on the inner flow's room only to drain.
+// it would block), so one inner read serves many records, but writes into
+// ciphertext_, which the flow drains into the inner flow as it takes it. So
+// the engine waits only on the inner flow's bytes, never on its room, and the
+// flow waits on the inner flow's room only to drain.
 #include <mbedtls/net_sockets.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/x509.h>
@@ -22,6 +23,13 @@ namespace {
 // writev takes plaintext while less ciphertext than this waits for the
 // inner flow: about one full record, so backpressure reaches the writer.
 constexpr std::size_t kCiphertextHighWater = 16 * 1024;
+// The most plaintext one record carries (RFC 8446 §5.1), unless the peer
+// asked for less (a record size limit).
+constexpr std::size_t kLargestPlaintextRecord = 16 * 1024;
+// writev gathers buffers smaller than this into shared records: a record of
+// its own would cost 29 bytes on the wire (TLS 1.3 with AES-GCM: header,
+// inner type, tag) and an encryption, more than copying up to 2 KiB costs.
+constexpr std::size_t kGatherBelow = 2 * 1024;
 // How much one inner read takes at most for the engine: a whole record of the
 // largest size (16 KiB of plaintext, 256 bytes of expansion, its header).
 constexpr std::size_t kReadAhead = 16 * 1024 + 256 + 5;
@@ -157,13 +165,25 @@ Result<void> TlsFlow::handshake() {
 }
 
 Result<void> TlsFlow::drive_handshake() {
-  int code = mbedtls_ssl_handshake(&engine_->ssl);
+  int code = step_handshake();
   if (auto flushed = flush_ciphertext(); !flushed) return fail_flow(flushed.error());
   if (code == MBEDTLS_ERR_SSL_WANT_READ || code == MBEDTLS_ERR_SSL_WANT_WRITE)
     return paf::fail(Errc::would_block, "TLS: handshake waiting for the peer");
   if (code != 0) return engine_failure(code);
   on_handshake_done();
   return {};
+}
+
+// mbedtls_ssl_handshake's own loop, watching a server's states on the way.
+int TlsFlow::step_handshake() {
+  mbedtls_ssl_context& ssl = engine_->ssl;
+  while (!mbedtls_ssl_is_handshake_over(&ssl)) {
+    int code = mbedtls_ssl_handshake_step(&ssl);
+    if (config_.is_server() && tls::server_certificate_is_next(ssl))
+      engine_->certificate_seen = true;
+    if (code != 0) return code;
+  }
+  return 0;
 }
 
 void TlsFlow::on_handshake_done() {
@@ -179,6 +199,7 @@ void TlsFlow::on_handshake_done() {
   cipher_suite_ = mbedtls_ssl_get_ciphersuite(&ssl);
   if (config_.is_server()) {
     server_name_ = std::move(engine_->server_name);
+    resumed_ = !engine_->certificate_seen;
   } else {
     resumed_ =
         engine_->session_offered && config_.state().verify_peer && !engine_->certificate_seen;
@@ -296,7 +317,8 @@ int TlsFlow::transport_receive(MutableBytes buffer) {
       inner_error_ = received.error();
       return kInnerFlowFailed;
     }
-    if (in_place || *received == 0) return static_cast<int>(*received);  // 0: the inner stream ended
+    if (in_place || *received == 0)
+      return static_cast<int>(*received);  // 0: the inner stream ended
   }
   std::size_t n = std::min(buffer.size(), read_ahead_.size() - read_ahead_taken_);
   std::memcpy(buffer.data(), read_ahead_.data() + read_ahead_taken_, n);
@@ -405,9 +427,38 @@ Result<std::size_t> TlsFlow::writev(std::span<const Bytes> buffers) {
   return taken;
 }
 
+// Encrypts buffers while less than kCiphertextHighWater waits. Consecutive
+// small buffers (an HTTP/1 head in pieces, HTTP/2 frames) are gathered into
+// one record rather than a record each; larger ones go as they are, split
+// into records by mbedTLS.
 Result<std::size_t> TlsFlow::encrypt(std::span<const Bytes> buffers) {
+  int max_payload = mbedtls_ssl_get_max_out_record_payload(&engine_->ssl);
+  if (max_payload < 0) return engine_failure(max_payload);
+  const std::size_t record =
+      std::min<std::size_t>(static_cast<std::size_t>(max_payload), kLargestPlaintextRecord);
+  auto is_small = [record](Bytes buffer) {
+    return buffer.size() < kGatherBelow && buffer.size() <= record;
+  };
   std::size_t taken = 0;
-  for (Bytes buffer : buffers) {
+  std::size_t next = 0;
+  while (next < buffers.size() && queued_ciphertext() < kCiphertextHighWater) {
+    if (is_small(buffers[next])) {
+      // On the stack: gathering holds no memory between writes.
+      std::uint8_t gathered[kLargestPlaintextRecord];
+      std::size_t size = 0;
+      for (; next < buffers.size() && is_small(buffers[next]) &&
+             size + buffers[next].size() <= record;
+           ++next) {
+        if (!buffers[next].empty())
+          std::memcpy(gathered + size, buffers[next].data(), buffers[next].size());
+        size += buffers[next].size();
+      }
+      auto sent = write_records({gathered, size});
+      if (!sent) return std::unexpected(sent.error());
+      taken += size;
+      continue;
+    }
+    Bytes buffer = buffers[next];
     while (!buffer.empty() && queued_ciphertext() < kCiphertextHighWater) {
       int written = mbedtls_ssl_write(&engine_->ssl, buffer.data(), buffer.size());
       if (written < 0) return engine_failure(written);
@@ -415,8 +466,19 @@ Result<std::size_t> TlsFlow::encrypt(std::span<const Bytes> buffers) {
       buffer = buffer.subspan(static_cast<std::size_t>(written));
     }
     if (!buffer.empty()) break;
+    ++next;
   }
   return taken;
+}
+
+// Encrypts all of `plaintext`, whatever waits: the transport never blocks.
+Result<void> TlsFlow::write_records(Bytes plaintext) {
+  while (!plaintext.empty()) {
+    int written = mbedtls_ssl_write(&engine_->ssl, plaintext.data(), plaintext.size());
+    if (written < 0) return engine_failure(written);
+    plaintext = plaintext.subspan(static_cast<std::size_t>(written));
+  }
+  return {};
 }
 
 // --- Wakeups -----------------------------------------------------------------
@@ -426,8 +488,8 @@ bool TlsFlow::read_ready() const {
   if (!handshake_done_ || !engine_) return false;
   // Plaintext or whole records mbedTLS already holds: the inner flow may
   // never become readable again for them.
-  return mbedtls_ssl_get_bytes_avail(&engine_->ssl) > 0 || mbedtls_ssl_check_pending(&engine_->ssl) ||
-         holds_whole_record();
+  return mbedtls_ssl_get_bytes_avail(&engine_->ssl) > 0 ||
+         mbedtls_ssl_check_pending(&engine_->ssl) || holds_whole_record();
 }
 
 bool TlsFlow::write_ready() const {

@@ -2,9 +2,9 @@
 # paf-server's TLS and h2c against real peers: curl (HTTP/2 and HTTP/1.1 over
 # TLS by ALPN, h2c with prior knowledge, HTTP/1.1 in clear), nghttp's frames,
 # h2load (10 000 requests, none failed), openssl s_client (TLS 1.3, ALPN, SNI
-# picking the second certificate), a client leaving mid-handshake, a 10 MiB
-# echo over h2, and slowloris cut off by --header-timeout while others are
-# served.
+# picking the second certificate, sessions resumed by ticket and by session
+# ID), a client leaving mid-handshake, a 10 MiB echo over h2, and slowloris cut
+# off by --header-timeout while others are served.
 # Usage: check-paf-server-https.sh PATH/TO/paf-server PATH/TO/make-test-cert
 set -u
 server=${1:?usage: check-paf-server-https.sh PAF_SERVER MAKE_TEST_CERT}
@@ -72,6 +72,14 @@ s_client -servername second.test >"$work/s-sni"
 check "SNI second.test picks the second certificate" grep -q 'subject=CN *= *second.test' "$work/s-sni"
 s_client -servername localhost >"$work/s-localhost"
 check "SNI localhost picks the first" grep -q 'subject=CN *= *localhost' "$work/s-localhost"
+# Resumption: -sess_out, then -sess_in; -no_ticket resumes from the session-ID cache.
+for mode in "-tls1_3" "-tls1_2" "-tls1_2 -no_ticket"; do
+  session=$work/session${mode// /}
+  s_client $mode -sess_out "$session" >"$work/s-first"
+  s_client $mode -sess_in "$session" >"$work/s-again"
+  check "s_client $mode: a new session, then resumed" \
+    eval 'grep -q "^New, TLSv1" "$work/s-first" && grep -q "^Reused, TLSv1" "$work/s-again"'
+done
 c -k -v --resolve "second.test:$tls_port:127.0.0.1" "https://second.test:$tls_port/" >/dev/null 2>"$work/curl-sni"
 check "curl --resolve second.test: its certificate" grep -q 'subject: CN=second.test' "$work/curl-sni"
 

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "paf/loop.h"
 #include "paf/memory_flow.h"
@@ -315,11 +316,67 @@ TEST_F(TlsFlowTest, ResumesASessionWithATicket) {
     TlsSession session = first.client->session();
     ASSERT_TRUE(session);
 
+    EXPECT_FALSE(first.server->resumed());
+
     TlsPair second = connect(server, client, "localhost", {}, session);
     ASSERT_TRUE(handshake(second));
     EXPECT_TRUE(second.client->resumed());
+    EXPECT_TRUE(second.server->resumed());
     EXPECT_EQ(second.client->version(), version);
+    EXPECT_EQ(second.server->version(), version);
   }
+}
+
+// A TLS 1.2 client of a server that issues no tickets resumes by session ID,
+// from the server's cache, or not at all without one.
+TEST_F(TlsFlowTest, ResumesATls12SessionByIdFromTheServersCache) {
+  auto client =
+      expect_ok(ec_client().versions(TlsVersion::tls1_2, TlsVersion::tls1_2).build(), "client");
+  for (bool cache : {true, false}) {
+    SCOPED_TRACE(cache ? "with the cache" : "without a cache");
+    auto server_builder = TlsConfig::server(ec().pem("localhost-ec"), ec().key("localhost-ec"));
+    server_builder.session_tickets(false);
+    if (!cache) server_builder.session_cache(0, 0);
+    auto server = expect_ok(server_builder.build(), "server");
+    TlsPair first = connect(server, client);
+    ASSERT_TRUE(handshake(first));
+    EXPECT_FALSE(first.client->resumed());
+    EXPECT_FALSE(first.server->resumed());
+    TlsSession session = first.client->session();
+    ASSERT_TRUE(session) << "a TLS 1.2 session (its ID) is known once the handshake is done";
+
+    TlsPair second = connect(server, client, "localhost", {}, session);
+    ASSERT_TRUE(handshake(second));
+    EXPECT_EQ(second.client->resumed(), cache);
+    EXPECT_EQ(second.server->resumed(), cache);
+  }
+}
+
+// The cache is bounded: a full one drops its oldest session for a new one.
+// (Resuming adds no entry; a full handshake does: the newest are tried first.)
+TEST_F(TlsFlowTest, AFullSessionCacheDropsItsOldestSession) {
+  auto client =
+      expect_ok(ec_client().versions(TlsVersion::tls1_2, TlsVersion::tls1_2).build(), "client");
+  auto server = expect_ok(TlsConfig::server(ec().pem("localhost-ec"), ec().key("localhost-ec"))
+                              .session_tickets(false)
+                              .session_cache(2, seconds(3600))
+                              .build(),
+                          "server");
+  std::vector<TlsSession> sessions;
+  for (int i = 0; i < 3; ++i) {
+    TlsPair pair = connect(server, client);
+    ASSERT_TRUE(handshake(pair));
+    sessions.push_back(pair.client->session());
+  }
+  // Two entries: the first session was dropped for the third.
+  std::vector<bool> resumed;
+  for (int i = 2; i >= 0; --i) {
+    TlsPair pair = connect(server, client, "localhost", {}, sessions[i]);
+    ASSERT_TRUE(handshake(pair));
+    resumed.push_back(pair.server->resumed());
+    EXPECT_EQ(pair.client->resumed(), pair.server->resumed());
+  }
+  EXPECT_EQ(resumed, (std::vector<bool>{true, true, false}));
 }
 
 TEST_F(TlsFlowTest, NoSessionWithoutTickets) {
@@ -363,8 +420,10 @@ class CountingFlow final : public Flow {
 
 // Reads one record's worth per wakeup, as a runtime serving one request at a time might.
 struct OneReadPerWakeup {
-  explicit OneReadPerWakeup(Flow& flow) : flow(flow) {}
-  void start() { flow.when_readable([this] { read_once(); }); }
+  explicit OneReadPerWakeup(Flow& read_from) : flow(read_from) {}
+  void start() {
+    flow.when_readable([this] { read_once(); });
+  }
   void read_once() {
     std::uint8_t buffer[64];
     auto n = flow.read(buffer);
@@ -406,6 +465,159 @@ TEST_F(TlsFlowTest, ReadsAheadSoRecordsArrivingTogetherTakeOneInnerRead) {
   EXPECT_LE(server_reads - reads_before, 4u) << "two reads per record without read-ahead";
 }
 
+// The TLS records waiting on `wire`, read off it: each one's content type and length.
+struct Record {
+  std::uint8_t type;
+  std::size_t length;
+};
+std::vector<Record> take_records(MemoryFlow& wire) {
+  std::string bytes;
+  std::uint8_t buffer[4096];
+  for (auto n = wire.read(buffer); n && *n > 0; n = wire.read(buffer))
+    bytes.append(reinterpret_cast<const char*>(buffer), *n);
+  std::vector<Record> records;
+  std::size_t at = 0;
+  while (bytes.size() - at >= 5) {  // RFC 8446 §5.1: type, version, 16-bit length
+    std::size_t length =
+        std::size_t{std::uint8_t(bytes[at + 3])} << 8 | std::uint8_t(bytes[at + 4]);
+    records.push_back({std::uint8_t(bytes[at]), length});
+    at += 5 + length;
+  }
+  EXPECT_EQ(at, bytes.size()) << "whole records";
+  return records;
+}
+
+std::vector<Bytes> bytes_of_each(const std::vector<std::string>& pieces) {
+  std::vector<Bytes> buffers;
+  for (const std::string& piece : pieces) buffers.push_back(bytes_of(piece));
+  return buffers;
+}
+
+constexpr std::uint8_t kApplicationData = 23;
+
+TEST_F(TlsFlowTest, SmallBuffersOfOneWritevShareARecord) {
+  for (TlsVersion version : {TlsVersion::tls1_3, TlsVersion::tls1_2}) {
+    SCOPED_TRACE(version == TlsVersion::tls1_3 ? "TLS 1.3" : "TLS 1.2");
+    TlsPair pair =
+        connect(ec_server(), expect_ok(ec_client().versions(version, version).build(), "client"));
+    ASSERT_TRUE(handshake(pair));
+    ASSERT_EQ(pair.server_wire->unread_bytes(), 0u);
+
+    // Fifty pieces of an HTTP/1 head, say: one record, not fifty.
+    std::vector<std::string> pieces;
+    std::size_t total = 0;
+    for (int i = 0; i < 50; ++i) {
+      pieces.push_back("x-piece-" + std::to_string(i) + ": small\r\n");
+      total += pieces.back().size();
+    }
+    auto written = pair.client->writev(bytes_of_each(pieces));
+    ASSERT_TRUE(written) << written.error().message;
+    EXPECT_EQ(*written, total);
+    std::vector<Record> records = take_records(*pair.server_wire);
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_EQ(records[0].type, kApplicationData);
+    EXPECT_LE(records[0].length, total + 24) << "one record's expansion";
+
+    // A large buffer between small ones goes as it is, in a record of its own.
+    std::vector<std::string> mixed(10, "small;");
+    mixed.push_back(std::string(8000, 'L'));
+    mixed.insert(mixed.end(), 10, "small;");
+    written = pair.client->writev(bytes_of_each(mixed));
+    ASSERT_TRUE(written);
+    EXPECT_EQ(*written, 8000u + 20 * 6);
+    records = take_records(*pair.server_wire);
+    ASSERT_EQ(records.size(), 3u);
+    EXPECT_GE(records[1].length, 8000u);
+  }
+}
+
+// Writes pieces with writev, from the loop, resuming where a partial write
+// stopped (within a piece or between two), then shuts the write side.
+class PiecesWriter {
+ public:
+  PiecesWriter(Flow& flow, const std::vector<std::string>& pieces) : flow_(flow), pieces_(pieces) {}
+  void start() { pump(); }
+
+  bool done = false;
+  std::size_t would_blocks = 0, writes = 0;
+  std::optional<Error> error;
+
+ private:
+  void pump() {
+    for (;;) {
+      while (next_ < pieces_.size() && offset_ == pieces_[next_].size()) {
+        ++next_;
+        offset_ = 0;
+      }
+      if (next_ == pieces_.size()) break;
+      std::vector<Bytes> buffers{bytes_of(std::string_view(pieces_[next_]).substr(offset_))};
+      for (std::size_t i = next_ + 1; i < pieces_.size(); ++i)
+        buffers.push_back(bytes_of(pieces_[i]));
+      auto n = flow_.writev(buffers);
+      if (!n && n.error().code == Errc::would_block) {
+        ++would_blocks;
+        flow_.when_writable([this] { pump(); });
+        return;
+      }
+      if (!n) {
+        error = n.error();
+        return;
+      }
+      ++writes;
+      for (std::size_t left = *n; left > 0;) {
+        std::size_t take = std::min(left, pieces_[next_].size() - offset_);
+        offset_ += take;
+        left -= take;
+        if (offset_ == pieces_[next_].size()) {
+          ++next_;
+          offset_ = 0;
+        }
+      }
+    }
+    if (auto shut = flow_.shutdown_write(); !shut) error = shut.error();
+    done = true;
+  }
+
+  Flow& flow_;
+  const std::vector<std::string>& pieces_;
+  std::size_t next_ = 0, offset_ = 0;
+};
+
+TEST_F(TlsFlowTest, WritevOfMixedSizesDeliversEveryByteInOrder) {
+  // Sizes around the gathering threshold and the record size, and empty ones.
+  constexpr std::size_t kSizes[] = {0, 1,     7, 9,     30,    200,   1500, 2047, 2048, 2049,
+                                    5, 13000, 3, 16384, 16385, 40000, 11,   0,    64};
+  std::vector<std::string> pieces;
+  std::size_t total = 0;
+  for (int round = 0; round < 8; ++round)
+    for (std::size_t size : kSizes) total += size;
+  const std::string data = pattern(total);
+  for (std::size_t at = 0, round = 0; round < 8; ++round) {
+    for (std::size_t size : kSizes) {
+      pieces.push_back(data.substr(at, size));
+      at += size;
+    }
+  }
+  for (MemoryFlowOptions wire :
+       {MemoryFlowOptions{}, MemoryFlowOptions{.capacity = 4096, .max_transfer = 1500}}) {
+    SCOPED_TRACE(wire.capacity);
+    TlsPair pair =
+        connect(ec_server(), expect_ok(ec_client().build(), "client"), "localhost", wire);
+    PiecesWriter writer(*pair.client, pieces);
+    Reader reader(*pair.server);
+    writer.start();
+    reader.start();
+    (void)loop.run();
+    EXPECT_TRUE(writer.done) << (writer.error ? writer.error->message : "");
+    ASSERT_TRUE(reader.end_of_stream) << (reader.error ? reader.error->message : "");
+    EXPECT_EQ(reader.received.size(), data.size());
+    EXPECT_TRUE(reader.received == data);
+    if (wire.capacity == 4096) {
+      EXPECT_GT(writer.would_blocks, 10u) << "backpressure on the way";
+    }
+  }
+}
+
 TEST(TlsConfigTest, ReportsWhatIsWrong) {
   auto garbage = TlsConfig::server("not a certificate", ec().key("localhost-ec")).build();
   ASSERT_FALSE(garbage);
@@ -431,6 +643,20 @@ TEST(TlsConfigTest, ReportsWhatIsWrong) {
                      .build();
   ASSERT_FALSE(crossed);
   EXPECT_EQ(crossed.error().code, Errc::invalid_argument);
+
+  auto client_cache =
+      TlsConfig::client().insecure_for_tests().session_cache(10, seconds(60)).build();
+  ASSERT_FALSE(client_cache);
+  EXPECT_EQ(client_cache.error().code, Errc::invalid_argument);
+  auto instant_cache = TlsConfig::server(ec().pem("localhost-ec"), ec().key("localhost-ec"))
+                           .session_cache(10, milliseconds(500))
+                           .build();
+  ASSERT_FALSE(instant_cache) << "mbedTLS counts whole seconds, and 0 as forever";
+  EXPECT_EQ(instant_cache.error().code, Errc::invalid_argument);
+  EXPECT_TRUE(TlsConfig::server(ec().pem("localhost-ec"), ec().key("localhost-ec"))
+                  .session_cache(0, 0)
+                  .build())
+      << "no cache";
 
   auto empty_protocol = TlsConfig::client().insecure_for_tests().alpn({""}).build();
   ASSERT_FALSE(empty_protocol);
