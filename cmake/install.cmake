@@ -3,7 +3,7 @@
 # files (paf.pc, and paf-posix.pc in the hosted build).
 include(CMakePackageConfigHelpers)
 
-set(paf_install_targets paf paf_llhttp paf_nghttp2 paf_mbedtls paf_lwip)
+set(paf_install_targets paf paf_llhttp paf_nghttp2 paf_mbedtls paf_bearssl paf_lwip)
 foreach(optional paf_posix paf_posix_main paf_libc paf_virtio)
   if(TARGET ${optional})
     list(APPEND paf_install_targets ${optional})
@@ -19,6 +19,7 @@ install(DIRECTORY include/paf DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 set(paf_third_party_include ${CMAKE_INSTALL_INCLUDEDIR}/paf/third_party)
 install(FILES "${PAF_THIRD_PARTY_DIR}/llhttp/include/llhttp.h"
               "${CMAKE_SOURCE_DIR}/src/tls/config/paf_mbedtls_config.h"
+              "${CMAKE_SOURCE_DIR}/src/tls/config/gcm_alt.h"
               "${CMAKE_SOURCE_DIR}/src/net/port/lwipopts.h"
         DESTINATION ${paf_third_party_include})
 install(DIRECTORY "${PAF_THIRD_PARTY_DIR}/nghttp2/lib/includes/nghttp2"
@@ -28,6 +29,8 @@ install(FILES "${CMAKE_BINARY_DIR}/generated/nghttp2/nghttp2ver.h"
 install(DIRECTORY "${PAF_THIRD_PARTY_DIR}/mbedtls/include/mbedtls"
                   "${PAF_THIRD_PARTY_DIR}/mbedtls/include/psa"
         DESTINATION ${paf_third_party_include})
+install(DIRECTORY "${PAF_THIRD_PARTY_DIR}/bearssl/inc/"
+        DESTINATION ${paf_third_party_include} FILES_MATCHING PATTERN "*.h")
 install(DIRECTORY "${PAF_THIRD_PARTY_DIR}/lwip/src/include/lwip"
                   "${PAF_THIRD_PARTY_DIR}/lwip/src/include/netif"
                   "${CMAKE_SOURCE_DIR}/src/net/port/arch"
@@ -43,8 +46,8 @@ install(FILES "${CMAKE_BINARY_DIR}/pafConfig.cmake" "${CMAKE_BINARY_DIR}/pafConf
 
 # pkg-config files find the prefix from where they are, so the tree relocates.
 file(RELATIVE_PATH PAF_PC_PREFIX_FROM_PCDIR "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
-# pkg-config: libpaf.a needs the four dependencies after it on the link line.
-set(PAF_PC_LIBS "-lpaf -lpaf_nghttp2 -lpaf_llhttp -lpaf_mbedtls -lpaf_lwip")
+# pkg-config: libpaf.a needs the dependencies after it on the link line.
+set(PAF_PC_LIBS "-lpaf -lpaf_nghttp2 -lpaf_llhttp -lpaf_mbedtls -lpaf_bearssl -lpaf_lwip")
 configure_file(cmake/paf.pc.in "${CMAKE_BINARY_DIR}/paf.pc" @ONLY)
 install(FILES "${CMAKE_BINARY_DIR}/paf.pc" DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 if(TARGET paf_posix)

@@ -18,7 +18,8 @@ PAF_DEPS_DIR=$downloads PAF_THIRD_PARTY=$work/tp "$fetch" >"$work/offline.log" 2
   fail "offline fetch failed: $(cat "$work/offline.log")"
 diff <(grep -v '^#' "$root/third_party/deps.lock") <(grep -v '^#' "$work/tp/deps.lock") ||
   fail "offline lock differs from the online one"
-for f in lwip/src/core/tcp.c mbedtls/library/ssl_tls13_server.c nghttp2/lib/nghttp2_session.c llhttp/src/llhttp.c; do
+for f in lwip/src/core/tcp.c mbedtls/library/ssl_tls13_server.c nghttp2/lib/nghttp2_session.c \
+         llhttp/src/llhttp.c bearssl/src/aead/gcm.c; do
   [[ -f $work/tp/$f ]] || fail "offline tree lacks $f"
 done
 # Idempotent offline too.
