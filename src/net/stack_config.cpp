@@ -1,22 +1,10 @@
 #include <charconv>
 
+#include "paf/cmdline.h"
 #include "paf/net.h"
 
 namespace paf {
 namespace {
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-// Splits off the next blank-separated word of `text`.
-std::string_view next_word(std::string_view& text) {
-  std::size_t start = 0;
-  while (start < text.size() && is_space(text[start])) ++start;
-  std::size_t end = start;
-  while (end < text.size() && !is_space(text[end])) ++end;
-  std::string_view word = text.substr(start, end - start);
-  text.remove_prefix(end);
-  return word;
-}
 
 // "10.0.2.15/24" or "10.0.2.15" (prefix 24).
 Result<void> parse_ip(std::string_view value, StackConfig& config) {
@@ -56,7 +44,8 @@ Result<void> parse_setting(std::string_view key, std::string_view value, StackCo
 
 Result<StackConfig> StackConfig::parse(std::string_view cmdline) {
   StackConfig config;
-  for (std::string_view word = next_word(cmdline); !word.empty(); word = next_word(cmdline)) {
+  for (std::string_view word = next_cmdline_word(cmdline); !word.empty();
+       word = next_cmdline_word(cmdline)) {
     std::size_t equals = word.find('=');
     if (equals == std::string_view::npos) continue;
     if (auto set = parse_setting(word.substr(0, equals), word.substr(equals + 1), config); !set)

@@ -24,6 +24,7 @@
 #include <utility>
 
 #include "demo_handler.h"
+#include "paf/cmdline.h"
 #include "paf/loop.h"
 #include "paf/net.h"
 #include "paf/platform.h"
@@ -39,18 +40,6 @@ constexpr std::uint64_t kAddressTimeoutNs = paf::seconds(20);
 constexpr std::uint64_t kResolveTimeoutNs = paf::seconds(10);
 constexpr std::uint64_t kServeTimeoutNs = paf::seconds(60);
 constexpr std::uint64_t kDrainTimeoutNs = paf::seconds(5);
-
-// The value of `key=VALUE` among the command line's space-separated words.
-std::optional<std::string_view> cmdline_value(std::string_view cmdline, std::string_view key) {
-  while (!cmdline.empty()) {
-    std::size_t space = cmdline.find(' ');
-    std::string_view word = cmdline.substr(0, space);
-    cmdline = space == std::string_view::npos ? std::string_view{} : cmdline.substr(space + 1);
-    if (word.size() > key.size() && word.starts_with(key) && word[key.size()] == '=')
-      return word.substr(key.size() + 1);
-  }
-  return std::nullopt;
-}
 
 int fail(const char* what) {
   std::printf("tap: FAILED: %s\n", what);
@@ -109,7 +98,7 @@ extern "C" int paf_app_main(const paf_start_info* info) {
     std::printf("tap: ipv6 %s by slaac in %" PRIu64 " ms\n", stack->ipv6_address().c_str(),
                 milliseconds_since(start));
   }
-  if (auto name = cmdline_value(info->cmdline, "resolve")) {
+  if (auto name = paf::cmdline_value(info->cmdline, "resolve")) {
     std::optional<paf::Result<paf::AddressText>> answer;
     if (!run_until_called(loop, kResolveTimeoutNs, [&](auto done) {
           stack->resolve(*name, [&answer, done = std::move(done)](
@@ -126,7 +115,7 @@ extern "C" int paf_app_main(const paf_start_info* info) {
   auto listener = stack->listen(kHttpPort);
   if (!listener) return fail("cannot listen", listener.error());
   std::uint64_t request_limit = 1;
-  if (auto digits = cmdline_value(info->cmdline, "requests"))
+  if (auto digits = paf::cmdline_value(info->cmdline, "requests"))
     std::from_chars(digits->data(), digits->data() + digits->size(), request_limit);
   std::uint64_t requests = 0;
   paf::Switch stop;

@@ -26,6 +26,7 @@
 #include <utility>
 
 #include "demo_handler.h"
+#include "paf/cmdline.h"
 #include "paf/loop.h"
 #include "paf/net.h"
 #include "paf/platform.h"
@@ -46,21 +47,9 @@ constexpr const char* kKeyItem = "opt/paf/key.pem";
 // was written (the peers' ACKs); exiting earlier would cut the last responses.
 constexpr std::uint64_t kDrainNs = paf::seconds(2);
 
-// The value of `key=VALUE` among the command line's space-separated words.
-std::optional<std::string_view> cmdline_value(std::string_view cmdline, std::string_view key) {
-  while (!cmdline.empty()) {
-    std::size_t space = cmdline.find(' ');
-    std::string_view word = cmdline.substr(0, space);
-    cmdline = space == std::string_view::npos ? std::string_view{} : cmdline.substr(space + 1);
-    if (word.size() > key.size() && word.starts_with(key) && word[key.size()] == '=')
-      return word.substr(key.size() + 1);
-  }
-  return std::nullopt;
-}
-
 // `key=N` as a number; none when absent or not a number.
 std::optional<std::uint64_t> cmdline_number(std::string_view cmdline, std::string_view key) {
-  auto digits = cmdline_value(cmdline, key);
+  auto digits = paf::cmdline_value(cmdline, key);
   if (!digits) return std::nullopt;
   std::uint64_t value = 0;
   auto [end, error] = std::from_chars(digits->data(), digits->data() + digits->size(), value);
@@ -153,7 +142,7 @@ extern "C" int paf_app_main(const paf_start_info* info) {
 
   std::optional<std::uint64_t> request_limit = cmdline_number(info->cmdline, "requests");
   paf::demo::Options demo_options;
-  demo_options.access_log = cmdline_value(info->cmdline, "access-log") != "off";
+  demo_options.access_log = paf::cmdline_value(info->cmdline, "access-log") != "off";
   std::uint64_t requests = 0;
   paf::Switch stop;
   auto handler = [&](paf::Reqd& reqd) {
