@@ -33,6 +33,9 @@ check "GET /random: x-seed" grep -qi '^x-seed: 7' "$work/random.h"
 check "GET /random is deterministic" test "$(c "$base/random?len=5000&seed=9" | sha256sum)" = "$(c "$base/random?len=5000&seed=9" | sha256sum)"
 check "POST / has a body" test -n "$(c -d hello "$base/")"
 check "unknown path: 404" test "$(c -o /dev/null -w '%{http_code}' "$base/nowhere")" = 404
+# RFC 9113 §3.1 deprecates Upgrade: h2c; like nginx, paf answers in HTTP/1.1
+# (curl --http2 on http:// asks for it). h2c is by prior knowledge.
+check "Upgrade: h2c is ignored: HTTP/1.1 200" test "$(c --http2 -o /dev/null -w '%{http_version} %{http_code}' "$base/")" = "1.1 200"
 
 head -c $((10 * 1024 * 1024)) /dev/urandom >"$work/upload"
 want=$(sha256sum <"$work/upload" | cut -d' ' -f1)
