@@ -58,6 +58,12 @@ static inline struct cpuid_result cpuid(uint32_t leaf, uint32_t subleaf) {
   return r;
 }
 
+static inline uint64_t rdmsr(uint32_t msr) {
+  uint32_t low, high;
+  __asm__ volatile("rdmsr" : "=a"(low), "=d"(high) : "c"(msr));
+  return (uint64_t)high << 32 | low;
+}
+
 static inline uint64_t read_cr2(void) {
   uint64_t value;
   __asm__ volatile("mov %%cr2, %0" : "=r"(value));
@@ -66,7 +72,9 @@ static inline uint64_t read_cr2(void) {
 
 /* Sleeps until an interrupt arrives, with interrupts enabled only for the
  * sleep: `sti` takes effect after the next instruction, so an interrupt
- * already pending wakes the `hlt` instead of being lost before it. */
+ * already pending wakes the `hlt` instead of being lost before it. This is
+ * the only place interrupts are on (kernel.h, idt.c: no IST stack, and
+ * libgcc is built with a red zone an interrupt frame would overwrite). */
 static inline void halt_until_interrupt(void) { __asm__ volatile("sti; hlt; cli" : : : "memory"); }
 
 /* Stops this CPU for good (interrupts off: nothing wakes it). */

@@ -21,6 +21,7 @@ __attribute__((noreturn)) static void debug_exit(uint32_t value) {
 }
 
 void paf_exit(int status) {
+  if (virtio_net_acquired()) yield_print_wakeups();
   if (status < 0 || status > VIRTIO_EXIT_STATUS_MAX) {
     printf("paf/virtio: exit status %d out of range 0..%d\n", status, VIRTIO_EXIT_STATUS_MAX);
     debug_exit(VIRTIO_EXIT_STATUS_MAX + 1);

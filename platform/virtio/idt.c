@@ -4,7 +4,7 @@
 
 #include "kernel.h"
 
-#define VECTOR_COUNT (PIC_FIRST_VECTOR + PIC_IRQ_COUNT)
+#define VECTOR_COUNT (LAPIC_SPURIOUS_VECTOR + 1) /* as many as interrupt.S has stubs */
 #define GDT_CODE64 0x08           /* boot.S's code segment */
 #define GATE_INTERRUPT_PRESENT 0x8e /* present, ring 0, 64-bit interrupt gate */
 
@@ -43,9 +43,10 @@ void idt_init(void) {
   __asm__ volatile("lidt %0" : : "m"(pointer));
 }
 
-/* Called by interrupt.S. Interrupts only serve to end a `hlt` (yield.c), so
- * acknowledging one is all there is to do. */
+/* Called by interrupt.S: an exception is fatal, an IRQ goes to irq.c; the
+ * rest (the LAPIC's spurious vector; nothing else is ever raised) is ignored. */
 void interrupt_dispatch(struct interrupt_frame *frame) {
   if (frame->vector < PIC_FIRST_VECTOR) exception_fatal(frame);
-  pic_end_of_interrupt((unsigned)(frame->vector - PIC_FIRST_VECTOR));
+  if (frame->vector < PIC_FIRST_VECTOR + PIC_IRQ_COUNT)
+    irq_dispatch((unsigned)(frame->vector - PIC_FIRST_VECTOR));
 }

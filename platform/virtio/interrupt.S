@@ -1,8 +1,9 @@
-/* Interrupt entry stubs, one per vector 0..47 (CPU exceptions, then the 16
- * PIC interrupts). Each makes the frame uniform (a 0 error code where the CPU
- * pushes none, then the vector number), saves the general registers and the
- * SSE state, and calls interrupt_dispatch(struct interrupt_frame *) in C
- * (idt.c) on a 16-byte aligned stack. */
+/* Interrupt entry stubs, one per vector 0..63 (CPU exceptions, the 16 PIC
+ * interrupts, then unused vectors up to the LAPIC's spurious one, 63). Each
+ * makes the frame uniform (a 0 error code where the CPU pushes none, then the
+ * vector number), saves the general registers and the SSE state, and calls
+ * interrupt_dispatch(struct interrupt_frame *) in C (idt.c) on a 16-byte
+ * aligned stack. */
 
 /* Vectors for which the CPU pushes an error code. */
 #define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
@@ -27,7 +28,7 @@ interrupt_vector_\n:
   VECTORS %(\from + 1), \to
   .endif
 .endm
-  VECTORS 0, 47
+  VECTORS 0, 63
 
 interrupt_common:
   push %rax
@@ -87,7 +88,7 @@ interrupt_common:
   .p2align 3
   .globl interrupt_vectors
 interrupt_vectors:
-  VECTOR_ADDRESSES 0, 47
+  VECTOR_ADDRESSES 0, 63
 
 /* No executable stack (and no linker warning about one). */
   .section .note.GNU-stack, "", @progbits

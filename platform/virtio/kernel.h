@@ -24,7 +24,11 @@ __attribute__((noreturn)) void virtio_exit_fatal(void);
 void serial_init(void);
 
 /* idt.c + interrupt.S: every exception is fatal (exception.c); PIC
- * interrupts are acknowledged and serve only to wake the CPU from `hlt`. */
+ * interrupts go to irq.c and serve only to wake the CPU from `hlt`. There is
+ * no IST stack: an interrupt's frame is pushed right below the interrupted
+ * %rsp, so interrupts are enabled only inside halt_until_interrupt (cpu.h),
+ * called by yield.c alone — never where code built with a red zone (libgcc)
+ * could be running. */
 void idt_init(void);
 
 /* What interrupt.S saves, lowest address first; the C handlers get a pointer. */
@@ -44,7 +48,25 @@ __attribute__((noreturn)) void exception_fatal(const struct interrupt_frame *fra
 #define PIC_IRQ_TIMER 0
 void pic_init(void);
 void pic_unmask(unsigned irq);
+/* For a PCI device's line (INTx), raised for as long as it wants service. */
+void pic_set_level_triggered(unsigned irq);
 void pic_end_of_interrupt(unsigned irq);
+
+/* lapic.c: the local APIC in virtual-wire mode, so that the 8259's
+ * interrupts reach the CPU whatever the firmware left (qboot: LINT0 masked).
+ * Its spurious interrupts come on LAPIC_SPURIOUS_VECTOR (low nibble 1111, as
+ * older APICs require), which wants no end of interrupt. */
+#define LAPIC_SPURIOUS_VECTOR 63
+void lapic_init(void);
+
+/* irq.c: a handler per IRQ, run with interrupts off, before the end of
+ * interrupt; and how many times each IRQ came. */
+typedef void (*irq_handler)(void);
+/* Unmasks a PCI device's line (level-triggered); `acknowledge` makes the
+ * device lower it. */
+void irq_attach_pci(unsigned irq, irq_handler acknowledge);
+void irq_dispatch(unsigned irq); /* from idt.c */
+uint64_t irq_count(unsigned irq); /* 0 for an IRQ out of range */
 
 /* pit.c: the 8254 timer (1.193182 MHz), channel 0: alarms that wake the CPU
  * (IRQ 0), and a stopwatch for calibrating the TSC. */
@@ -77,9 +99,18 @@ struct heap_region {
 };
 struct heap_region heap_find(const struct hvm_start_info *start_info);
 
-/* virtio_net.c: the NIC behind paf_net_*, polled by yield.c. */
+/* virtio_net.c: the NIC behind paf_net_*. Its receive queue interrupts
+ * through the IRQ the firmware assigned; without one, yield.c polls it. */
 int virtio_net_acquired(void);
+/* Whether a NIC is acquired that no interrupt announces frames of. */
+int virtio_net_polled(void);
+/* How many times the NIC's IRQ came (0 without one). */
+uint64_t virtio_net_interrupts(void);
 /* The handles whose paf_net_read() has a frame (or an error) waiting. */
 uint64_t virtio_net_ready_set(void);
+
+/* yield.c: prints how many of paf_yield's sleeps the NIC's interrupt
+ * ended, and how many the timer (paf_exit does, once a NIC was acquired). */
+void yield_print_wakeups(void);
 
 #endif

@@ -24,6 +24,7 @@
 #define COMMAND_IO 0x1u
 #define COMMAND_MEMORY 0x2u
 #define COMMAND_BUS_MASTER 0x4u
+#define COMMAND_INTX_DISABLE 0x400u
 #define STATUS_CAPABILITIES 0x10u
 #define CAPABILITY_POINTER_MASK 0xfcu
 #define MAX_BRIDGE_DEPTH 8 /* a bad bus numbering must not recurse forever */
@@ -197,6 +198,19 @@ int pci_enable(const struct pci_device *device) {
   uint16_t command = pci_read16(device, PCI_COMMAND);
   pci_write16(device, PCI_COMMAND, command | COMMAND_IO | COMMAND_MEMORY | COMMAND_BUS_MASTER);
   return 1;
+}
+
+/* ---- Legacy interrupt ---- */
+
+/* Firmware that routed nothing leaves the line 0 (the timer's IRQ, as 2 is
+ * the cascade's: neither can be a PCI device's) or 0xff ("unknown"). */
+unsigned pci_legacy_irq(const struct pci_device *device) {
+  uint8_t line = pci_read8(device, PCI_INTERRUPT_LINE);
+  if (pci_read8(device, PCI_INTERRUPT_PIN) == 0 || line == 0 || line == 2 || line >= 16)
+    return PCI_NO_IRQ;
+  uint16_t command = pci_read16(device, PCI_COMMAND);
+  pci_write16(device, PCI_COMMAND, command & (uint16_t)~COMMAND_INTX_DISABLE);
+  return line;
 }
 
 /* ---- Capabilities ---- */

@@ -14,6 +14,8 @@ struct pci_device {
 #define PCI_COMMAND 0x04
 #define PCI_STATUS 0x06
 #define PCI_CAPABILITY_LIST 0x34
+#define PCI_INTERRUPT_LINE 0x3c
+#define PCI_INTERRUPT_PIN 0x3d
 
 uint8_t pci_read8(const struct pci_device *device, uint8_t offset);
 uint16_t pci_read16(const struct pci_device *device, uint8_t offset);
@@ -38,6 +40,13 @@ struct pci_bar {
   int is_io;
 };
 struct pci_bar pci_bar(const struct pci_device *device, unsigned index);
+
+/* The 8259 IRQ (0..15) the firmware routed the device's legacy interrupt
+ * (INTx) to — SeaBIOS and qboot program the chipset's PIRQ routing and write
+ * it in the interrupt line register — with INTx left enabled; PCI_NO_IRQ when
+ * the device has no interrupt pin or no IRQ was assigned (0 or 0xff). */
+#define PCI_NO_IRQ 0xffu
+unsigned pci_legacy_irq(const struct pci_device *device);
 
 /* The offsets of the capability list: the first (0 when there is no list),
  * then each next one (0 after the last). */

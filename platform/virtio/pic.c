@@ -1,6 +1,8 @@
 /* The legacy 8259 interrupt controllers (master + slave). Their IRQs are
  * moved to vectors 32..47, away from the CPU's exceptions, and all but the
- * ones asked for stay masked. */
+ * ones asked for stay masked. The edge/level control registers (ELCR, which
+ * QEMU's pc and q35 chipsets both have) say which IRQs are PCI's: those are
+ * level-triggered, raised for as long as a device wants service. */
 #include "cpu.h"
 #include "kernel.h"
 
@@ -13,6 +15,8 @@
 #define SLAVE_ON_IRQ2 0x04
 #define SLAVE_IDENTITY 0x02
 #define OCW2_END_OF_INTERRUPT 0x20
+#define ELCR_MASTER 0x4d0
+#define ELCR_SLAVE 0x4d1
 
 void pic_init(void) {
   outb(PIC_MASTER_COMMAND, ICW1_INIT_WITH_ICW4);
@@ -30,6 +34,12 @@ void pic_init(void) {
 void pic_unmask(unsigned irq) {
   uint16_t port = irq < 8 ? PIC_MASTER_DATA : PIC_SLAVE_DATA;
   outb(port, inb(port) & (uint8_t) ~(1u << (irq % 8)));
+}
+
+/* Re-initializing the controllers (pic_init) leaves the ELCR as it was. */
+void pic_set_level_triggered(unsigned irq) {
+  uint16_t port = irq < 8 ? ELCR_MASTER : ELCR_SLAVE;
+  outb(port, inb(port) | (uint8_t)(1u << (irq % 8)));
 }
 
 void pic_end_of_interrupt(unsigned irq) {

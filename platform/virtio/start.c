@@ -26,6 +26,7 @@ void virtio_start(const struct hvm_start_info *start_info) {
   struct heap_region heap = heap_find(start_info);
   paf_libc_heap_init((void *)heap.start, heap.size);
   pic_init();
+  lapic_init();
   pit_init();
   tscclock_init();
   rtc_init();

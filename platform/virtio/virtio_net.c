@@ -1,14 +1,17 @@
 /* The network device: the first virtio-net NIC on the PCI bus (modern
- * 1af4:1041, or transitional/legacy 1af4:1000), polled — no interrupts. The
- * receive queue is kept full of buffers; sent buffers come back to a free
- * list when the device is done with them. Each buffer holds the virtio-net
- * header, then one Ethernet frame. */
+ * 1af4:1041, or transitional/legacy 1af4:1000). The receive queue is kept
+ * full of buffers, and interrupts through the legacy INTx line the firmware
+ * routed (irq.c), which wakes paf_yield at once; without a line, yield.c
+ * polls it. Sent buffers come back to a free list on the next send, with no
+ * interrupt. Each buffer holds the virtio-net header, then one Ethernet
+ * frame. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kernel.h"
 #include "paf/platform.h"
+#include "pci.h"
 #include "virtio_pci.h"
 
 #define VIRTIO_NET_LEGACY_DEVICE 0x1000 /* transitional ID of a network card */
@@ -35,6 +38,7 @@ struct virtio_net {
   struct pci_device pci;
   struct virtio_pci device;
   struct virtq receive, transmit;
+  unsigned irq; /* PCI_NO_IRQ: polled */
   size_t header_size;
   uint8_t mac[PAF_NET_ALEN];
   uint8_t **free_transmit_buffers; /* a stack of transmit.size entries */
@@ -104,13 +108,33 @@ static const char *initialize(void) {
   return NULL;
 }
 
+/* ---- Interrupts ---- */
+
+/* Run by irq.c: reading the ISR status lowers the line. Whatever it says,
+ * paf_yield looks at the receive ring next. */
+static void acknowledge_interrupt(void) { virtio_pci_interrupt_status(&nic.device); }
+
+/* Received frames interrupt once the device is running, when the firmware
+ * gave it an IRQ (SeaBIOS and qboot do); else they are polled. */
+static void enable_receive_interrupt(void) {
+  nic.irq = pci_legacy_irq(&nic.pci);
+  if (nic.irq == PCI_NO_IRQ) {
+    puts("paf/virtio: net: the firmware assigned the NIC no IRQ: its receive ring is polled");
+    return;
+  }
+  virtq_enable_interrupts(&nic.receive);
+  irq_attach_pci(nic.irq, acknowledge_interrupt);
+}
+
 static void print_ready(void) {
   const uint8_t *m = nic.mac;
+  char irq[8] = "polled";
+  if (nic.irq != PCI_NO_IRQ) snprintf(irq, sizeof irq, "irq %u", nic.irq);
   printf(
       "paf/virtio: virtio-net (%s) at %02x:%02x.%x, mac %02x:%02x:%02x:%02x:%02x:%02x, "
-      "queues %u/%u\n",
+      "queues %u/%u, %s\n",
       nic.device.modern ? "modern" : "legacy", nic.pci.bus, nic.pci.slot, nic.pci.function, m[0],
-      m[1], m[2], m[3], m[4], m[5], nic.receive.size, nic.transmit.size);
+      m[1], m[2], m[3], m[4], m[5], nic.receive.size, nic.transmit.size, irq);
 }
 
 /* Every name means the first NIC: there is only one to give. */
@@ -125,6 +149,7 @@ paf_result_t paf_net_acquire(const char *name, paf_handle_t *handle, struct paf_
     return PAF_R_EINVAL;
   }
   nic.acquired = 1;
+  enable_receive_interrupt();
   print_ready();
   *handle = NET_HANDLE;
   memcpy(info->mac_address, nic.mac, PAF_NET_ALEN);
@@ -179,6 +204,10 @@ paf_result_t paf_net_write(paf_handle_t handle, const uint8_t *buf, size_t size)
 /* ---- Waiting (yield.c) ---- */
 
 int virtio_net_acquired(void) { return nic.acquired; }
+
+int virtio_net_polled(void) { return nic.acquired && nic.irq == PCI_NO_IRQ; }
+
+uint64_t virtio_net_interrupts(void) { return nic.acquired ? irq_count(nic.irq) : 0; }
 
 uint64_t virtio_net_ready_set(void) {
   return nic.acquired && virtq_has_used(&nic.receive) ? (paf_handle_set_t)1 << NET_HANDLE : 0;

@@ -6,7 +6,7 @@
 #include "virtio_pci.h"
 
 /* Legacy registers, from BAR 0. The device configuration follows at 0x14
- * while MSI-X is off (it stays off: the driver polls). */
+ * while MSI-X is off (it stays off: interrupts, when used, are INTx). */
 #define LEGACY_DEVICE_FEATURES 0x00
 #define LEGACY_DRIVER_FEATURES 0x04
 #define LEGACY_QUEUE_PFN 0x08
@@ -14,6 +14,7 @@
 #define LEGACY_QUEUE_SELECT 0x0e
 #define LEGACY_QUEUE_NOTIFY 0x10
 #define LEGACY_STATUS 0x12
+#define LEGACY_ISR_STATUS 0x13
 #define LEGACY_DEVICE_CONFIG 0x14
 #define LEGACY_PFN_SHIFT 12
 
@@ -25,6 +26,7 @@
 #define CAP_NOTIFY_MULTIPLIER 16
 #define CAP_COMMON_CFG 1
 #define CAP_NOTIFY_CFG 2
+#define CAP_ISR_CFG 3
 #define CAP_DEVICE_CFG 4
 
 /* Modern common configuration (struct virtio_pci_common_cfg). */
@@ -85,6 +87,9 @@ static void read_capability(const struct pci_device *pci, uint8_t capability,
     case CAP_NOTIFY_CFG:
       slot = &device->notify;
       break;
+    case CAP_ISR_CFG:
+      slot = &device->isr;
+      break;
     case CAP_DEVICE_CFG:
       slot = &device->device_config;
       break;
@@ -103,7 +108,7 @@ static int open_modern(const struct pci_device *pci, struct virtio_pci *device) 
     if (pci_read8(pci, capability) == PCI_CAPABILITY_VENDOR)
       read_capability(pci, capability, device);
   device->modern = 1;
-  return device->common != NULL && device->notify != NULL &&
+  return device->common != NULL && device->notify != NULL && device->isr != NULL &&
          device->device_config != NULL;
 }
 
@@ -240,4 +245,12 @@ void virtio_pci_notify(const struct virtio_pci *device, uint16_t index) {
 uint8_t virtio_pci_config8(const struct virtio_pci *device, unsigned offset) {
   if (!device->modern) return inb((uint16_t)(device->io_base + LEGACY_DEVICE_CONFIG + offset));
   return read8(device->device_config, offset);
+}
+
+/* ---- Interrupts ---- */
+
+/* Reading the ISR status clears it and lowers the INTx line (§4.1.4.5). */
+uint8_t virtio_pci_interrupt_status(const struct virtio_pci *device) {
+  if (!device->modern) return inb((uint16_t)(device->io_base + LEGACY_ISR_STATUS));
+  return read8(device->isr, 0);
 }

@@ -27,8 +27,8 @@
 struct virtio_pci {
   int modern;
   uint16_t io_base; /* legacy: the registers, in BAR 0 */
-  /* modern: the regions the capabilities point to (not the ISR: no interrupts) */
-  volatile uint8_t *common, *notify, *device_config;
+  /* modern: the regions the capabilities point to */
+  volatile uint8_t *common, *notify, *isr, *device_config;
   uint32_t notify_multiplier;
   uint16_t notify_offset[VIRTIO_PCI_MAX_QUEUES];
 };
@@ -59,6 +59,11 @@ void virtio_pci_fail(struct virtio_pci *device);
 
 /* Tells the device that queue `index` has new buffers. */
 void virtio_pci_notify(const struct virtio_pci *device, uint16_t index);
+
+/* Acknowledges the device's legacy interrupt (INTx): reads and so clears
+ * its ISR status, which lowers the line. Bit 0: a queue has used buffers;
+ * bit 1: the configuration changed. 0: the interrupt was not this device's. */
+uint8_t virtio_pci_interrupt_status(const struct virtio_pci *device);
 
 /* A byte of the device-specific configuration (a NIC's MAC, ...). */
 uint8_t virtio_pci_config8(const struct virtio_pci *device, unsigned offset);

@@ -44,6 +44,10 @@ int virtq_init(struct virtq *queue, uint16_t size) {
   return 1;
 }
 
+void virtq_enable_interrupts(struct virtq *queue) {
+  __atomic_store_n(&queue->avail->flags, 0, __ATOMIC_RELEASE);
+}
+
 int virtq_offer(struct virtq *queue, void *buffer, uint32_t length, int device_writes) {
   if (queue->free_count == 0) return 0;
   uint16_t id = queue->free_head;

@@ -47,9 +47,13 @@ struct virtq {
 
 /* Allocates a ring of `size` descriptors (a power of two), zeroed, in one
  * page-aligned block laid out as legacy devices require (modern devices take
- * any layout). Asks the device for no interrupts: the driver polls. Returns 0
- * when out of memory. */
+ * any layout). Asks the device for no interrupts (the driver polls) until
+ * virtq_enable_interrupts. Returns 0 when out of memory. */
 int virtq_init(struct virtq *queue, uint16_t size);
+
+/* Asks the device to interrupt whenever it returns buffers (a hint, which
+ * virtio lets a device ignore: the driver still checks the ring). */
+void virtq_enable_interrupts(struct virtq *queue);
 
 /* Offers one buffer to the device: to read from, or with `device_writes`, to
  * fill. Addresses are physical; platform/virtio maps memory 1:1. Returns 0

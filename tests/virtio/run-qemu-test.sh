@@ -18,6 +18,7 @@
 #   --client COMMAND  run by bash with HOST_PORT set (the forwarded port); it
 #                     must exit 0 (within the timeout) for the test to pass
 #   --bios FILE       firmware instead of SeaBIOS (qboot.rom assigns no BARs)
+#   --machine TYPE    QEMU's machine: q35 (default), pc (i440FX + PIIX) or microvm
 #   --fw-cfg NAME=FILE  a file for the guest's fw_cfg (paf_config_read(NAME)),
 #                     e.g. opt/paf/cert.pem=cert.pem (repeatable)
 # isa-debug-exit ends QEMU with (value << 1) | 1; platform/virtio writes the
@@ -33,7 +34,7 @@ die() {
   exit 1
 }
 
-expected_status=0 append= min_seconds=0 limit=60 memory=128
+expected_status=0 append= min_seconds=0 limit=60 memory=128 machine_type=q35
 net= guest_port= client_when= client= bios=
 expects=() expect_counts=() fw_cfg=()
 while (($# > 1)); do
@@ -50,6 +51,7 @@ while (($# > 1)); do
     --client-when) client_when=$2 ;;
     --client) client=$2 ;;
     --bios) bios=$2 ;;
+    --machine) machine_type=$2 ;;
     --fw-cfg) [[ $2 == ?*=?* ]] || die "--fw-cfg wants NAME=FILE"
               [[ -f ${2#*=} ]] || die "--fw-cfg: no file ${2#*=}"
               fw_cfg+=(-fw_cfg "name=${2%%=*},file=${2#*=}") ;;
@@ -57,7 +59,7 @@ while (($# > 1)); do
   esac
   shift 2
 done
-(($# == 1)) || die "usage: $0 [--status N|fatal] [--append CMDLINE] [--expect REGEX]... [--expect-count N:REGEX]... [--min-seconds S] [--timeout S] [--memory MB] [--net legacy|modern [--forward PORT] [--client-when REGEX --client COMMAND]] [--bios FILE] [--fw-cfg NAME=FILE]... IMAGE"
+(($# == 1)) || die "usage: $0 [--status N|fatal] [--append CMDLINE] [--expect REGEX]... [--expect-count N:REGEX]... [--min-seconds S] [--timeout S] [--memory MB] [--net legacy|modern [--forward PORT] [--client-when REGEX --client COMMAND]] [--bios FILE] [--machine q35|pc|microvm] [--fw-cfg NAME=FILE]... IMAGE"
 image=$1
 
 command -v qemu-system-x86_64 >/dev/null ||
@@ -116,7 +118,7 @@ run_client() {
 }
 
 started=$(date +%s%N)
-timeout --signal=KILL "$limit" qemu-system-x86_64 -M q35 -cpu max -m "$memory" -no-reboot \
+timeout --signal=KILL "$limit" qemu-system-x86_64 -M "$machine_type" -cpu max -m "$memory" -no-reboot \
   -display none -serial stdio "${machine[@]}" \
   -device isa-debug-exit,iobase=0xf4,iosize=0x04 "${fw_cfg[@]}" \
   -kernel "$image" ${append:+-append "$append"} </dev/null >"$log" 2>&1 &
