@@ -20,18 +20,27 @@ enum { PHASE_IDLE, PHASE_AD, PHASE_TEXT };
 
 void mbedtls_gcm_init(mbedtls_gcm_context *ctx) { memset(ctx, 0, sizeof *ctx); }
 
+/* The implementations this CPU runs, asked once: PSA sets a GCM key for
+ * every TLS 1.3 record, and CPUID is slow (a virtual machine exit under a
+ * hypervisor). */
+static const br_block_ctr_class *aes_ctr;
+static br_ghash ghash;
+
+static void choose_implementations(void) {
+  if (aes_ctr != NULL) return;
+  const br_block_ctr_class *fast = br_aes_x86ni_ctr_get_vtable();
+  br_ghash pclmul = br_ghash_pclmul_get();
+  ghash = pclmul != 0 ? pclmul : &br_ghash_ctmul64;
+  aes_ctr = fast != NULL ? fast : &br_aes_ct64_ctr_vtable;
+}
+
 int mbedtls_gcm_setkey(mbedtls_gcm_context *ctx, mbedtls_cipher_id_t cipher,
                        const unsigned char *key, unsigned int keybits) {
   if (cipher != MBEDTLS_CIPHER_ID_AES || (keybits != 128 && keybits != 192 && keybits != 256))
     return MBEDTLS_ERR_GCM_BAD_INPUT;
-  const br_block_ctr_class *fast = br_aes_x86ni_ctr_get_vtable();
-  br_ghash ghash = br_ghash_pclmul_get();
-  if (fast != NULL) {
-    fast->init(&ctx->aes.vtable, key, keybits / 8);
-  } else {
-    br_aes_ct64_ctr_vtable.init(&ctx->aes.vtable, key, keybits / 8);
-  }
-  br_gcm_init(&ctx->gcm, &ctx->aes.vtable, ghash != 0 ? ghash : &br_ghash_ctmul64);
+  choose_implementations();
+  aes_ctr->init(&ctx->aes.vtable, key, keybits / 8);
+  br_gcm_init(&ctx->gcm, &ctx->aes.vtable, ghash);
   ctx->keyed = 1;
   ctx->phase = PHASE_IDLE;
   return 0;
