@@ -58,6 +58,13 @@ class Flow {
   // or an error to report). Replaces a pending writable wakeup.
   virtual void when_writable(Function<void()> wakeup) = 0;
 
+  // Whether bytes already taken (or the end of the write side) still wait
+  // inside the flow itself, so that close() now would lose them. A flow with
+  // a queue of its own above the network (TLS) says so until it has passed
+  // them on, and when_writable() fires once it has; flows that hand their
+  // bytes to the system at once (sockets, lwIP) never do.
+  virtual bool write_pending() const { return false; }
+
   // Who is at the other end, for logs: "10.0.2.2:51234", "unix:/run/x.sock".
   // Valid as long as the flow.
   virtual std::string_view peer() const = 0;

@@ -19,6 +19,9 @@ namespace paf {
 struct RuntimeOptions {
   // Bytes read from the flow at once; unconsumed bytes stay in the same buffer.
   std::size_t read_buffer_size = 16 * 1024;
+  // Once both sides are done, how long the flow may take to pass on what it
+  // still holds (Flow::write_pending: TLS records) before it is closed anyway.
+  std::uint64_t linger_ns = 10'000'000'000;
 };
 
 // How a run ended.
@@ -63,6 +66,7 @@ class Runtime {
   void arm_deadline();
   void on_deadline_timer();
   void finish_if_done();
+  void linger();
   Function<void()> wakeup(void (Runtime::*pump)());
 
   Loop& loop_;
@@ -87,6 +91,9 @@ class Runtime {
   bool upgraded_ = false, upgrade_flushed_ = false;
   std::uint64_t armed_deadline_ = kNoDeadline;
   TimerId deadline_timer_;
+  // While the flow passes on what it holds before the close (linger_ns).
+  TimerId linger_timer_;
+  bool lingering_ = false, linger_expired_ = false;
   // What wakeups and posted callbacks hold: they may outlive the Runtime.
   struct Anchor;
   Anchor* anchor_;

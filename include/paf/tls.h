@@ -180,6 +180,10 @@ class TlsFlow final : public SecureFlow {
   void when_readable(Function<void()> wakeup) override;
   void when_writable(Function<void()> wakeup) override;
   std::string_view peer() const override { return inner_->peer(); }
+  // Records (and the close_notify) encrypted but not yet taken by the inner flow.
+  bool write_pending() const override {
+    return !closed_ && !failure_ && !write_error_ && queued_ciphertext() > 0;
+  }
 
   // SecureFlow.
   Result<void> handshake() override;

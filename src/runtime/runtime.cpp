@@ -49,6 +49,7 @@ Runtime::~Runtime() {
   anchor_->runtime = nullptr;
   Anchor::release(anchor_);
   if (deadline_timer_ != TimerId{}) loop_.cancel_timer(deadline_timer_);
+  if (linger_timer_ != TimerId{}) loop_.cancel_timer(linger_timer_);
   if (!upgrade_flushed_) flow_.close();
 }
 
@@ -233,10 +234,27 @@ void Runtime::on_deadline_timer() {
   pump_write();
 }
 
+void Runtime::linger() {
+  if (!lingering_) {
+    lingering_ = true;
+    linger_timer_ = loop_.add_timer_after(options_.linger_ns, [this] {
+      linger_timer_ = TimerId{};
+      linger_expired_ = true;
+      finish_if_done();
+    });
+  }
+  flow_.when_writable(wakeup(&Runtime::finish_if_done));
+}
+
 void Runtime::finish_if_done() {
   if (done_ || in_read_pump_ || in_write_pump_) return;
   bool closed = write_closed_ && (read_closed_ || upgraded_);
   if (!closed && !upgrade_flushed_) return;
+  // A close now would drop what the flow still holds (the last TLS records,
+  // close_notify): wait for it to pass them on, for linger_ns at most.
+  if (closed && !linger_expired_ && flow_.write_pending()) return linger();
+  if (linger_timer_ != TimerId{}) loop_.cancel_timer(linger_timer_);
+  linger_timer_ = TimerId{};
   done_ = true;
   if (deadline_timer_ != TimerId{}) loop_.cancel_timer(deadline_timer_);
   deadline_timer_ = TimerId{};

@@ -492,9 +492,12 @@ bool TlsFlow::read_ready() const {
          mbedtls_ssl_check_pending(&engine_->ssl) || holds_whole_record();
 }
 
+// Once the write side is shut, "writable" means everything queued has gone
+// (write_pending() turned false), which is what a closing runtime waits for.
 bool TlsFlow::write_ready() const {
-  return failure_ || write_shut_ || write_error_ ||
-         (handshake_done_ && queued_ciphertext() < kCiphertextHighWater);
+  if (failure_ || write_error_) return true;
+  if (write_shut_) return queued_ciphertext() == 0;
+  return handshake_done_ && queued_ciphertext() < kCiphertextHighWater;
 }
 
 void TlsFlow::when_readable(Function<void()> wakeup) {

@@ -117,6 +117,82 @@ TEST_F(RuntimeTest, MovesAMegabyteThroughSmallBuffersWithBackpressure) {
   EXPECT_TRUE(received_ == input);
 }
 
+// Keeps what is written to itself until release(), as a TLS flow keeps the
+// records its inner flow had no room for: write_pending() says so meanwhile.
+class HoldingFlow final : public Flow {
+ public:
+  HoldingFlow(Loop& loop, Flow& inner) : loop_(loop), inner_(inner) {}
+  void release() {
+    (void)inner_.write(bytes_of(held_));
+    held_.clear();
+    if (shut_) (void)inner_.shutdown_write();
+    if (auto wakeup = std::move(writable_)) loop_.post(std::move(wakeup));
+  }
+  Result<std::size_t> read(MutableBytes buffer) override { return inner_.read(buffer); }
+  Result<std::size_t> writev(std::span<const Bytes> buffers) override {
+    std::size_t n = 0;
+    for (Bytes b : buffers) held_.append(reinterpret_cast<const char*>(b.data()), b.size()), n += b.size();
+    return n;
+  }
+  Result<void> shutdown_write() override {
+    shut_ = true;
+    if (held_.empty()) return inner_.shutdown_write();
+    return {};
+  }
+  void close() override {
+    closed_ = true;
+    inner_.close();
+  }
+  void when_readable(Function<void()> wakeup) override { inner_.when_readable(std::move(wakeup)); }
+  void when_writable(Function<void()> wakeup) override {
+    if (held_.empty()) return loop_.post(std::move(wakeup));
+    writable_ = std::move(wakeup);
+  }
+  bool write_pending() const override { return !closed_ && !held_.empty(); }
+  std::string_view peer() const override { return "holding"; }
+
+ private:
+  Loop& loop_;
+  Flow& inner_;
+  std::string held_;
+  bool shut_ = false, closed_ = false;
+  Function<void()> writable_;
+};
+
+TEST_F(RuntimeTest, WaitsForTheFlowToPassOnWhatItHoldsBeforeClosingIt) {
+  auto [client, server] = MemoryFlow::pair(loop);
+  HoldingFlow holding(loop, *server);
+  EchoConnection echo;
+  Runtime runtime(loop, echo, holding);
+  std::optional<RunOutcome> outcome;
+  runtime.start([&](RunOutcome o) { outcome = o; });
+  client_exchange(*client, "the last words");
+  (void)loop.run_until(loop.now_ns() + seconds(1));
+  EXPECT_FALSE(outcome) << "closed while the flow still held the reply";
+  holding.release();
+  ASSERT_TRUE(run());
+  EXPECT_EQ(received_, "the last words");
+  EXPECT_TRUE(client_saw_eof_);
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(*outcome, RunOutcome::closed);
+}
+
+TEST_F(RuntimeTest, ClosesAFlowThatHoldsOnPastTheLinger) {
+  auto [client, server] = MemoryFlow::pair(loop);
+  HoldingFlow holding(loop, *server);
+  EchoConnection echo;
+  Runtime runtime(loop, echo, holding, {.linger_ns = seconds(3)});
+  std::optional<RunOutcome> outcome;
+  runtime.start([&](RunOutcome o) { outcome = o; });
+  client_exchange(*client, "never delivered");
+  (void)loop.run_until(loop.now_ns() + seconds(2));
+  EXPECT_FALSE(outcome);
+  (void)loop.run_until(loop.now_ns() + seconds(2));
+  ASSERT_TRUE(outcome) << "the linger bounds the wait";
+  EXPECT_EQ(*outcome, RunOutcome::closed);
+  EXPECT_EQ(received_, "");
+}
+
 TEST_F(RuntimeTest, CallsOnDeadlineAtTheConnectionsDeadline) {
   auto [client, server] = MemoryFlow::pair(loop);
   EchoConnection echo;
