@@ -179,6 +179,23 @@ class LoopTest : public ::testing::Test {
   // Runs the loop for `duration`, whatever happens.
   void run_for(std::uint64_t duration) { (void)loop->run_until(loop->now_ns() + duration); }
 
+  // Takes one connection from `listener`, waiting on the loop (bounded).
+  std::unique_ptr<Flow> accept_one(Listener& listener) {
+    std::unique_ptr<Flow> accepted;
+    std::function<void()> try_accept = [&] {
+      auto flow = listener.accept();
+      if (flow)
+        accepted = std::move(*flow);
+      else if (flow.error().code == Errc::would_block)
+        listener.when_acceptable([&] { try_accept(); });
+      else
+        ADD_FAILURE() << "accept: " << flow.error().message;
+    };
+    try_accept();
+    run_until([&] { return accepted != nullptr; });
+    return accepted;
+  }
+
   std::unique_ptr<EpollLoopBackend> backend;
   std::unique_ptr<Loop> loop;
   std::filesystem::path directory;
@@ -204,23 +221,6 @@ class SocketTest : public LoopTest, public ::testing::WithParamInterface<Transpo
   }
   Result<std::unique_ptr<SocketFlow>> connect_to(const Listener& listener) {
     return connect_to(listener.port().value_or(0));
-  }
-
-  // Takes one connection from `listener`, waiting on the loop (bounded).
-  std::unique_ptr<Flow> accept_one(Listener& listener) {
-    std::unique_ptr<Flow> accepted;
-    std::function<void()> try_accept = [&] {
-      auto flow = listener.accept();
-      if (flow)
-        accepted = std::move(*flow);
-      else if (flow.error().code == Errc::would_block)
-        listener.when_acceptable([&] { try_accept(); });
-      else
-        ADD_FAILURE() << "accept: " << flow.error().message;
-    };
-    try_accept();
-    run_until([&] { return accepted != nullptr; });
-    return accepted;
   }
 
   // Listens, connects and accepts; skips the test where the host has no IPv6.

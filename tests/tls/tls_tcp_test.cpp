@@ -31,20 +31,6 @@ bool have_openssl() { return std::system("command -v openssl >/dev/null") == 0; 
 
 class TlsTcpTest : public LoopTest {
  protected:
-  std::unique_ptr<Flow> accept_one(Listener& listener) {
-    std::unique_ptr<Flow> accepted;
-    std::function<void()> try_accept = [&] {
-      auto flow = listener.accept();
-      if (flow)
-        accepted = std::move(*flow);
-      else if (flow.error().code == Errc::would_block)
-        listener.when_acceptable([&] { try_accept(); });
-    };
-    try_accept();
-    run_until([&] { return accepted != nullptr; });
-    return accepted;
-  }
-
   std::filesystem::path write_file(const std::string& name, const std::string& text) {
     std::filesystem::path file = directory / name;
     std::ofstream(file) << text;
