@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tools/fetch-deps: idempotent, works offline from a folder of archive files,
-# and refuses a version outside the manifest's accepted series.
+# extracts only the files a manifest line names, and refuses a version outside
+# the manifest's accepted series.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 fetch=$root/tools/fetch-deps
@@ -19,9 +20,13 @@ PAF_DEPS_DIR=$downloads PAF_THIRD_PARTY=$work/tp "$fetch" >"$work/offline.log" 2
 diff <(grep -v '^#' "$root/third_party/deps.lock") <(grep -v '^#' "$work/tp/deps.lock") ||
   fail "offline lock differs from the online one"
 for f in lwip/src/core/tcp.c mbedtls/library/ssl_tls13_server.c nghttp2/lib/nghttp2_session.c \
-         llhttp/src/llhttp.c bearssl/src/aead/gcm.c; do
+         llhttp/src/llhttp.c bearssl/src/aead/gcm.c openssl/crypto/modes/asm/aesni-gcm-x86_64.pl; do
   [[ -f $work/tp/$f ]] || fail "offline tree lacks $f"
 done
+# Of a package with [files] in the manifest, those files only.
+extracted=$(cd "$work/tp/openssl" && find . -type f ! -name .paf-extracted | sort | sed 's#^\./##' | paste -sd,)
+listed=$(awk '$1 == "openssl" { print $7 }' "$root/tools/deps.manifest" | tr , '\n' | sort | paste -sd,)
+[[ $extracted == "$listed" ]] || fail "openssl: extracted '$extracted', the manifest lists '$listed'"
 # Idempotent offline too.
 PAF_DEPS_DIR=$downloads PAF_THIRD_PARTY=$work/tp "$fetch" 2>&1 | grep -q "up to date" ||
   fail "offline second run did work"
