@@ -4,7 +4,7 @@
 include(CMakePackageConfigHelpers)
 
 set(paf_install_targets paf paf_llhttp paf_nghttp2 paf_mbedtls paf_bearssl paf_lwip)
-foreach(optional paf_posix paf_posix_main paf_libc paf_virtio)
+foreach(optional paf_openssl_gcm paf_posix paf_posix_main paf_libc paf_virtio)
   if(TARGET ${optional})
     list(APPEND paf_install_targets ${optional})
   endif()
@@ -48,6 +48,9 @@ install(FILES "${CMAKE_BINARY_DIR}/pafConfig.cmake" "${CMAKE_BINARY_DIR}/pafConf
 file(RELATIVE_PATH PAF_PC_PREFIX_FROM_PCDIR "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
 # pkg-config: libpaf.a needs the dependencies after it on the link line.
 set(PAF_PC_LIBS "-lpaf -lpaf_nghttp2 -lpaf_llhttp -lpaf_mbedtls -lpaf_bearssl -lpaf_lwip")
+if(TARGET paf_openssl_gcm)
+  string(REPLACE "-lpaf_bearssl" "-lpaf_bearssl -lpaf_openssl_gcm" PAF_PC_LIBS "${PAF_PC_LIBS}")
+endif()
 configure_file(cmake/paf.pc.in "${CMAKE_BINARY_DIR}/paf.pc" @ONLY)
 install(FILES "${CMAKE_BINARY_DIR}/paf.pc" DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 if(TARGET paf_posix)

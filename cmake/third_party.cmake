@@ -79,6 +79,38 @@ target_include_directories(paf_bearssl SYSTEM PUBLIC
   "$<BUILD_INTERFACE:${bearssl_dir}/inc>" "$<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/paf/third_party>")
 target_include_directories(paf_bearssl PRIVATE "${bearssl_dir}/src")
 
+# --- OpenSSL's AES-GCM assembly (x86-64: AES-NI, GHASH, stitched AVX) --------
+# Generated from OpenSSL's perlasm at build time (cmake/perlasm.cmake), for the
+# GCM in src/tls/port/gcm_alt.c on CPUs with AVX, MOVBE, AES-NI and PCLMUL:
+# AES-CTR and GHASH interleaved run about 1.5x faster than BearSSL's two passes.
+set(PAF_OPENSSL_GCM OFF)
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64)$")
+  find_program(PAF_PERL perl REQUIRED)
+  set(openssl_dir "${PAF_THIRD_PARTY_DIR}/openssl")
+  set(openssl_gcm_asm)
+  foreach(source crypto/aes/asm/aesni-x86_64.pl crypto/modes/asm/ghash-x86_64.pl
+                 crypto/modes/asm/aesni-gcm-x86_64.pl)
+    get_filename_component(stem "${source}" NAME_WE)
+    set(output "${CMAKE_BINARY_DIR}/generated/openssl/${stem}.s")
+    add_custom_command(
+      OUTPUT "${output}"
+      COMMAND "${CMAKE_COMMAND}" "-DPERL=${PAF_PERL}" "-DCC=${CMAKE_C_COMPILER}"
+              "-DSOURCE=${openssl_dir}/${source}" "-DOUTPUT=${output}" -DPREFIX=paf_ossl_
+              -P "${CMAKE_SOURCE_DIR}/cmake/perlasm.cmake"
+      DEPENDS "${openssl_dir}/${source}" "${openssl_dir}/crypto/perlasm/x86_64-xlate.pl"
+              "${CMAKE_SOURCE_DIR}/cmake/perlasm.cmake"
+      COMMENT "perlasm ${stem}.s"
+      VERBATIM)
+    list(APPEND openssl_gcm_asm "${output}")
+  endforeach()
+  paf_third_party_library(paf_openssl_gcm ${openssl_gcm_asm})
+  set_target_properties(paf_openssl_gcm PROPERTIES LINKER_LANGUAGE C)
+  # The generated files do not say their stack is not executable (OpenSSL's
+  # build passes the same flag).
+  target_compile_options(paf_openssl_gcm PRIVATE -Wa,--noexecstack)
+  set(PAF_OPENSSL_GCM ON)
+endif()
+
 # --- mbedTLS (TLS 1.3/1.2, X.509, crypto) ------------------------------------
 set(mbedtls_dir "${PAF_THIRD_PARTY_DIR}/mbedtls")
 file(GLOB mbedtls_sources "${mbedtls_dir}/library/*.c")
@@ -94,6 +126,10 @@ target_compile_definitions(paf_mbedtls PUBLIC
   MBEDTLS_USER_CONFIG_FILE="paf_mbedtls_config.h")
 target_sources(paf_mbedtls PRIVATE "${CMAKE_SOURCE_DIR}/src/tls/port/gcm_alt.c")
 target_link_libraries(paf_mbedtls PUBLIC paf_bearssl)
+if(PAF_OPENSSL_GCM)
+  target_link_libraries(paf_mbedtls PUBLIC paf_openssl_gcm)
+  target_compile_definitions(paf_mbedtls PRIVATE PAF_OPENSSL_GCM=1)
+endif()
 # AES-NI and PCLMUL through mbedTLS's intrinsics rather than its inline
 # assembly: AES-128-GCM runs 1.4x faster (about 380 -> 530 MB/s of CPU time
 # on this machine's Xeon; SSE4.1 is worth a third of that). The flags only let
