@@ -26,10 +26,6 @@ constexpr std::size_t kCiphertextHighWater = 16 * 1024;
 // The most plaintext one record carries (RFC 8446 §5.1), unless the peer
 // asked for less (a record size limit).
 constexpr std::size_t kLargestPlaintextRecord = 16 * 1024;
-// writev gathers buffers smaller than this into shared records: a record of
-// its own would cost 29 bytes on the wire (TLS 1.3 with AES-GCM: header,
-// inner type, tag) and an encryption, more than copying up to 2 KiB costs.
-constexpr std::size_t kGatherBelow = 2 * 1024;
 // How much one inner read takes at most for the engine: a whole record of the
 // largest size (16 KiB of plaintext, 256 bytes of expansion, its header).
 constexpr std::size_t kReadAhead = 16 * 1024 + 256 + 5;
@@ -297,9 +293,22 @@ void TlsFlow::finish_write_side() {
 
 // --- Moving bytes ------------------------------------------------------------
 
+// Takes every byte: what the inner flow does not take at once waits in
+// ciphertext_. Nothing waiting, a record goes straight from mbedTLS's buffer,
+// without a copy into ours.
 int TlsFlow::transport_send(Bytes bytes) {
-  ciphertext_.append(bytes);
-  return static_cast<int>(bytes.size());
+  const int size = static_cast<int>(bytes.size());
+  if (queued_ciphertext() == 0 && !write_error_ && !inner_write_shut_) {
+    auto written = inner_->write(bytes);
+    if (written) {
+      bytes = bytes.subspan(*written);
+    } else if (written.error().code != Errc::would_block) {
+      write_error_ = written.error();  // reported by the next writev, as flush_ciphertext does
+      return size;
+    }
+  }
+  if (!bytes.empty()) ciphertext_.append(bytes);
+  return size;
 }
 
 int TlsFlow::transport_receive(MutableBytes buffer) {
@@ -427,46 +436,56 @@ Result<std::size_t> TlsFlow::writev(std::span<const Bytes> buffers) {
   return taken;
 }
 
-// Encrypts buffers while less than kCiphertextHighWater waits. Consecutive
-// small buffers (an HTTP/1 head in pieces, HTTP/2 frames) are gathered into
-// one record rather than a record each; larger ones go as they are, split
-// into records by mbedTLS.
+// Encrypts buffers while less than kCiphertextHighWater waits, in records as
+// full as the buffers allow. A buffer that fills a record at a record's start
+// goes to mbedTLS as it is; smaller pieces (an HTTP/1 head, HTTP/2 frame
+// headers and the data after them) are copied together into whole records:
+// a record costs a seal here and an open at the peer, more than the copy of
+// its bytes, and HTTP/2's 9-byte frame headers would otherwise double the
+// records of a bulk transfer.
 Result<std::size_t> TlsFlow::encrypt(std::span<const Bytes> buffers) {
   int max_payload = mbedtls_ssl_get_max_out_record_payload(&engine_->ssl);
   if (max_payload < 0) return engine_failure(max_payload);
   const std::size_t record =
       std::min<std::size_t>(static_cast<std::size_t>(max_payload), kLargestPlaintextRecord);
-  auto is_small = [record](Bytes buffer) {
-    return buffer.size() < kGatherBelow && buffer.size() <= record;
-  };
+  // On the stack: a record being assembled holds no memory between writes.
+  std::uint8_t staged[kLargestPlaintextRecord];
+  std::size_t staged_size = 0;
   std::size_t taken = 0;
   std::size_t next = 0;
-  while (next < buffers.size() && queued_ciphertext() < kCiphertextHighWater) {
-    if (is_small(buffers[next])) {
-      // On the stack: gathering holds no memory between writes.
-      std::uint8_t gathered[kLargestPlaintextRecord];
-      std::size_t size = 0;
-      for (; next < buffers.size() && is_small(buffers[next]) &&
-             size + buffers[next].size() <= record;
-           ++next) {
-        if (!buffers[next].empty())
-          std::memcpy(gathered + size, buffers[next].data(), buffers[next].size());
-        size += buffers[next].size();
-      }
-      auto sent = write_records({gathered, size});
-      if (!sent) return std::unexpected(sent.error());
-      taken += size;
+  std::size_t offset = 0;  // bytes of buffers[next] already taken
+  while (next < buffers.size()) {
+    Bytes rest = buffers[next].subspan(offset);
+    if (rest.empty()) {
+      ++next;
+      offset = 0;
       continue;
     }
-    Bytes buffer = buffers[next];
-    while (!buffer.empty() && queued_ciphertext() < kCiphertextHighWater) {
-      int written = mbedtls_ssl_write(&engine_->ssl, buffer.data(), buffer.size());
-      if (written < 0) return engine_failure(written);
-      taken += static_cast<std::size_t>(written);
-      buffer = buffer.subspan(static_cast<std::size_t>(written));
+    if (staged_size == 0) {
+      if (queued_ciphertext() >= kCiphertextHighWater) break;
+      if (rest.size() >= record) {
+        int written = mbedtls_ssl_write(&engine_->ssl, rest.data(), record);
+        if (written < 0) return engine_failure(written);
+        offset += static_cast<std::size_t>(written);
+        taken += static_cast<std::size_t>(written);
+        continue;
+      }
     }
-    if (!buffer.empty()) break;
-    ++next;
+    std::size_t n = std::min(rest.size(), record - staged_size);
+    std::memcpy(staged + staged_size, rest.data(), n);
+    staged_size += n;
+    offset += n;
+    if (staged_size == record) {
+      if (auto sealed = write_records({staged, staged_size}); !sealed)
+        return std::unexpected(sealed.error());
+      taken += staged_size;
+      staged_size = 0;
+    }
+  }
+  if (staged_size > 0) {
+    if (auto sealed = write_records({staged, staged_size}); !sealed)
+      return std::unexpected(sealed.error());
+    taken += staged_size;
   }
   return taken;
 }
