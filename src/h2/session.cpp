@@ -54,6 +54,8 @@ int on_header(nghttp2_session* session, const nghttp2_frame* frame, const std::u
 int on_begin_frame(nghttp2_session*, const nghttp2_frame_hd* header, void* user_data) {
   if (header->type == NGHTTP2_SETTINGS && (header->flags & NGHTTP2_FLAG_ACK) == 0)
     session_of(user_data).on_settings_begin();
+  if (header->type == NGHTTP2_HEADERS)
+    session_of(user_data).on_headers_frame_begin(header->stream_id);
   return 0;
 }
 
@@ -256,6 +258,18 @@ void Session::on_begin_headers(std::int32_t id, bool request) {
   if (stream != nullptr) stream->begin_header_block();
 }
 
+// RFC 9113 §5.1.1: a HEADERS on an id the client skipped would open a stream
+// below one it opened already, a connection error PROTOCOL_ERROR. nghttp2
+// ignores it: it cannot tell it from a late HEADERS on a stream it forgot.
+// Ids are noted here, before nghttp2 may refuse the stream (REFUSED_STREAM,
+// or after GOAWAY): a refused id was used all the same, it is no gap.
+// Terminating before the field block is decoded is safe: nghttp2 then
+// ignores all input, so the HPACK state no longer matters.
+void Session::on_headers_frame_begin(std::int32_t id) {
+  if (kind_ == Kind::server && id % 2 == 1 && !client_stream_ids_.accept_headers(id))
+    terminate(NGHTTP2_PROTOCOL_ERROR);
+}
+
 void Session::adopt(Stream* stream) {
   stream->retain();
   streams_.push_back(stream);
@@ -338,7 +352,8 @@ void Session::fill_output() {
   }
 }
 
-int Session::send_data(Stream& stream, Bytes frame_header, std::size_t length, std::size_t padding) {
+int Session::send_data(Stream& stream, Bytes frame_header, std::size_t length,
+                       std::size_t padding) {
   // A full output waits to drain; nghttp2 calls again with the same frame.
   if (output_.size() >= kOutputChunk) return NGHTTP2_ERR_WOULDBLOCK;
   // No padding is ever asked for (no select_padding callback).

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../http/output_queue.h"
+#include "client_stream_ids.h"
 #include "paf/connection.h"
 #include "paf/h2.h"
 
@@ -72,6 +73,8 @@ class Session {
 
   // --- nghttp2's events (session.cpp's callbacks call these) ---
   void on_begin_headers(std::int32_t id, bool request);
+  // A HEADERS frame begins, before nghttp2 looks at it.
+  void on_headers_frame_begin(std::int32_t id);
   void on_rst_stream_received();
   void on_settings_begin();
   void on_peer_initial_window_size(std::uint32_t size);
@@ -107,7 +110,7 @@ class Session {
   bool writing_done_ = false;
   bool shutting_down_ = false;
   bool goaway_submitted_ = false;
-  bool in_read_ = false;     // inside read(): wake_writer() only marks the writer due
+  bool in_read_ = false;  // inside read(): wake_writer() only marks the writer due
   bool writer_due_ = false;
   std::uint64_t idle_deadline_ = kNoDeadline;
   // Rapid reset: RST_STREAM frames received in the current interval.
@@ -116,6 +119,7 @@ class Session {
   // The peer's initial window and largest stream window before its SETTINGS apply.
   std::uint32_t peer_initial_window_ = 0;
   std::int64_t largest_peer_window_ = 0;
+  ClientStreamIds client_stream_ids_;  // the server's only
   Wakeup reader_wakeup_;
   Wakeup writer_wakeup_;
 };
