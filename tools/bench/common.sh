@@ -17,3 +17,25 @@ wait_listening() {
   echo "bench: nothing listens on port $1" >&2
   return 1
 }
+
+# descendants PID: the processes PID started, and theirs.
+descendants() {
+  local child
+  for child in $(pgrep -P "$1"); do
+    echo "$child"
+    descendants "$child"
+  done
+}
+# cpu_ticks PID...: clock ticks (getconf CLK_TCK a second) of user and system
+# time used so far by these processes and their descendants, all threads.
+cpu_ticks() {
+  local total=0 pid stat fields
+  for pid in "$@"; do
+    for pid in "$pid" $(descendants "$pid"); do
+      stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+      read -r -a fields <<<"${stat##*) }"  # after the command name: state is field 3
+      total=$((total + fields[11] + fields[12]))  # fields 14 and 15: utime, stime
+    done
+  done
+  echo "$total"
+}

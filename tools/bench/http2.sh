@@ -10,14 +10,22 @@
 # duration) and the p50 and p99 of per-request latency: h2load --log-file
 # writes, for every request, the microseconds from its start to the end of
 # its response; those are sorted and ranked here (h2load's own summary only
-# has min/max/mean/sd). Then paf's ratios to each peer, and the memory a
-# paf-server holds per idle connection: the growth of its VmRSS
-# (/proc/PID/status) with IDLE (200) idle connections, divided by IDLE.
+# has min/max/mean/sd). Beside them, the CPU the server and h2load used over
+# the measured duration (/proc/PID/stat, the server's worker processes
+# included), and req/s per core: req/s divided by the server's share of its
+# core. When h2load saturates its own core, the server idles part of the
+# time and req/s measures the client; req/s per core still measures the
+# server. Each measurement is made ROUNDS times, the servers taking turns,
+# and the round with the median req/s is shown. Then paf's ratios to each
+# peer, and the memory a paf-server holds per idle connection: the growth of
+# its VmRSS (/proc/PID/status) with IDLE (200) idle connections, divided by
+# IDLE.
 #
-#   tools/bench/http2.sh BUILD_DIR   (DURATION=5 seconds per run, IDLE=200)
+#   tools/bench/http2.sh BUILD_DIR   (DURATION=5 seconds per run, ROUNDS=3, IDLE=200)
 set -euo pipefail
 build=${1:-build/host}
 duration=${DURATION:-5}
+rounds=${ROUNDS:-3}
 idle=${IDLE:-200}
 here=$(cd "$(dirname "$0")" && pwd)
 paf_server=$build/tools/paf-server
@@ -96,87 +104,124 @@ check_answers() {  # check_answers SERVER URL
   fi
 }
 
-# run_h2load URL -> "req_per_s p50_ms p99_ms"
+# run_h2load URL SERVER_PID... -> "req_per_s p50_ms p99_ms server_cpu client_cpu"
+# (the CPU as the share of one core, 0.00-1.00, over the measured duration)
 run_h2load() {
-  local out
+  local url=$1
+  shift
   rm -f "$work/requests.log"  # h2load appends to it
-  out=$(taskset -c 1 h2load -t1 -c32 -m10 -D "$duration" --warm-up-time 1 \
-          --log-file "$work/requests.log" "$1" 2>&1)
+  taskset -c 1 h2load -t1 -c32 -m10 -D "$duration" --warm-up-time 1 \
+    --log-file "$work/requests.log" "$url" >"$work/h2load.out" 2>&1 &
+  local client=$!
+  sleep 1  # h2load's warm-up, not measured
+  local server0 client0 time0 server1 client1 time1 ticks now i
+  server0=$(cpu_ticks "$@") client0=$(cpu_ticks "$client") time0=$(date +%s.%N)
+  server1=$server0 client1=$client0 time1=$time0
+  # Sampled while h2load lives (its ticks go with it), at most 2 s after its duration.
+  for ((i = 0; i < (duration + 2) * 4; i++)); do
+    sleep 0.25
+    ticks=$(cpu_ticks "$client")
+    kill -0 "$client" 2>/dev/null || break
+    now=$(date +%s.%N)
+    server1=$(cpu_ticks "$@") client1=$ticks time1=$now
+  done
+  wait "$client" || true
+  local out
+  out=$(cat "$work/h2load.out")
   if ! grep -q ' 0 failed, 0 errored, 0 timeout' <<<"$out"; then
-    echo "bench: errors against $1:" >&2
+    echo "bench: errors against $url:" >&2
     grep '^requests:' <<<"$out" >&2
   fi
   local rps
   rps=$(awk '/^finished in/ { sub(/,$/, "", $4); print $4 }' <<<"$out")
   cut -f3 "$work/requests.log" | sort -n >"$work/latency"
-  awk -v rps="$rps" '{ v[NR] = $1 } END {
+  awk -v rps="$rps" -v hz="$(getconf CLK_TCK)" -v s="$((server1 - server0))" \
+      -v c="$((client1 - client0))" -v t0="$time0" -v t1="$time1" '{ v[NR] = $1 } END {
     p50 = v[int(NR * 0.50) > 0 ? int(NR * 0.50) : 1]; p99 = v[int(NR * 0.99) > 0 ? int(NR * 0.99) : 1]
-    printf "%s %.3f %.3f\n", rps, p50 / 1000, p99 / 1000 }' "$work/latency"
+    wall = t1 - t0 > 0 ? t1 - t0 : 1
+    printf "%s %.3f %.3f %.2f %.2f\n", rps, p50 / 1000, p99 / 1000, s / hz / wall, c / hz / wall }' "$work/latency"
 }
 
 servers=(paf h2o nghttpd)
 declare -A result
-for server in "${servers[@]}"; do
-  plain_port=$(free_port)
-  tls_port=$(free_port $((plain_port + 1)))
-  "start_$server" "$plain_port" "$tls_port"
-  wait_listening "$plain_port"
-  wait_listening "$tls_port"
-  if [[ $server == paf ]]; then
-    # Memory per idle connection, each kind from its own baseline, measured
-    # before the load runs: what they leave in the allocator would blur it.
-    paf_pid=${pids[-1]}
-    rss() { awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$paf_pid/status"; }
-    # hold MODE PORT N: N idle connections; prints the RSS growth while held.
-    hold() {
-      local before after ready
-      before=$(rss)
-      coproc probe { exec python3 "$here/idle-connections.py" "$1" 127.0.0.1 "$2" "$3"; }
-      read -r -t 60 ready <&"${probe[0]}" || ready=
-      [[ $ready == ready ]] || { echo "bench: idle connections ($1) failed" >&2; exit 1; }
-      after=$(rss)
-      exec {probe[1]}>&-
-      wait "$probe_PID" 2>/dev/null || true
-      sleep 0.5  # the server closes them
-      echo $((after - before))
-    }
-    for mode in h2c tls-h2 tls-http1; do
-      port=$([[ $mode == h2c ]] && echo "$plain_port" || echo "$tls_port")
-      hold "$mode" "$port" 10 >/dev/null  # code and allocator arenas touched first
-      result[paf,idle,$mode]=$(( $(hold "$mode" "$port" "$idle") / idle ))
+for ((round = 1; round <= rounds; round++)); do
+  for server in "${servers[@]}"; do
+    plain_port=$(free_port)
+    tls_port=$(free_port $((plain_port + 1)))
+    "start_$server" "$plain_port" "$tls_port"
+    server_pids=("${pids[@]}")
+    wait_listening "$plain_port"
+    wait_listening "$tls_port"
+    if [[ $server == paf && $round == 1 ]]; then
+      # Memory per idle connection, each kind from its own baseline, measured
+      # before the load runs: what they leave in the allocator would blur it.
+      paf_pid=${pids[-1]}
+      rss() { awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$paf_pid/status"; }
+      # hold MODE PORT N: N idle connections; prints the RSS growth while held.
+      hold() {
+        local before after ready
+        before=$(rss)
+        coproc probe { exec python3 "$here/idle-connections.py" "$1" 127.0.0.1 "$2" "$3"; }
+        read -r -t 60 ready <&"${probe[0]}" || ready=
+        [[ $ready == ready ]] || { echo "bench: idle connections ($1) failed" >&2; exit 1; }
+        after=$(rss)
+        exec {probe[1]}>&-
+        wait "$probe_PID" 2>/dev/null || true
+        sleep 0.5  # the server closes them
+        echo $((after - before))
+      }
+      for mode in h2c tls-h2 tls-http1; do
+        port=$([[ $mode == h2c ]] && echo "$plain_port" || echo "$tls_port")
+        hold "$mode" "$port" 10 >/dev/null  # code and allocator arenas touched first
+        result[paf,idle,$mode]=$(( $(hold "$mode" "$port" "$idle") / idle ))
+      done
+    fi
+    for path in / /large; do
+      for transport in tls h2c; do
+        url=$([[ $transport == tls ]] && echo "https://127.0.0.1:$tls_port$path" || echo "http://127.0.0.1:$plain_port$path")
+        [[ $round == 1 ]] && check_answers "$server" "$url"
+        result[$server,$transport,$path,$round]=$(run_h2load "$url" "${server_pids[@]}")
+      done
     done
-  fi
-  for path in / /large; do
-    for transport in tls h2c; do
-      url=$([[ $transport == tls ]] && echo "https://127.0.0.1:$tls_port$path" || echo "http://127.0.0.1:$plain_port$path")
-      check_answers "$server" "$url"
-      result[$server,$transport,$path]=$(run_h2load "$url")
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    pids=()
+  done
+done
+# The round with the median req/s of each measurement.
+for server in "${servers[@]}"; do
+  for transport in tls h2c; do
+    for path in / /large; do
+      result[$server,$transport,$path]=$(
+        for ((round = 1; round <= rounds; round++)); do echo "${result[$server,$transport,$path,$round]}"; done |
+          sort -g -k1,1 | awk -v n="$rounds" 'NR == int((n + 1) / 2)')
     done
   done
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  pids=()
 done
 
-echo "HTTP/2 on loopback, h2load -t1 -c32 -m10 -D${duration}s (1 s warm-up), one server worker on CPU 0, h2load on CPU 1"
+echo "HTTP/2 on loopback, h2load -t1 -c32 -m10 -D${duration}s (1 s warm-up), one server worker on CPU 0, h2load on CPU 1; median of $rounds rounds"
 echo "p50/p99: of every request's time from its start to the end of its response (h2load --log-file)"
-printf '%-8s %-5s %-7s %12s %9s %9s\n' server over path req/s p50_ms p99_ms
+echo "cpu: share of a core over the measured duration; req/s/core: req/s over the server's cpu"
+printf '%-8s %-5s %-7s %10s %11s %8s %8s %9s %9s\n' server over path req/s req/s/core srv_cpu h2load p50_ms p99_ms
 for transport in tls h2c; do
   for path in / /large; do
     for server in "${servers[@]}"; do
-      read -r rps p50 p99 <<<"${result[$server,$transport,$path]}"
-      printf '%-8s %-5s %-7s %12s %9s %9s\n' "$server" "$transport" "$path" "$rps" "$p50" "$p99"
+      read -r rps p50 p99 scpu ccpu <<<"${result[$server,$transport,$path]}"
+      per_core=$(awk -v r="$rps" -v c="$scpu" 'BEGIN { printf "%.0f", c > 0 ? r / c : 0 }')
+      printf '%-8s %-5s %-7s %10.0f %11s %8s %8s %9s %9s\n' "$server" "$transport" "$path" "$rps" "$per_core" "$scpu" "$ccpu" "$p50" "$p99"
     done
   done
 done
-echo "ratios (paf / peer): req/s higher is better, p99 lower is better"
+echo "ratios (paf / peer): req/s and req/s per core higher is better, p99 lower is better"
 for transport in tls h2c; do
   for path in / /large; do
-    read -r paf_rps _ paf_p99 <<<"${result[paf,$transport,$path]}"
+    read -r paf_rps _ paf_p99 paf_cpu _ <<<"${result[paf,$transport,$path]}"
     for peer in h2o nghttpd; do
-      read -r rps _ p99 <<<"${result[$peer,$transport,$path]}"
+      read -r rps _ p99 cpu _ <<<"${result[$peer,$transport,$path]}"
       awk -v what="$transport $path" -v peer="$peer" -v a="$paf_rps" -v b="$rps" -v c="$paf_p99" -v d="$p99" \
-        'BEGIN { printf "%-11s vs %-8s req/s x%.2f   p99 x%.2f\n", what, peer, a / b, (d > 0 ? c / d : 0) }'
+          -v pc="$paf_cpu" -v qc="$cpu" 'BEGIN {
+        per_core = (pc > 0 && qc > 0 && b > 0) ? (a / pc) / (b / qc) : 0
+        printf "%-11s vs %-8s req/s x%.2f   per core x%.2f   p99 x%.2f\n", what, peer, a / b, per_core, (d > 0 ? c / d : 0) }'
     done
   done
 done
