@@ -207,7 +207,7 @@ for transport in tls h2c; do
   for path in / /large; do
     for server in "${servers[@]}"; do
       read -r rps p50 p99 scpu ccpu <<<"${result[$server,$transport,$path]}"
-      per_core=$(awk -v r="$rps" -v c="$scpu" 'BEGIN { printf "%.0f", c > 0 ? r / c : 0 }')
+      per_core=$(awk -v r="$rps" -v c="$scpu" 'BEGIN { printf "%.0f", (c > 0 ? r / c : 0) }')
       printf '%-8s %-5s %-7s %10.0f %11s %8s %8s %9s %9s\n' "$server" "$transport" "$path" "$rps" "$per_core" "$scpu" "$ccpu" "$p50" "$p99"
     done
   done
