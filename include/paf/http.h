@@ -57,6 +57,17 @@ class Headers {
   void set(std::string_view name, std::string_view value);
   // Removes every field named `name`; returns how many there were.
   std::size_t remove(std::string_view name);
+  // Removes every field for which predicate(Field) is true, in one pass;
+  // returns how many there were. The others keep their order.
+  template <typename Predicate>
+  std::size_t remove_if(Predicate predicate) {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < entries_.size(); ++i)
+      if (!predicate((*this)[i])) entries_[kept++] = entries_[i];
+    std::size_t removed = entries_.size() - kept;
+    entries_.resize(kept);
+    return removed;
+  }
 
   // The first value of `name`, if any.
   std::optional<std::string_view> get(std::string_view name) const;

@@ -25,28 +25,37 @@ Error closed_error() { return Error{Errc::closed, "the stream is closed"}; }
 
 // The request of a head: pseudo-header fields (RFC 9113 §8.3.1) give the
 // method, target and authority; nghttp2 has checked that they are well formed.
-Request request_from(const Headers& fields) {
+// The other fields become the request's as they are, without a copy.
+Request request_from(Headers fields) {
   Request request;
   request.version = Version::http_2;
-  // RFC 9113 §8.2.3: Cookie may come split in several fields; the
-  // application sees one, its crumbs joined by "; ".
-  Buffer cookie;
   std::size_t cookies = 0;
   for (const Headers::Field field : fields) {
-    if (field.name == "cookie") {
-      if (cookies++ > 0) cookie.append("; ");
-      cookie.append(field.value);
-    } else if (field.name == ":method") {
+    if (field.name == ":method") {
       request.set_method_name(field.value);
     } else if (field.name == ":path") {
       request.set_target(field.value);
     } else if (field.name == ":authority") {
       request.set_authority(field.value);
-    } else if (!field.name.starts_with(':')) {
-      request.headers.add(field.name, field.value);
+    } else if (field.name == "cookie") {
+      ++cookies;
     }
   }
-  if (cookies > 0) request.headers.add("cookie", cookie.view());
+  fields.remove_if([](Headers::Field field) { return field.name.starts_with(':'); });
+  // RFC 9113 §8.2.3: Cookie may come split in several fields; the
+  // application sees one, its crumbs joined by "; ", after the others.
+  if (cookies > 1) {
+    Buffer cookie;
+    std::size_t joined = 0;
+    for (const Headers::Field field : fields) {
+      if (field.name != "cookie") continue;
+      if (joined++ > 0) cookie.append("; ");
+      cookie.append(field.value);
+    }
+    fields.remove("cookie");
+    fields.add("cookie", cookie.view());
+  }
+  request.headers = std::move(fields);
   // CONNECT names no path: its target is the authority (RFC 9113 §8.5).
   if (request.method == Method::CONNECT) request.set_target(request.authority());
   return request;
@@ -66,7 +75,7 @@ bool ServerExchange::on_head(Headers fields, bool oversized) {
     on_too_large(431, Error{Errc::limit_exceeded, "request header fields too large"});
     return true;
   }
-  request_ = request_from(fields);
+  request_ = request_from(std::move(fields));
   readable_ = true;
   Reqd reqd(this);
   connection_->handle(reqd);

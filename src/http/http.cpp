@@ -126,12 +126,7 @@ void Headers::set(std::string_view name, std::string_view value) {
 
 std::size_t Headers::remove(std::string_view name) {
   // The removed fields' text stays in text_ until clear(): removal is rare.
-  std::size_t kept = 0;
-  for (const Entry& entry : entries_)
-    if (!ascii_iequals(text(entry.name_offset, entry.name_length), name)) entries_[kept++] = entry;
-  std::size_t removed = entries_.size() - kept;
-  entries_.resize(kept);
-  return removed;
+  return remove_if([name](Field field) { return ascii_iequals(field.name, name); });
 }
 
 std::optional<std::string_view> Headers::get(std::string_view name) const {
