@@ -39,3 +39,28 @@ cpu_ticks() {
   done
   echo "$total"
 }
+# cpu_shares SKIP CLIENT_PID SERVER_PID...: once SKIP seconds have passed,
+# samples the CPU of the servers (with their descendants) and of the client
+# while the client lives; prints each one's share of a core over that time,
+# "server client" (0.00-1.00 each). Returns when the client has exited.
+cpu_shares() {
+  local skip=$1 client=$2 i ticks now
+  shift 2
+  sleep "$skip"
+  local server0 client0 time0 server1 client1 time1
+  server0=$(cpu_ticks "$@") client0=$(cpu_ticks "$client") time0=$(date +%s.%N)
+  server1=$server0 client1=$client0 time1=$time0
+  # A client's ticks go with it: the last sample is the last taken while it lived.
+  for ((i = 0; i < 2400; i++)); do  # at most 10 minutes
+    sleep 0.25
+    ticks=$(cpu_ticks "$client")
+    kill -0 "$client" 2>/dev/null || break
+    now=$(date +%s.%N)
+    server1=$(cpu_ticks "$@") client1=$ticks time1=$now
+  done
+  wait "$client" || true
+  awk -v hz="$(getconf CLK_TCK)" -v s="$((server1 - server0))" -v c="$((client1 - client0))" \
+      -v t0="$time0" -v t1="$time1" 'BEGIN {
+    wall = (t1 - t0 > 0 ? t1 - t0 : 1)
+    printf "%.2f %.2f\n", s / hz / wall, c / hz / wall }'
+}

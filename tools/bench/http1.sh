@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # HTTP/1.1 side by side on loopback: paf-server, nginx and h2o, one worker each
 # (each server pinned to CPU 0, wrk to CPU 1), wrk -t1 -c32 on GET / (a
-# 12-byte body) and GET /large (1 MiB). Prints req/s, p50 and p99 latency, and
+# 12-byte body) and GET /large (1 MiB). Prints req/s, p50 and p99 latency,
+# the CPU the server and wrk used and req/s per core (see http2.sh), and
 # paf's ratios to each peer. Like for like: no server keeps an access log
 # (nginx: access_log off; h2o: no access-log directive; paf-server:
 # --access-log off), so none pays a write per request the others do not.
@@ -104,18 +105,24 @@ to_ms() {
     if (unit == "us") n /= 1000; else if (unit == "s") n *= 1000; else if (unit == "m") n *= 60000
     printf "%.3f", n }'
 }
+# run_wrk URL SERVER_PID... -> "req_per_s p50_ms p99_ms server_cpu client_cpu"
 run_wrk() {
+  local url=$1 client shares
+  shift
+  taskset -c 1 wrk -t1 -c"$connections" -d"${duration}s" --latency "$url" >"$work/wrk.out" &
+  client=$!
+  shares=$(cpu_shares 0.5 "$client" "$@")  # the connections' setup not measured
   local out
-  out=$(taskset -c 1 wrk -t1 -c"$connections" -d"${duration}s" --latency "$1")
+  out=$(cat "$work/wrk.out")
   if grep -q 'Non-2xx\|Socket errors' <<<"$out"; then
-    echo "bench: errors against $1:" >&2
+    echo "bench: errors against $url:" >&2
     grep 'Non-2xx\|Socket errors' <<<"$out" >&2
   fi
   local rps p50 p99
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-  echo "$rps $(to_ms "$p50") $(to_ms "$p99")"
+  echo "$rps $(to_ms "$p50") $(to_ms "$p99") $shares"
 }
 
 declare -A result
@@ -125,7 +132,7 @@ for server in paf nginx h2o; do
   wait_listening "$port"
   for path in / /large; do
     check_answers "$server" "http://127.0.0.1:$port$path"
-    result[$server,$path]=$(run_wrk "http://127.0.0.1:$port$path")
+    result[$server,$path]=$(run_wrk "http://127.0.0.1:$port$path" "${pids[-1]}")
   done
   kill "${pids[-1]}"
   wait "${pids[-1]}" 2>/dev/null || true
@@ -133,19 +140,23 @@ for server in paf nginx h2o; do
 done
 
 echo "HTTP/1.1 on loopback, wrk -t1 -c$connections -d${duration}s, one server worker on CPU 0, wrk on CPU 1"
-printf '%-8s %-7s %12s %9s %9s\n' server path req/s p50_ms p99_ms
+echo "cpu: share of a core over the run; req/s/core: req/s over the server's cpu"
+printf '%-8s %-7s %10s %11s %8s %8s %9s %9s\n' server path req/s req/s/core srv_cpu wrk p50_ms p99_ms
 for path in / /large; do
   for server in paf nginx h2o; do
-    read -r rps p50 p99 <<<"${result[$server,$path]}"
-    printf '%-8s %-7s %12s %9s %9s\n' "$server" "$path" "$rps" "$p50" "$p99"
+    read -r rps p50 p99 scpu ccpu <<<"${result[$server,$path]}"
+    per_core=$(awk -v r="$rps" -v c="$scpu" 'BEGIN { printf "%.0f", (c > 0 ? r / c : 0) }')
+    printf '%-8s %-7s %10.0f %11s %8s %8s %9s %9s\n' "$server" "$path" "$rps" "$per_core" "$scpu" "$ccpu" "$p50" "$p99"
   done
 done
-echo "ratios (paf / peer): req/s higher is better, p99 lower is better"
+echo "ratios (paf / peer): req/s and req/s per core higher is better, p99 lower is better"
 for path in / /large; do
-  read -r paf_rps _ paf_p99 <<<"${result[paf,$path]}"
+  read -r paf_rps _ paf_p99 paf_cpu _ <<<"${result[paf,$path]}"
   for peer in nginx h2o; do
-    read -r rps _ p99 <<<"${result[$peer,$path]}"
+    read -r rps _ p99 cpu _ <<<"${result[$peer,$path]}"
     awk -v path="$path" -v peer="$peer" -v a="$paf_rps" -v b="$rps" -v c="$paf_p99" -v d="$p99" \
-      'BEGIN { printf "%-7s vs %-6s req/s x%.2f   p99 x%.2f\n", path, peer, a / b, (d > 0 ? c / d : 0) }'
+        -v pc="$paf_cpu" -v qc="$cpu" 'BEGIN {
+      per_core = (pc > 0 && qc > 0 && b > 0) ? (a / pc) / (b / qc) : 0
+      printf "%-7s vs %-6s req/s x%.2f   per core x%.2f   p99 x%.2f\n", path, peer, a / b, per_core, (d > 0 ? c / d : 0) }'
   done
 done

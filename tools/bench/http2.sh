@@ -112,20 +112,8 @@ run_h2load() {
   rm -f "$work/requests.log"  # h2load appends to it
   taskset -c 1 h2load -t1 -c32 -m10 -D "$duration" --warm-up-time 1 \
     --log-file "$work/requests.log" "$url" >"$work/h2load.out" 2>&1 &
-  local client=$!
-  sleep 1  # h2load's warm-up, not measured
-  local server0 client0 time0 server1 client1 time1 ticks now i
-  server0=$(cpu_ticks "$@") client0=$(cpu_ticks "$client") time0=$(date +%s.%N)
-  server1=$server0 client1=$client0 time1=$time0
-  # Sampled while h2load lives (its ticks go with it), at most 2 s after its duration.
-  for ((i = 0; i < (duration + 2) * 4; i++)); do
-    sleep 0.25
-    ticks=$(cpu_ticks "$client")
-    kill -0 "$client" 2>/dev/null || break
-    now=$(date +%s.%N)
-    server1=$(cpu_ticks "$@") client1=$ticks time1=$now
-  done
-  wait "$client" || true
+  local client=$! shares
+  shares=$(cpu_shares 1 "$client" "$@")  # after h2load's 1 s warm-up, not measured
   local out
   out=$(cat "$work/h2load.out")
   if ! grep -q ' 0 failed, 0 errored, 0 timeout' <<<"$out"; then
@@ -135,11 +123,9 @@ run_h2load() {
   local rps
   rps=$(awk '/^finished in/ { sub(/,$/, "", $4); print $4 }' <<<"$out")
   cut -f3 "$work/requests.log" | sort -n >"$work/latency"
-  awk -v rps="$rps" -v hz="$(getconf CLK_TCK)" -v s="$((server1 - server0))" \
-      -v c="$((client1 - client0))" -v t0="$time0" -v t1="$time1" '{ v[NR] = $1 } END {
+  awk -v rps="$rps" -v shares="$shares" '{ v[NR] = $1 } END {
     p50 = v[int(NR * 0.50) > 0 ? int(NR * 0.50) : 1]; p99 = v[int(NR * 0.99) > 0 ? int(NR * 0.99) : 1]
-    wall = t1 - t0 > 0 ? t1 - t0 : 1
-    printf "%s %.3f %.3f %.2f %.2f\n", rps, p50 / 1000, p99 / 1000, s / hz / wall, c / hz / wall }' "$work/latency"
+    printf "%s %.3f %.3f %s\n", rps, p50 / 1000, p99 / 1000, shares }' "$work/latency"
 }
 
 servers=(paf h2o nghttpd)
