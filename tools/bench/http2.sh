@@ -136,8 +136,8 @@ for ((round = 1; round <= rounds; round++)); do
     tls_port=$(free_port $((plain_port + 1)))
     "start_$server" "$plain_port" "$tls_port"
     server_pids=("${pids[@]}")
-    wait_listening "$plain_port"
-    wait_listening "$tls_port"
+    wait_listening "$plain_port" "$server"
+    wait_listening "$tls_port" "$server"
     if [[ $server == paf && $round == 1 ]]; then
       # Memory per idle connection, each kind from its own baseline, measured
       # before the load runs: what they leave in the allocator would blur it.
