@@ -33,25 +33,31 @@ typedef struct paf_ossl_ghash {
   uint8_t h_table[16][16];
 } paf_ossl_ghash;
 
+/* A GCM over OpenSSL's primitives (src/tls/port/gcm_alt.c). */
+typedef struct paf_ossl_gcm {
+  paf_ossl_aes_key aes __attribute__((aligned(16)));
+  paf_ossl_ghash ghash __attribute__((aligned(16)));
+  uint8_t counter[16];   /* the counter block of the next keystream block */
+  uint8_t tag_mask[16];  /* AES of the first counter block */
+  uint8_t keystream[16]; /* of a block of text not yet wholly used */
+  unsigned partial;      /* bytes of additional data or text in Xi's open block */
+  uint64_t ad_length;    /* bytes of additional data */
+} paf_ossl_gcm;
+
+/* BearSSL's GCM over its AES in counter mode. */
+typedef struct paf_bearssl_gcm {
+  union {
+    const br_block_ctr_class *vtable; /* first member of either key schedule */
+    br_aes_x86ni_ctr_keys x86ni;
+    br_aes_ct64_ctr_keys ct64;
+  } aes;
+  br_gcm_context gcm;
+} paf_bearssl_gcm;
+
 typedef struct mbedtls_gcm_context {
   union {
-    struct {
-      union {
-        const br_block_ctr_class *vtable; /* first member of either key schedule */
-        br_aes_x86ni_ctr_keys x86ni;
-        br_aes_ct64_ctr_keys ct64;
-      } aes;
-      br_gcm_context gcm;
-    } bearssl;
-    struct {
-      paf_ossl_aes_key aes __attribute__((aligned(16)));
-      paf_ossl_ghash ghash __attribute__((aligned(16)));
-      uint8_t counter[16];   /* the counter block of the next keystream block */
-      uint8_t tag_mask[16];  /* AES of the first counter block */
-      uint8_t keystream[16]; /* of a block of text not yet wholly used */
-      unsigned partial;      /* bytes of additional data or text in Xi's open block */
-      uint64_t ad_length;    /* bytes of additional data */
-    } openssl;
+    paf_bearssl_gcm bearssl;
+    paf_ossl_gcm openssl;
   } impl;
   int implementation; /* PAF_GCM_BEARSSL or PAF_GCM_OPENSSL_AVX, from setkey */
   int keyed;          /* setkey succeeded */

@@ -135,7 +135,7 @@ static void counter_add(uint8_t counter[16], uint32_t n) {
 }
 
 static void openssl_setkey(mbedtls_gcm_context *ctx, const unsigned char *key, unsigned bits) {
-  typeof(ctx->impl.openssl) *s = &ctx->impl.openssl;
+  paf_ossl_gcm *s = &ctx->impl.openssl;
   paf_ossl_aesni_set_encrypt_key(key, (int) bits, &s->aes);
   uint8_t h[16] = {0};
   paf_ossl_aesni_encrypt(h, h, &s->aes);
@@ -148,7 +148,7 @@ static void openssl_setkey(mbedtls_gcm_context *ctx, const unsigned char *key, u
 /* Hashes bytes into Xi: whole blocks at once, a last partial block XORed in
  * and left open (s->partial) until it fills or the hash is closed. */
 static void openssl_hash(mbedtls_gcm_context *ctx, const uint8_t *in, size_t len) {
-  typeof(ctx->impl.openssl) *s = &ctx->impl.openssl;
+  paf_ossl_gcm *s = &ctx->impl.openssl;
   if (s->partial > 0) {
     while (s->partial < 16 && len > 0) {
       s->ghash.xi[s->partial++] ^= *in++;
@@ -165,14 +165,14 @@ static void openssl_hash(mbedtls_gcm_context *ctx, const uint8_t *in, size_t len
 
 /* Multiplies an open partial block into Xi (its missing bytes are zeros). */
 static void openssl_close_block(mbedtls_gcm_context *ctx) {
-  typeof(ctx->impl.openssl) *s = &ctx->impl.openssl;
+  paf_ossl_gcm *s = &ctx->impl.openssl;
   if (s->partial == 0) return;
   paf_ossl_gcm_gmult_avx(s->ghash.xi, s->ghash.h_table);
   s->partial = 0;
 }
 
 static void openssl_starts(mbedtls_gcm_context *ctx, const unsigned char *iv, size_t iv_len) {
-  typeof(ctx->impl.openssl) *s = &ctx->impl.openssl;
+  paf_ossl_gcm *s = &ctx->impl.openssl;
   memset(s->ghash.xi, 0, sizeof s->ghash.xi);
   s->partial = 0;
   s->ad_length = 0;
@@ -196,7 +196,7 @@ static void openssl_starts(mbedtls_gcm_context *ctx, const unsigned char *iv, si
 /* Encrypts or decrypts, hashing the ciphertext; any length, in place or not. */
 static void openssl_crypt(mbedtls_gcm_context *ctx, int encrypt, const uint8_t *in,
                           uint8_t *out, size_t len) {
-  typeof(ctx->impl.openssl) *s = &ctx->impl.openssl;
+  paf_ossl_gcm *s = &ctx->impl.openssl;
   /* The rest of a block begun by the previous call. */
   while (s->partial > 0 && s->partial < 16 && len > 0) {
     uint8_t byte = *in++;
@@ -242,7 +242,7 @@ static void openssl_crypt(mbedtls_gcm_context *ctx, int encrypt, const uint8_t *
 }
 
 static void openssl_tag(mbedtls_gcm_context *ctx, unsigned char *tag, size_t tag_len) {
-  typeof(ctx->impl.openssl) *s = &ctx->impl.openssl;
+  paf_ossl_gcm *s = &ctx->impl.openssl;
   openssl_close_block(ctx);
   xor_be64(s->ghash.xi, s->ad_length * 8);
   xor_be64(s->ghash.xi + 8, ctx->text_length * 8);
