@@ -44,10 +44,18 @@ cpu_ticks() {
   done
   echo "$total"
 }
+# running PID: the process exists and has not exited (a zombie has, though
+# it is not reaped yet: it was started by the caller's shell, not ours).
+running() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  [[ ${stat##*) } != Z* ]]
+}
 # cpu_shares SKIP CLIENT_PID SERVER_PID...: once SKIP seconds have passed,
 # samples the CPU of the servers (with their descendants) and of the client
-# while the client lives; prints each one's share of a core over that time,
-# "server client" (0.00-1.00 each). Returns when the client has exited.
+# while the client runs; prints each one's share of a core over that time,
+# "server client" (0.00-1.00 each). Returns when the client has exited; the
+# caller, its parent, reaps it.
 cpu_shares() {
   local skip=$1 client=$2 i ticks now
   shift 2
@@ -59,11 +67,10 @@ cpu_shares() {
   for ((i = 0; i < 2400; i++)); do  # at most 10 minutes
     sleep 0.25
     ticks=$(cpu_ticks "$client")
-    kill -0 "$client" 2>/dev/null || break
+    running "$client" || break
     now=$(date +%s.%N)
     server1=$(cpu_ticks "$@") client1=$ticks time1=$now
   done
-  wait "$client" || true
   awk -v hz="$(getconf CLK_TCK)" -v s="$((server1 - server0))" -v c="$((client1 - client0))" \
       -v t0="$time0" -v t1="$time1" 'BEGIN {
     wall = (t1 - t0 > 0 ? t1 - t0 : 1)

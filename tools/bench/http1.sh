@@ -112,6 +112,7 @@ run_wrk() {
   taskset -c 1 wrk -t1 -c"$connections" -d"${duration}s" --latency "$url" >"$work/wrk.out" &
   client=$!
   shares=$(cpu_shares 0.5 "$client" "$@")  # the connections' setup not measured
+  wait "$client" || true
   local out
   out=$(cat "$work/wrk.out")
   if grep -q 'Non-2xx\|Socket errors' <<<"$out"; then

@@ -114,6 +114,7 @@ run_h2load() {
     --log-file "$work/requests.log" "$url" >"$work/h2load.out" 2>&1 &
   local client=$! shares
   shares=$(cpu_shares 1 "$client" "$@")  # after h2load's 1 s warm-up, not measured
+  wait "$client" || true
   local out
   out=$(cat "$work/h2load.out")
   if ! grep -q ' 0 failed, 0 errored, 0 timeout' <<<"$out"; then
