@@ -43,10 +43,10 @@ int on_begin_headers(nghttp2_session*, const nghttp2_frame* frame, void* user_da
   return 0;
 }
 
-int on_header(nghttp2_session* session, const nghttp2_frame* frame, const std::uint8_t* name,
+int on_header(nghttp2_session*, const nghttp2_frame* frame, const std::uint8_t* name,
               std::size_t name_length, const std::uint8_t* value, std::size_t value_length,
-              std::uint8_t, void*) {
-  if (Stream* stream = stream_of(session, frame->hd.stream_id))
+              std::uint8_t, void* user_data) {
+  if (Stream* stream = session_of(user_data).header_block_stream(frame->hd.stream_id))
     stream->add_header(as_text(name, name_length), as_text(value, value_length));
   return 0;
 }
@@ -61,13 +61,14 @@ int on_begin_frame(nghttp2_session*, const nghttp2_frame_hd* header, void* user_
 
 int on_frame_received(nghttp2_session* session, const nghttp2_frame* frame, void* user_data) {
   const bool end_stream = (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0;
-  Stream* stream = frame->hd.stream_id != 0 ? stream_of(session, frame->hd.stream_id) : nullptr;
   switch (frame->hd.type) {
     case NGHTTP2_HEADERS:
-      if (stream != nullptr) stream->end_header_block(end_stream);
+      if (Stream* stream = session_of(user_data).header_block_stream(frame->hd.stream_id))
+        stream->end_header_block(end_stream);
       break;
     case NGHTTP2_DATA:
-      if (stream != nullptr && end_stream) stream->receive_end();
+      if (Stream* stream = stream_of(session, frame->hd.stream_id); stream != nullptr && end_stream)
+        stream->receive_end();
       break;
     case NGHTTP2_RST_STREAM:
       session_of(user_data).on_rst_stream_received();
@@ -256,6 +257,13 @@ void Session::on_begin_headers(std::int32_t id, bool request) {
   Stream* stream = stream_of(session_, id);
   if (stream == nullptr && request) stream = role_->accept_stream(id);
   if (stream != nullptr) stream->begin_header_block();
+  header_block_id_ = id;
+  header_block_stream_ = stream;
+}
+
+Stream* Session::header_block_stream(std::int32_t id) {
+  if (id != header_block_id_) return stream_of(session_, id);
+  return header_block_stream_;
 }
 
 // RFC 9113 §5.1.1: a HEADERS on an id the client skipped would open a stream
@@ -306,6 +314,7 @@ void Session::on_peer_initial_window_size(std::uint32_t size) {
 }
 
 void Session::on_stream_closed(Stream* stream, std::uint32_t error_code) {
+  if (stream == header_block_stream_) header_block_stream_ = nullptr;
   nghttp2_session_set_stream_user_data(session_, stream->id(), nullptr);
   std::erase(streams_, stream);
   stream->closed(error_code);

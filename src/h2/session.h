@@ -73,6 +73,10 @@ class Session {
 
   // --- nghttp2's events (session.cpp's callbacks call these) ---
   void on_begin_headers(std::int32_t id, bool request);
+  // The stream a header block's fields go to (null: none takes them). The
+  // block's stream is remembered from on_begin_headers, so that each field
+  // costs no lookup in nghttp2's stream map.
+  Stream* header_block_stream(std::int32_t id);
   // A HEADERS frame begins, before nghttp2 looks at it.
   void on_headers_frame_begin(std::int32_t id);
   void on_rst_stream_received();
@@ -105,6 +109,9 @@ class Session {
   http::OutputQueue output_;      // frames from mem_send, until written
   std::vector<Stream*> streams_;  // open in nghttp2; each holds a reference
   std::vector<Stream*> scheduled_;
+  // The stream of the header block being received (see header_block_stream).
+  std::int32_t header_block_id_ = 0;
+  Stream* header_block_stream_ = nullptr;
 
   bool reading_done_ = false;
   bool writing_done_ = false;
