@@ -33,7 +33,18 @@ void OutputQueue::append(std::span<const std::uint8_t> bytes) {
 }
 
 void OutputQueue::append(Buffer&& bytes) {
-  if (bytes.size() <= kCopyLimit) return append(bytes.bytes());
+  if (bytes.size() <= kCopyLimit) {
+    // With no open tail to copy it into, a small buffer of its own becomes
+    // the tail as it is, rather than be copied into a new one.
+    const bool open_tail = segments_.size() > presented_ && !segments_.back().bytes.empty();
+    if (open_tail || bytes.empty() || bytes.is_borrowed()) return append(bytes.bytes());
+    size_ += bytes.size();
+    if (segments_.size() > presented_)
+      segments_.back().bytes = std::move(bytes);  // the empty tail left by sealing
+    else
+      segments_.push_back(Segment{std::move(bytes), 0});
+    return;
+  }
   size_ += bytes.size();
   segments_.push_back(Segment{std::move(bytes), 0});
   // Seal it, so that what follows starts a new buffer.

@@ -1,6 +1,7 @@
 // Bytes waiting to go out, presented to the runtime as iovecs. Small pieces
-// (heads, chunk sizes, small writes) are copied together into one buffer;
-// large owned buffers are queued as they are, never copied. A buffer presented
+// (heads, chunk sizes, small writes) are copied together into one buffer (a
+// small owned buffer that finds no such buffer open becomes it); large owned
+// buffers are queued as they are, never copied. A buffer presented
 // in an iovec is never appended to again, so the iovecs stay valid while new
 // output is queued behind them.
 #ifndef PAF_HTTP_OUTPUT_QUEUE_H

@@ -135,5 +135,48 @@ TEST(OutputQueue, ABufferAlreadyPresentedIsCopiedNotMoved) {
   EXPECT_EQ(contents(to), std::string(8192, 'p'));
 }
 
+TEST(OutputQueue, ASmallOwnedBufferWithNothingToJoinIsQueuedWithoutACopy) {
+  http::OutputQueue queue;
+  Buffer body;
+  body.reserve(64);
+  body.append("Hello World!");
+  const std::uint8_t* where = body.bytes().data();
+  queue.append(std::move(body));
+  queue.append(" Bye");  // not presented yet: it joins the buffer
+  ASSERT_EQ(queue.iovecs().size(), 1u);
+  EXPECT_EQ(queue.iovecs()[0].data(), where);
+  EXPECT_EQ(contents(queue), "Hello World! Bye");
+  queue.consume(10);
+  queue.append(" and more");  // behind a presented buffer: a new one
+  EXPECT_EQ(queue.iovecs().size(), 2u);
+  EXPECT_EQ(contents(queue), "d! Bye and more");
+}
+
+TEST(OutputQueue, ASmallOwnedBufferJoinsAnOpenTail) {
+  http::OutputQueue queue;
+  queue.append("head ");
+  Buffer body(std::string_view("body"));
+  const std::uint8_t* where = body.bytes().data();
+  queue.append(std::move(body));
+  ASSERT_EQ(queue.iovecs().size(), 1u);
+  EXPECT_NE(queue.iovecs()[0].data(), where);
+  EXPECT_EQ(contents(queue), "head body");
+}
+
+TEST(OutputQueue, NothingIsAddedToASmallBufferOncePresented) {
+  http::OutputQueue queue;
+  queue.append(Buffer(std::string_view("first")));
+  Bytes presented = queue.iovecs()[0];
+  queue.append(Buffer(std::string_view(" second")));  // after a large one's seal, or not
+  queue.append(Buffer(std::string(8192, 'l')));
+  queue.append(Buffer(std::string_view(" third")));
+  EXPECT_EQ(std::string_view(reinterpret_cast<const char*>(presented.data()), presented.size()), "first");
+  EXPECT_EQ(contents(queue), "first second" + std::string(8192, 'l') + " third");
+  queue.consume(queue.size());
+  EXPECT_TRUE(queue.empty());
+  queue.append(Buffer(std::string_view("again")));
+  EXPECT_EQ(contents(queue), "again");
+}
+
 }  // namespace
 }  // namespace paf
