@@ -3,6 +3,7 @@
 #ifndef PAF_HTTP_H
 #define PAF_HTTP_H
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -41,7 +42,8 @@ bool is_token(std::string_view text);
 bool ascii_iequals(std::string_view a, std::string_view b);
 
 // Header fields in the order received or added, duplicates kept; names are
-// compared case-insensitively and stored as given.
+// compared case-insensitively and stored as given. Views of a field stay
+// valid when the Headers is moved, until it is changed or destroyed.
 class Headers {
  public:
   struct Field {
@@ -51,6 +53,18 @@ class Headers {
 
   Headers() = default;
   Headers(std::initializer_list<Field> fields);
+  Headers(const Headers&) = default;
+  Headers& operator=(const Headers&) = default;
+  // A Headers moved from is empty.
+  Headers(Headers&& other) noexcept { *this = std::move(other); }
+  Headers& operator=(Headers&& other) noexcept {
+    text_ = std::move(other.text_);
+    spilled_ = std::move(other.spilled_);
+    other.spilled_.clear();
+    inline_ = other.inline_;
+    size_ = std::exchange(other.size_, 0);
+    return *this;
+  }
 
   void add(std::string_view name, std::string_view value);
   // Replaces every field named `name` by one with `value`.
@@ -61,11 +75,13 @@ class Headers {
   // returns how many there were. The others keep their order.
   template <typename Predicate>
   std::size_t remove_if(Predicate predicate) {
-    std::size_t kept = 0;
-    for (std::size_t i = 0; i < entries_.size(); ++i)
-      if (!predicate((*this)[i])) entries_[kept++] = entries_[i];
-    std::size_t removed = entries_.size() - kept;
-    entries_.resize(kept);
+    Entry* entries = this->entries();
+    std::uint32_t kept = 0;
+    for (std::uint32_t i = 0; i < size_; ++i)
+      if (!predicate((*this)[i])) entries[kept++] = entries[i];
+    std::size_t removed = size_ - kept;
+    size_ = kept;
+    if (!spilled_.empty()) spilled_.resize(kept);
     return removed;
   }
 
@@ -77,9 +93,14 @@ class Headers {
   // names `token`, in any of its fields, case-insensitively.
   bool has_token(std::string_view name, std::string_view token) const;
 
-  std::size_t size() const { return entries_.size(); }
-  bool empty() const { return entries_.empty(); }
-  Field operator[](std::size_t i) const;
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  Field operator[](std::size_t i) const {
+    const Entry& entry = entries()[i];
+    const char* text = reinterpret_cast<const char*>(text_.bytes().data());
+    return {{text + entry.name_offset, entry.name_length},
+            {text + entry.value_offset, entry.value_length}};
+  }
   void clear();
 
   class Iterator {
@@ -93,18 +114,23 @@ class Headers {
     std::size_t index_;
   };
   Iterator begin() const { return {this, 0}; }
-  Iterator end() const { return {this, entries_.size()}; }
+  Iterator end() const { return {this, size_}; }
 
  private:
   // Names and values live in one buffer; an entry locates one field in it.
   struct Entry {
     std::uint32_t name_offset, name_length, value_offset, value_length;
   };
-  std::string_view text(std::uint32_t offset, std::uint32_t length) const {
-    return text_.view().substr(offset, length);
-  }
+  // A message's fields are a handful: the first ones are held in the object
+  // itself, the rest (all of them, once there are more) in spilled_.
+  static constexpr std::size_t kInlineEntries = 8;
+  Entry* entries() { return spilled_.empty() ? inline_.data() : spilled_.data(); }
+  const Entry* entries() const { return spilled_.empty() ? inline_.data() : spilled_.data(); }
+
   Buffer text_;
-  std::vector<Entry> entries_;
+  std::vector<Entry> spilled_;
+  std::array<Entry, kInlineEntries> inline_{};
+  std::uint32_t size_ = 0;
 };
 
 class Request {

@@ -95,9 +95,8 @@ bool ascii_iequals(std::string_view a, std::string_view b) {
 
 // --- Headers -----------------------------------------------------------------
 
-// A message's fields are a handful and short: room for a typical set from the
-// first field on, so that building one costs two allocations, not one per growth.
-constexpr std::size_t kInitialFieldCount = 8;
+// Room for a typical set of fields' text from the first field on: one
+// allocation, not one per growth.
 constexpr std::size_t kInitialTextSize = 256;
 
 Headers::Headers(std::initializer_list<Field> fields) {
@@ -105,18 +104,24 @@ Headers::Headers(std::initializer_list<Field> fields) {
 }
 
 void Headers::add(std::string_view name, std::string_view value) {
-  if (entries_.capacity() == 0) {
-    entries_.reserve(kInitialFieldCount);
-    text_.reserve(kInitialTextSize);
-  }
+  if (text_.capacity() == 0) text_.reserve(kInitialTextSize);
   Entry entry;
   entry.name_offset = static_cast<std::uint32_t>(text_.size());
   entry.name_length = static_cast<std::uint32_t>(name.size());
-  text_.append(name);
-  entry.value_offset = static_cast<std::uint32_t>(text_.size());
+  entry.value_offset = entry.name_offset + entry.name_length;
   entry.value_length = static_cast<std::uint32_t>(value.size());
+  text_.append(name);
   text_.append(value);
-  entries_.push_back(entry);
+  if (size_ < kInlineEntries && spilled_.empty()) {
+    inline_[size_++] = entry;
+    return;
+  }
+  if (spilled_.empty()) {
+    spilled_.reserve(2 * kInlineEntries);
+    spilled_.assign(inline_.begin(), inline_.begin() + size_);
+  }
+  spilled_.push_back(entry);
+  ++size_;
 }
 
 void Headers::set(std::string_view name, std::string_view value) {
@@ -154,14 +159,10 @@ bool Headers::has_token(std::string_view name, std::string_view token) const {
   return false;
 }
 
-Headers::Field Headers::operator[](std::size_t i) const {
-  const Entry& entry = entries_[i];
-  return {text(entry.name_offset, entry.name_length), text(entry.value_offset, entry.value_length)};
-}
-
 void Headers::clear() {
   text_.clear();
-  entries_.clear();
+  spilled_.clear();
+  size_ = 0;
 }
 
 // --- Request -----------------------------------------------------------------

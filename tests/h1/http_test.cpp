@@ -1,6 +1,8 @@
 // The HTTP vocabulary shared by both protocol versions (include/paf/http.h).
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "paf/http.h"
 
 namespace paf {
@@ -31,6 +33,38 @@ TEST(Headers, TokenListsAreSearchedCaseInsensitively) {
   EXPECT_TRUE(headers.has_token("connection", "upgrade"));
   EXPECT_TRUE(headers.has_token("connection", "close"));
   EXPECT_FALSE(headers.has_token("connection", "keep"));
+}
+
+TEST(Headers, ManyFieldsKeepTheirOrderThroughRemovalCopyAndMove) {
+  // Past the fields held in the object itself, and back below their number.
+  Headers headers;
+  for (int i = 0; i < 40; ++i) headers.add("f" + std::to_string(i), std::to_string(i * i));
+  ASSERT_EQ(headers.size(), 40u);
+  EXPECT_EQ(headers.get("f39"), "1521");
+  EXPECT_EQ(headers.remove_if([](Headers::Field field) { return field.name.size() == 3; }), 30u);
+  ASSERT_EQ(headers.size(), 10u);
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(headers[i].value, std::to_string(i * i));
+  Headers copy = headers;
+  headers.add("late", "1");
+  EXPECT_EQ(copy.size(), 10u);
+  EXPECT_FALSE(copy.has("late"));
+  std::string_view view = headers[9].value;
+  Headers moved = std::move(headers);
+  EXPECT_TRUE(headers.empty());
+  EXPECT_EQ(view.data(), moved[9].value.data());  // the text did not move
+  EXPECT_EQ(moved.size(), 11u);
+  EXPECT_EQ(moved.get("f9"), "81");
+  EXPECT_EQ(moved.remove_if([](Headers::Field) { return true; }), 11u);
+  EXPECT_TRUE(moved.empty());
+  moved.add("again", "yes");
+  EXPECT_EQ(moved.get("again"), "yes");
+  headers = std::move(moved);
+  EXPECT_EQ(headers.size(), 1u);
+  EXPECT_TRUE(moved.empty());
+  headers.clear();
+  for (int i = 0; i < 9; ++i) headers.add("g", std::to_string(i));
+  EXPECT_EQ(headers.count("g"), 9u);
+  EXPECT_EQ(headers[8].value, "8");
 }
 
 TEST(Request, PathAndQueryOfTheTarget) {
