@@ -3,10 +3,11 @@
 #ifndef PAF_HTTP_H
 #define PAF_HTTP_H
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -53,18 +54,22 @@ class Headers {
 
   Headers() = default;
   Headers(std::initializer_list<Field> fields);
-  Headers(const Headers&) = default;
-  Headers& operator=(const Headers&) = default;
+  Headers(const Headers& other);
+  Headers& operator=(const Headers& other);
   // A Headers moved from is empty.
-  Headers(Headers&& other) noexcept { *this = std::move(other); }
+  Headers(Headers&& other) noexcept
+      : storage_(std::move(other.storage_)),
+        capacity_(std::exchange(other.capacity_, 0)),
+        text_size_(std::exchange(other.text_size_, 0)),
+        size_(std::exchange(other.size_, 0)) {}
   Headers& operator=(Headers&& other) noexcept {
-    text_ = std::move(other.text_);
-    spilled_ = std::move(other.spilled_);
-    other.spilled_.clear();
-    inline_ = other.inline_;
+    storage_ = std::move(other.storage_);
+    capacity_ = std::exchange(other.capacity_, 0);
+    text_size_ = std::exchange(other.text_size_, 0);
     size_ = std::exchange(other.size_, 0);
     return *this;
   }
+  ~Headers() = default;
 
   void add(std::string_view name, std::string_view value);
   // Replaces every field named `name` by one with `value`.
@@ -75,13 +80,14 @@ class Headers {
   // returns how many there were. The others keep their order.
   template <typename Predicate>
   std::size_t remove_if(Predicate predicate) {
-    Entry* entries = this->entries();
     std::uint32_t kept = 0;
-    for (std::uint32_t i = 0; i < size_; ++i)
-      if (!predicate((*this)[i])) entries[kept++] = entries[i];
+    for (std::uint32_t i = 0; i < size_; ++i) {
+      if (predicate((*this)[i])) continue;
+      if (kept != i) set_entry(kept, entry(i));
+      ++kept;
+    }
     std::size_t removed = size_ - kept;
     size_ = kept;
-    if (!spilled_.empty()) spilled_.resize(kept);
     return removed;
   }
 
@@ -96,12 +102,13 @@ class Headers {
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   Field operator[](std::size_t i) const {
-    const Entry& entry = entries()[i];
-    const char* text = reinterpret_cast<const char*>(text_.bytes().data());
-    return {{text + entry.name_offset, entry.name_length},
-            {text + entry.value_offset, entry.value_length}};
+    const Entry field = entry(static_cast<std::uint32_t>(i));
+    const char* text = reinterpret_cast<const char*>(storage_.get());
+    return {{text + field.name_offset, field.name_length},
+            {text + field.value_offset, field.value_length}};
   }
-  void clear();
+  // Removes every field; the storage stays for the next ones.
+  void clear() { text_size_ = size_ = 0; }
 
   class Iterator {
    public:
@@ -117,20 +124,29 @@ class Headers {
   Iterator end() const { return {this, size_}; }
 
  private:
-  // Names and values live in one buffer; an entry locates one field in it.
+  // One allocation holds the fields: their names and values from its start,
+  // and from its end, backwards, an entry per field that locates them.
   struct Entry {
     std::uint32_t name_offset, name_length, value_offset, value_length;
   };
-  // A message's fields are a handful: the first ones are held in the object
-  // itself, the rest (all of them, once there are more) in spilled_.
-  static constexpr std::size_t kInlineEntries = 8;
-  Entry* entries() { return spilled_.empty() ? inline_.data() : spilled_.data(); }
-  const Entry* entries() const { return spilled_.empty() ? inline_.data() : spilled_.data(); }
+  std::uint8_t* entry_at(std::uint32_t i) const {
+    return storage_.get() + capacity_ - (std::size_t{i} + 1) * sizeof(Entry);
+  }
+  Entry entry(std::uint32_t i) const {
+    Entry field;
+    std::memcpy(&field, entry_at(i), sizeof field);
+    return field;
+  }
+  void set_entry(std::uint32_t i, const Entry& field) {
+    std::memcpy(entry_at(i), &field, sizeof field);
+  }
+  // Makes room for `text` more bytes and one more entry.
+  void reserve_for(std::size_t text);
 
-  Buffer text_;
-  std::vector<Entry> spilled_;
-  std::array<Entry, kInlineEntries> inline_{};
-  std::uint32_t size_ = 0;
+  std::unique_ptr<std::uint8_t[]> storage_;
+  std::uint32_t capacity_ = 0;   // bytes of storage_
+  std::uint32_t text_size_ = 0;  // bytes of text, from storage_'s start
+  std::uint32_t size_ = 0;       // entries, from storage_'s end
 };
 
 class Request {

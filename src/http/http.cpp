@@ -2,6 +2,8 @@
 #include "paf/http.h"
 
 #include <array>
+#include <cstring>
+#include <memory>
 
 namespace paf {
 namespace {
@@ -95,33 +97,47 @@ bool ascii_iequals(std::string_view a, std::string_view b) {
 
 // --- Headers -----------------------------------------------------------------
 
-// Room for a typical set of fields' text from the first field on: one
-// allocation, not one per growth.
-constexpr std::size_t kInitialTextSize = 256;
+// Room for a typical message's fields from the first one on (their text and
+// eight entries): one allocation, not one per growth.
+constexpr std::size_t kInitialStorage = 256 + 8 * 16;
 
 Headers::Headers(std::initializer_list<Field> fields) {
   for (const Field& field : fields) add(field.name, field.value);
 }
 
+Headers::Headers(const Headers& other) { *this = other; }
+
+Headers& Headers::operator=(const Headers& other) {
+  if (this == &other) return *this;
+  clear();
+  for (const Field field : other) add(field.name, field.value);
+  return *this;
+}
+
+void Headers::reserve_for(std::size_t text) {
+  const std::size_t entries = std::size_t{size_} * sizeof(Entry);
+  const std::size_t needed = text_size_ + text + entries + sizeof(Entry);
+  if (needed <= capacity_) return;
+  std::size_t capacity = capacity_ == 0 ? kInitialStorage : 2 * std::size_t{capacity_};
+  while (capacity < needed) capacity *= 2;
+  auto storage = std::make_unique_for_overwrite<std::uint8_t[]>(capacity);
+  if (text_size_ > 0) std::memcpy(storage.get(), storage_.get(), text_size_);
+  if (entries > 0) std::memcpy(storage.get() + capacity - entries, entry_at(size_ - 1), entries);
+  storage_ = std::move(storage);
+  capacity_ = static_cast<std::uint32_t>(capacity);
+}
+
 void Headers::add(std::string_view name, std::string_view value) {
-  if (text_.capacity() == 0) text_.reserve(kInitialTextSize);
-  Entry entry;
-  entry.name_offset = static_cast<std::uint32_t>(text_.size());
-  entry.name_length = static_cast<std::uint32_t>(name.size());
-  entry.value_offset = entry.name_offset + entry.name_length;
-  entry.value_length = static_cast<std::uint32_t>(value.size());
-  text_.append(name);
-  text_.append(value);
-  if (size_ < kInlineEntries && spilled_.empty()) {
-    inline_[size_++] = entry;
-    return;
-  }
-  if (spilled_.empty()) {
-    spilled_.reserve(2 * kInlineEntries);
-    spilled_.assign(inline_.begin(), inline_.begin() + size_);
-  }
-  spilled_.push_back(entry);
-  ++size_;
+  reserve_for(name.size() + value.size());
+  Entry field;
+  field.name_offset = text_size_;
+  field.name_length = static_cast<std::uint32_t>(name.size());
+  field.value_offset = field.name_offset + field.name_length;
+  field.value_length = static_cast<std::uint32_t>(value.size());
+  if (!name.empty()) std::memcpy(storage_.get() + field.name_offset, name.data(), name.size());
+  if (!value.empty()) std::memcpy(storage_.get() + field.value_offset, value.data(), value.size());
+  text_size_ = field.value_offset + field.value_length;
+  set_entry(size_++, field);
 }
 
 void Headers::set(std::string_view name, std::string_view value) {
@@ -157,12 +173,6 @@ bool Headers::has_token(std::string_view name, std::string_view token) const {
     }
   }
   return false;
-}
-
-void Headers::clear() {
-  text_.clear();
-  spilled_.clear();
-  size_ = 0;
 }
 
 // --- Request -----------------------------------------------------------------
