@@ -98,7 +98,7 @@ Result<void> ServerExchange::check_can_respond(const Response& response) const {
 }
 
 Result<void> ServerExchange::start_response(const Response& response, DataEncoder encoder) {
-  FieldList fields(response.headers.size() + 1);
+  FieldList fields;
   NumberText status(static_cast<std::uint64_t>(response.status));
   fields.add(":status", status.view());
   fields.add_fields(response.headers);

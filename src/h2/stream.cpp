@@ -2,6 +2,7 @@
 #include "stream.h"
 
 #include <algorithm>
+#include <array>
 #include <utility>
 
 #include "session.h"
@@ -14,9 +15,11 @@ Error closed_error() { return Error{Errc::closed, "the stream is closed"}; }
 // RFC 9113 §6.5.2: a field counts its name, its value and 32 bytes.
 constexpr std::size_t kFieldOverhead = 32;
 
+constexpr std::array<std::string_view, 5> kConnectionSpecific{
+    "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"};
+
 bool is_connection_specific(std::string_view name, std::string_view value) {
-  for (std::string_view field :
-       {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"})
+  for (std::string_view field : kConnectionSpecific)
     if (ascii_iequals(name, field)) return true;
   // TE may only say "trailers" in HTTP/2 (RFC 9113 §8.2.2).
   return ascii_iequals(name, "te") && value != "trailers";
@@ -69,11 +72,18 @@ void FieldList::add(std::string_view name, std::string_view value) {
   auto* value_bytes = reinterpret_cast<std::uint8_t*>(const_cast<char*>(value.data()));
   if (std::ranges::any_of(name, [](char c) { return c >= 'A' && c <= 'Z'; })) {
     // Its place in lowered_ is fixed up in nva(): lowered_ may still move.
-    lowered_names_.push_back({nva_.size(), lowered_.size()});
+    lowered_names_.push_back({size_, lowered_.size()});
     for (char c : name) lowered_.append(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
     name_bytes = nullptr;
   }
-  nva_.push_back(nghttp2_nv{name_bytes, value_bytes, name.size(), value.size(), NGHTTP2_NV_FLAG_NONE});
+  const nghttp2_nv field{name_bytes, value_bytes, name.size(), value.size(), NGHTTP2_NV_FLAG_NONE};
+  if (size_ < kInlineFields && spilled_.empty()) {
+    inline_[size_++] = field;
+    return;
+  }
+  if (spilled_.empty()) spilled_.assign(inline_.begin(), inline_.end());
+  spilled_.push_back(field);
+  ++size_;
 }
 
 void FieldList::add_fields(const Headers& fields) {
@@ -83,8 +93,9 @@ void FieldList::add_fields(const Headers& fields) {
 }
 
 std::span<const nghttp2_nv> FieldList::nva() {
-  for (const Lowered& lowered : lowered_names_) nva_[lowered.index].name = lowered_.data() + lowered.offset;
-  return nva_;
+  nghttp2_nv* nva = fields();
+  for (const Lowered& lowered : lowered_names_) nva[lowered.index].name = lowered_.data() + lowered.offset;
+  return {nva, size_};
 }
 
 // --- the incoming message --------------------------------------------------------

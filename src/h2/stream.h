@@ -8,6 +8,7 @@
 
 #include <nghttp2/nghttp2.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -53,7 +54,10 @@ using OutgoingBody = http::OutgoingBody<DataEncoder>;
 // copied, so a head is usually built without a single copy.
 class FieldList {
  public:
-  explicit FieldList(std::size_t expected_fields = 0) { nva_.reserve(expected_fields); }
+  FieldList() = default;
+  FieldList(const FieldList&) = delete;
+  FieldList& operator=(const FieldList&) = delete;
+
   void add(std::string_view name, std::string_view value);
   void add_fields(const Headers& fields);
   // Valid until the next add.
@@ -61,9 +65,15 @@ class FieldList {
 
  private:
   struct Lowered {
-    std::size_t index, offset;  // nva_[index]'s name is lowered_ at offset
+    std::size_t index, offset;  // the name of field `index` is lowered_ at offset
   };
-  std::vector<nghttp2_nv> nva_;
+  // A head's fields are few: the list lives on the stack until it outgrows this.
+  static constexpr std::size_t kInlineFields = 12;
+  nghttp2_nv* fields() { return spilled_.empty() ? inline_.data() : spilled_.data(); }
+
+  std::array<nghttp2_nv, kInlineFields> inline_;
+  std::vector<nghttp2_nv> spilled_;  // all of them, once there are more
+  std::size_t size_ = 0;
   Buffer lowered_;
   std::vector<Lowered> lowered_names_;
 };

@@ -6,8 +6,9 @@ namespace paf::http {
 Result<void> check_fields(const Headers& fields) {
   for (const Headers::Field field : fields) {
     if (!is_token(field.name)) return fail(Errc::invalid_argument, "invalid header field name");
-    if (field.value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos)
-      return fail(Errc::invalid_argument, "CR, LF or NUL in a header field value");
+    for (char c : field.value)
+      if (c == '\r' || c == '\n' || c == '\0')
+        return fail(Errc::invalid_argument, "CR, LF or NUL in a header field value");
   }
   return {};
 }

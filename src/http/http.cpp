@@ -79,12 +79,23 @@ bool status_allows_body(int status) {
   return !(status < 200 || status == 204 || status == 304);
 }
 
+namespace {
+
+// RFC 9110 §5.6.2: tchar, a table indexed by byte.
+constexpr std::array<bool, 256> kTokenChars = [] {
+  std::array<bool, 256> table{};
+  for (int c = '0'; c <= '9'; ++c) table[c] = true;
+  for (int c = 'a'; c <= 'z'; ++c) table[c] = table[c - 'a' + 'A'] = true;
+  for (char c : std::string_view("!#$%&'*+-.^_`|~")) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}();
+
+}  // namespace
+
 bool is_token(std::string_view text) {
   if (text.empty()) return false;
-  for (char c : text) {
-    const bool alphanumeric = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    if (!alphanumeric && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) return false;
-  }
+  for (char c : text)
+    if (!kTokenChars[static_cast<unsigned char>(c)]) return false;
   return true;
 }
 

@@ -1207,6 +1207,25 @@ TEST_F(Conformance, RFC9113_8_2_ResponseFieldNamesAreLowercase) {
   EXPECT_EQ(head->field("etag"), "\"1\"");
 }
 
+TEST_F(Conformance, RFC9113_8_2_ManyResponseFieldsAreSentLowercaseAndInOrder) {
+  // More fields than a head's list holds on the stack, half of them to lowercase.
+  open({}, {}, [](Reqd& reqd) {
+    Response response{200, {}};
+    for (int i = 0; i < 30; ++i)
+      response.headers.add((i % 2 ? "X-Field-" : "x-field-") + std::to_string(i), std::to_string(i));
+    (void)reqd.respond_with_string(std::move(response), "");
+  });
+  send(get(1));
+  const Frame* head = last(kHeaders);
+  ASSERT_NE(head, nullptr);
+  std::vector<std::string> names;
+  for (const auto& [name, value] : head->fields)
+    if (name.starts_with("x-field-")) names.push_back(name + "=" + value);
+  ASSERT_EQ(names.size(), 30u);
+  for (int i = 0; i < 30; ++i)
+    EXPECT_EQ(names[i], "x-field-" + std::to_string(i) + "=" + std::to_string(i));
+}
+
 TEST_F(Conformance, RFC9113_8_2_2_ConnectionSpecificRequestFieldIsMalformed) {
   open();
   std::uint32_t stream = 1;
