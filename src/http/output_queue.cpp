@@ -34,10 +34,11 @@ void OutputQueue::append(std::span<const std::uint8_t> bytes) {
 
 void OutputQueue::append(Buffer&& bytes) {
   if (bytes.size() <= kCopyLimit) {
-    // With no open tail to copy it into, a small buffer of its own becomes
-    // the tail as it is, rather than be copied into a new one.
+    // With no open tail to copy it into, a small buffer becomes the tail as
+    // it is, rather than be copied into a new one (a borrowed one is copied
+    // into storage of its own only if more is appended to it).
     const bool open_tail = segments_.size() > presented_ && !segments_.back().bytes.empty();
-    if (open_tail || bytes.empty() || bytes.is_borrowed()) return append(bytes.bytes());
+    if (open_tail || bytes.empty()) return append(bytes.bytes());
     size_ += bytes.size();
     if (segments_.size() > presented_)
       segments_.back().bytes = std::move(bytes);  // the empty tail left by sealing

@@ -1,6 +1,6 @@
 // Bytes waiting to go out, presented to the runtime as iovecs. Small pieces
 // (heads, chunk sizes, small writes) are copied together into one buffer (a
-// small owned buffer that finds no such buffer open becomes it); large owned
+// small buffer that finds no such buffer open becomes it); large owned
 // buffers are queued as they are, never copied. A buffer presented
 // in an iovec is never appended to again, so the iovecs stay valid while new
 // output is queued behind them.

@@ -82,6 +82,21 @@ TEST(OutputQueue, ASmallBorrowedBufferIsCopiedWithItsNeighbours) {
             "head " + std::string(kStatic));
 }
 
+TEST(OutputQueue, ASmallBorrowedBufferWithNothingToJoinIsQueuedWhereItLies) {
+  http::OutputQueue queue;
+  queue.append(Buffer::borrow(bytes_of(kStatic)));
+  ASSERT_EQ(queue.iovecs().size(), 1u);
+  EXPECT_EQ(queue.iovecs()[0].data(), bytes_of(kStatic).data());
+  http::OutputQueue joined;
+  joined.append(Buffer::borrow(bytes_of(kStatic)));
+  joined.append(" and more");  // copied into storage of its own first
+  ASSERT_EQ(joined.iovecs().size(), 1u);
+  EXPECT_NE(joined.iovecs()[0].data(), bytes_of(kStatic).data());
+  EXPECT_EQ(std::string_view(reinterpret_cast<const char*>(joined.iovecs()[0].data()),
+                             joined.iovecs()[0].size()),
+            std::string(kStatic) + " and more");
+}
+
 std::string contents(http::OutputQueue& queue) {
   std::string text;
   for (Bytes iovec : queue.iovecs()) text.append(reinterpret_cast<const char*>(iovec.data()), iovec.size());

@@ -29,8 +29,10 @@ void respond(const Options& options, Reqd& reqd, Response response, Buffer body)
   (void)reqd.respond_with_buffer(std::move(response), std::move(body));
 }
 
+// `text` is static (a literal): the response borrows it, without a copy.
 void respond_text(const Options& options, Reqd& reqd, int status, std::string_view text) {
-  respond(options, reqd, {status, {{"content-type", "text/plain"}}}, Buffer(text));
+  respond(options, reqd, {status, {{"content-type", "text/plain"}}},
+          Buffer::borrow({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()}));
 }
 
 // Deterministic bytes from a seed (splitmix64), so clients can check them.
