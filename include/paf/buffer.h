@@ -7,6 +7,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <functional>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -65,12 +67,21 @@ class Buffer {
   }
   bool is_borrowed() const { return is_borrowed_; }
 
-  // Both copy with memmove: inserting chars into bytes would copy one by one.
   void append(std::string_view text) {
-    const auto* first = reinterpret_cast<const std::uint8_t*>(text.data());
-    own().insert(bytes_.end(), first, first + text.size());
+    append(Bytes(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
   }
-  void append(Bytes bytes) { own().insert(bytes_.end(), bytes.data(), bytes.data() + bytes.size()); }
+  // `bytes` may be a view of this buffer's own.
+  void append(Bytes bytes) {
+    if (bytes.empty()) return;
+    std::vector<std::uint8_t>& storage = own();
+    const std::size_t at = storage.size();
+    const std::uint8_t* base = storage.data();
+    const bool own_bytes = base != nullptr && std::greater_equal<>()(bytes.data(), base) &&
+                           std::less<>()(bytes.data(), base + at);
+    const std::size_t from = own_bytes ? static_cast<std::size_t>(bytes.data() - base) : 0;
+    storage.resize(at + bytes.size());  // grows geometrically, as insert would
+    std::memcpy(storage.data() + at, own_bytes ? storage.data() + from : bytes.data(), bytes.size());
+  }
   void append(char c) { own().push_back(static_cast<std::uint8_t>(c)); }
   // `value` in base 10 or 16 (lowercase), as HTTP writes lengths and chunk sizes.
   void append_number(std::uint64_t value, unsigned base = 10);
