@@ -153,7 +153,9 @@ class Request {
  public:
   Request() = default;
   Request(Method request_method, std::string_view target, Headers fields = {})
-      : method(request_method), headers(std::move(fields)), target_(target) {}
+      : method(request_method), headers(std::move(fields)) {
+    set_target(target);
+  }
 
   Method method = Method::GET;
   Version version = Version::http_1_1;
@@ -163,19 +165,25 @@ class Request {
   std::string_view method_name() const;
   void set_method_name(std::string_view name);
   // The request target as sent: origin form ("/a?b"), absolute form, "*", ...
-  std::string_view target() const { return target_.view(); }
-  void set_target(std::string_view target) { target_ = Buffer(target); }
+  std::string_view target() const { return part(target_); }
+  void set_target(std::string_view target) { set_part(target_, target); }
   // The target's path (without the query), and its query (without the '?').
   std::string_view path() const;
   std::string_view query() const;
   // The authority: HTTP/2's :authority, an absolute-form target's, else Host.
   std::string_view authority() const;
-  void set_authority(std::string_view authority) { authority_ = Buffer(authority); }
+  void set_authority(std::string_view authority) { set_part(authority_, authority); }
 
  private:
-  Buffer target_;
-  Buffer authority_;
-  Buffer method_name_;  // only for Method::other
+  // The target, the authority and an `other` method's token share one buffer.
+  struct Part {
+    std::uint32_t offset = 0, length = 0;
+  };
+  std::string_view part(Part part) const { return text_.view().substr(part.offset, part.length); }
+  void set_part(Part& part, std::string_view value);
+
+  Buffer text_;
+  Part target_, authority_, method_name_;  // method_name_: only for Method::other
 };
 
 struct Response {

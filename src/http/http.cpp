@@ -1,6 +1,7 @@
 // HTTP semantics shared by both protocol versions (include/paf/http.h).
 #include "paf/http.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <memory>
@@ -189,12 +190,37 @@ bool Headers::has_token(std::string_view name, std::string_view token) const {
 // --- Request -----------------------------------------------------------------
 
 std::string_view Request::method_name() const {
-  return method == Method::other ? method_name_.view() : paf::method_name(method);
+  return method == Method::other ? part(method_name_) : paf::method_name(method);
 }
 
 void Request::set_method_name(std::string_view name) {
   method = method_from_name(name);
-  method_name_ = method == Method::other ? Buffer(name) : Buffer();
+  set_part(method_name_, method == Method::other ? name : std::string_view{});
+}
+
+// A new value is appended to the buffer, where there is room; the old one's
+// bytes are dropped when the buffer is next rebuilt. `value` may be a view of
+// the buffer itself (set_target(authority())).
+void Request::set_part(Part& part, std::string_view value) {
+  if (text_.size() + value.size() > text_.capacity()) {
+    Part* parts[] = {&target_, &authority_, &method_name_};
+    std::size_t live = value.size();
+    for (Part* other : parts) live += other != &part ? other->length : 0;
+    Buffer text;
+    text.reserve(std::max<std::size_t>(64, 2 * live));
+    for (Part* other : parts) {
+      if (other == &part) continue;
+      const std::string_view bytes = this->part(*other);
+      other->offset = static_cast<std::uint32_t>(text.size());
+      text.append(bytes);
+    }
+    part = {static_cast<std::uint32_t>(text.size()), static_cast<std::uint32_t>(value.size())};
+    text.append(value);  // still valid: text_ is replaced only now
+    text_ = std::move(text);
+    return;
+  }
+  part = {static_cast<std::uint32_t>(text_.size()), static_cast<std::uint32_t>(value.size())};
+  text_.append(value);  // within capacity: `value` stays where it is
 }
 
 std::string_view Request::path() const {
@@ -217,7 +243,7 @@ std::string_view Request::query() const {
 }
 
 std::string_view Request::authority() const {
-  if (!authority_.empty()) return authority_.view();
+  if (authority_.length > 0) return part(authority_);
   return headers.get("host").value_or(std::string_view{});
 }
 

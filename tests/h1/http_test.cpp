@@ -84,6 +84,46 @@ TEST(Request, OtherMethodsKeepTheirName) {
   EXPECT_EQ(request.method_name(), "POST");
 }
 
+TEST(Request, TargetAuthorityAndMethodAreSetInAnyOrderAndFromEachOther) {
+  Request request;
+  request.set_authority("example.com:8443");
+  request.set_method_name("PROPFIND");
+  for (int i = 0; i < 50; ++i) request.set_target("/path/" + std::to_string(i) + "?q=" + std::string(i, 'x'));
+  EXPECT_EQ(request.target(), "/path/49?q=" + std::string(49, 'x'));
+  EXPECT_EQ(request.authority(), "example.com:8443");
+  EXPECT_EQ(request.method_name(), "PROPFIND");
+  request.set_target(request.authority());  // CONNECT's target is its authority
+  EXPECT_EQ(request.target(), "example.com:8443");
+  request.set_authority(request.target().substr(0, 7));
+  EXPECT_EQ(request.authority(), "example");
+  EXPECT_EQ(request.target(), "example.com:8443");
+  Request copy = request;
+  request.set_target("/other");
+  EXPECT_EQ(copy.target(), "example.com:8443");
+  EXPECT_EQ(copy.method_name(), "PROPFIND");
+  request.set_method_name("GET");
+  EXPECT_EQ(request.method_name(), "GET");
+  EXPECT_EQ(request.target(), "/other");
+  EXPECT_EQ(request.authority(), "example");
+}
+
+TEST(Request, WithoutAnAuthorityItIsTheHostField) {
+  Request request(Method::GET, "/", {{"Host", "h.example"}});
+  EXPECT_EQ(request.authority(), "h.example");
+  request.set_authority("a.example");
+  EXPECT_EQ(request.authority(), "a.example");
+}
+
+TEST(Buffer, AppendsAViewOfItself) {
+  Buffer buffer(std::string_view("abc"));
+  for (int i = 0; i < 10; ++i) buffer.append(buffer.view());  // grows past its storage each time
+  EXPECT_EQ(buffer.size(), 3u << 10);
+  EXPECT_EQ(buffer.view().substr(0, 9), "abcabcabc");
+  EXPECT_EQ(buffer.view().substr(buffer.size() - 3), "abc");
+  buffer.append(buffer.view().substr(1, 2));
+  EXPECT_EQ(buffer.view().substr(buffer.size() - 5), "abcbc");
+}
+
 TEST(Http, TokensAndReasons) {
   EXPECT_TRUE(is_token("Content-Type"));
   EXPECT_FALSE(is_token("Host "));
