@@ -53,12 +53,15 @@ Result<void> ClientExchange::submit() {
   if (auto checked = http::check_fields(request_.headers); !checked) return checked;
   auto encoder = request_encoder();
   if (!encoder) return std::unexpected(encoder.error());
+  // The request stays with the exchange until the stream is closed: its
+  // text is pinned (see FieldList); the configuration's scheme is copied.
   FieldList fields;
-  fields.add(":method", request_.method_name());
+  fields.add(":method", request_.method_name(), /*pinned=*/true);
   fields.add(":scheme", session_->config().scheme);
-  fields.add(":authority", request_.authority());
-  fields.add(":path", request_.target().empty() ? std::string_view("/") : request_.target());
-  fields.add_fields(request_.headers);
+  fields.add(":authority", request_.authority(), /*pinned=*/true);
+  fields.add(":path", request_.target().empty() ? std::string_view("/") : request_.target(),
+             /*pinned=*/true);
+  fields.add_fields(request_.headers, /*pinned=*/true);
   nghttp2_data_provider2 provider{};
   const nghttp2_data_provider2* source = open_outgoing(*encoder, &provider);
   auto nva = fields.nva();

@@ -1,6 +1,7 @@
 // The HTTP/2 server connection and its exchanges (see server_connection.h).
 #include "server_connection.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "../http/error_reply.h"
@@ -97,11 +98,14 @@ Result<void> ServerExchange::check_can_respond(const Response& response) const {
   return http::check_fields(response.headers);
 }
 
-Result<void> ServerExchange::start_response(const Response& response, DataEncoder encoder) {
-  FieldList fields;
+Result<void> ServerExchange::start_response(Response& response, DataEncoder encoder) {
+  // The head's text stays with the exchange until the stream is closed: nghttp2 need not copy it.
+  response_fields_ = std::move(response.headers);
   NumberText status(static_cast<std::uint64_t>(response.status));
-  fields.add(":status", status.view());
-  fields.add_fields(response.headers);
+  std::ranges::copy(status.view(), status_.begin());
+  FieldList fields;
+  fields.add(":status", {status_.data(), status_.size()}, /*pinned=*/true);
+  fields.add_fields(response_fields_, /*pinned=*/true);
   nghttp2_data_provider2 provider{};
   const nghttp2_data_provider2* source = open_outgoing(encoder, &provider);
   auto nva = fields.nva();

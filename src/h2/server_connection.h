@@ -4,6 +4,7 @@
 #ifndef PAF_H2_SERVER_CONNECTION_H
 #define PAF_H2_SERVER_CONNECTION_H
 
+#include <array>
 #include <cstdint>
 
 #include "paf/h2.h"
@@ -36,11 +37,14 @@ class ServerExchange final : public Stream {
 
   Result<void> check_can_respond(const Response& response) const;
   // Submits the head; the body follows through the data source.
-  Result<void> start_response(const Response& response, DataEncoder encoder);
+  Result<void> start_response(Response& response, DataEncoder encoder);
   void respond_with_error(int status, const Error& error);
 
   ServerConnectionImpl* connection_;  // valid while attached()
   Request request_;
+  // The response's head, as nghttp2 sends it (see start_response).
+  Headers response_fields_;
+  std::array<char, 3> status_{};  // 200 to 999
   bool readable_ = false;  // the request's head was read (else only an error reply)
   ResponseState state_ = ResponseState::none;
 };

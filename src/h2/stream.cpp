@@ -28,9 +28,10 @@ bool is_connection_specific(std::string_view name, std::string_view value) {
 // RFC 9113 §8.2.1: a value must not start or end with whitespace, which is
 // not part of a field's value anyway (RFC 9110 §5.5).
 std::string_view without_edge_whitespace(std::string_view value) {
-  const std::size_t first = value.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  return value.substr(first, value.find_last_not_of(" \t") - first + 1);
+  auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  while (!value.empty() && blank(value.front())) value.remove_prefix(1);
+  while (!value.empty() && blank(value.back())) value.remove_suffix(1);
+  return value;
 }
 
 }  // namespace
@@ -67,16 +68,16 @@ Result<void> DataEncoder::finish(http::OutputQueue&, const Headers&) {
 
 // --- FieldList -----------------------------------------------------------------
 
-void FieldList::add(std::string_view name, std::string_view value) {
-  auto* name_bytes = reinterpret_cast<std::uint8_t*>(const_cast<char*>(name.data()));
-  auto* value_bytes = reinterpret_cast<std::uint8_t*>(const_cast<char*>(value.data()));
-  if (std::ranges::any_of(name, [](char c) { return c >= 'A' && c <= 'Z'; })) {
-    // Its place in lowered_ is fixed up in nva(): lowered_ may still move.
-    lowered_names_.push_back({size_, lowered_.size()});
-    for (char c : name) lowered_.append(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
-    name_bytes = nullptr;
+void FieldList::add(std::string_view name, std::string_view value, bool pinned) {
+  std::uint8_t flags = NGHTTP2_NV_FLAG_NONE;
+  if (pinned) {
+    flags |= NGHTTP2_NV_FLAG_NO_COPY_VALUE;
+    if (std::ranges::none_of(name, [](char c) { return c >= 'A' && c <= 'Z'; }))
+      flags |= NGHTTP2_NV_FLAG_NO_COPY_NAME;
   }
-  const nghttp2_nv field{name_bytes, value_bytes, name.size(), value.size(), NGHTTP2_NV_FLAG_NONE};
+  const nghttp2_nv field{reinterpret_cast<std::uint8_t*>(const_cast<char*>(name.data())),
+                         reinterpret_cast<std::uint8_t*>(const_cast<char*>(value.data())),
+                         name.size(), value.size(), flags};
   if (size_ < kInlineFields && spilled_.empty()) {
     inline_[size_++] = field;
     return;
@@ -86,16 +87,10 @@ void FieldList::add(std::string_view name, std::string_view value) {
   ++size_;
 }
 
-void FieldList::add_fields(const Headers& fields) {
+void FieldList::add_fields(const Headers& fields, bool pinned) {
   for (const Headers::Field field : fields)
     if (!is_connection_specific(field.name, field.value) && !ascii_iequals(field.name, "host"))
-      add(field.name, without_edge_whitespace(field.value));
-}
-
-std::span<const nghttp2_nv> FieldList::nva() {
-  nghttp2_nv* nva = fields();
-  for (const Lowered& lowered : lowered_names_) nva[lowered.index].name = lowered_.data() + lowered.offset;
-  return {nva, size_};
+      add(field.name, without_edge_whitespace(field.value), pinned);
 }
 
 // --- the incoming message --------------------------------------------------------
@@ -200,7 +195,7 @@ nghttp2_ssize Stream::read_data(std::size_t length, std::uint32_t* data_flags) {
   *data_flags |= NGHTTP2_DATA_FLAG_EOF;
   if (!trailers_out_.empty() && session_ != nullptr) {
     FieldList fields;
-    fields.add_fields(trailers_out_);
+    fields.add_fields(trailers_out_, /*pinned=*/true);
     auto nva = fields.nva();
     if (nghttp2_submit_trailer(session_->nghttp2(), id_, nva.data(), nva.size()) == 0)
       *data_flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;

@@ -47,26 +47,23 @@ class DataEncoder {
 
 using OutgoingBody = http::OutgoingBody<DataEncoder>;
 
-// Outgoing header fields as nghttp2 takes them: names lowercased (RFC 9113
-// §8.2.1), the connection-specific fields of HTTP/1.x left out (§8.2.2).
-// Fields point at the text they were added from, which must outlive nva()'s
-// use (nghttp2 copies it on submit); only a name that needs lowercasing is
-// copied, so a head is usually built without a single copy.
+// Outgoing header fields as nghttp2 takes them, the connection-specific
+// fields of HTTP/1.x left out (RFC 9113 §8.2.2). nghttp2 lowercases names as
+// it copies them (§8.2.1). Fields added `pinned` point at text that stays
+// where it is, unchanged, until the stream is closed: nghttp2 then copies
+// only the names it must lowercase, nothing else. Other fields' text must
+// outlive nva()'s use: nghttp2 copies it on submit.
 class FieldList {
  public:
   FieldList() = default;
   FieldList(const FieldList&) = delete;
   FieldList& operator=(const FieldList&) = delete;
 
-  void add(std::string_view name, std::string_view value);
-  void add_fields(const Headers& fields);
-  // Valid until the next add.
-  std::span<const nghttp2_nv> nva();
+  void add(std::string_view name, std::string_view value, bool pinned = false);
+  void add_fields(const Headers& fields, bool pinned = false);
+  std::span<const nghttp2_nv> nva() { return {fields(), size_}; }
 
  private:
-  struct Lowered {
-    std::size_t index, offset;  // the name of field `index` is lowered_ at offset
-  };
   // A head's fields are few: the list lives on the stack until it outgrows this.
   static constexpr std::size_t kInlineFields = 12;
   nghttp2_nv* fields() { return spilled_.empty() ? inline_.data() : spilled_.data(); }
@@ -74,8 +71,6 @@ class FieldList {
   std::array<nghttp2_nv, kInlineFields> inline_;
   std::vector<nghttp2_nv> spilled_;  // all of them, once there are more
   std::size_t size_ = 0;
-  Buffer lowered_;
-  std::vector<Lowered> lowered_names_;
 };
 
 class Stream : public Exchange {
