@@ -155,8 +155,8 @@ Session::Session(Kind kind, const H2Config& config, Clock clock, SessionRole* ro
   int created = NGHTTP2_ERR_NOMEM;
   if (callbacks != nullptr && option != nullptr) {
     created = kind == Kind::server
-                  ? nghttp2_session_server_new2(&session_, callbacks, this, option)
-                  : nghttp2_session_client_new2(&session_, callbacks, this, option);
+                  ? nghttp2_session_server_new3(&session_, callbacks, this, option, memory_.mem())
+                  : nghttp2_session_client_new3(&session_, callbacks, this, option, memory_.mem());
   }
   nghttp2_session_callbacks_del(callbacks);
   nghttp2_option_del(option);

@@ -13,6 +13,7 @@
 
 #include "../http/output_queue.h"
 #include "client_stream_ids.h"
+#include "session_memory.h"
 #include "paf/connection.h"
 #include "paf/h2.h"
 
@@ -104,6 +105,7 @@ class Session {
   H2Config config_;
   Clock clock_;
   SessionRole* role_;
+  SessionMemory memory_;  // nghttp2's; outlives session_, deleted in ~Session
   nghttp2_session* session_ = nullptr;
 
   http::OutputQueue output_;      // frames from mem_send, until written
