@@ -24,28 +24,15 @@ namespace {
 
 Error closed_error() { return Error{Errc::closed, "the stream is closed"}; }
 
-// The request of a head: pseudo-header fields (RFC 9113 §8.3.1) give the
-// method, target and authority; nghttp2 has checked that they are well formed.
-// The other fields become the request's as they are, without a copy.
-Request request_from(Headers fields) {
-  Request request;
+// The request's fields, once its head is complete: its pseudo-header fields
+// (RFC 9113 §8.3.1) were taken as they came (take_pseudo_field); nghttp2 has
+// checked that they are well formed. The others become the request's as they
+// are, without a copy.
+void finish_request(Request& request, Headers fields) {
   request.version = Version::http_2;
-  std::size_t cookies = 0;
-  for (const Headers::Field field : fields) {
-    if (field.name == ":method") {
-      request.set_method_name(field.value);
-    } else if (field.name == ":path") {
-      request.set_target(field.value);
-    } else if (field.name == ":authority") {
-      request.set_authority(field.value);
-    } else if (field.name == "cookie") {
-      ++cookies;
-    }
-  }
-  fields.remove_if([](Headers::Field field) { return field.name.starts_with(':'); });
   // RFC 9113 §8.2.3: Cookie may come split in several fields; the
   // application sees one, its crumbs joined by "; ", after the others.
-  if (cookies > 1) {
+  if (fields.count("cookie") > 1) {
     Buffer cookie;
     std::size_t joined = 0;
     for (const Headers::Field field : fields) {
@@ -59,7 +46,6 @@ Request request_from(Headers fields) {
   request.headers = std::move(fields);
   // CONNECT names no path: its target is the authority (RFC 9113 §8.5).
   if (request.method == Method::CONNECT) request.set_target(request.authority());
-  return request;
 }
 
 }  // namespace
@@ -71,12 +57,23 @@ ServerExchange::ServerExchange(ServerConnectionImpl* connection, Session* sessio
   set_id(id);
 }
 
+bool ServerExchange::take_pseudo_field(std::string_view name, std::string_view value) {
+  if (name == ":method") {
+    request_.set_method_name(value);
+  } else if (name == ":path") {
+    request_.set_target(value);
+  } else if (name == ":authority") {
+    request_.set_authority(value);
+  }
+  return true;  // :scheme names nothing a request keeps
+}
+
 bool ServerExchange::on_head(Headers fields, bool oversized) {
   if (oversized) {
     on_too_large(431, Error{Errc::limit_exceeded, "request header fields too large"});
     return true;
   }
-  request_ = request_from(std::move(fields));
+  finish_request(request_, std::move(fields));
   readable_ = true;
   Reqd reqd(this);
   connection_->handle(reqd);

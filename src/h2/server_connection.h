@@ -28,6 +28,7 @@ class ServerExchange final : public Stream {
 
  protected:
   bool on_head(Headers fields, bool oversized) override;
+  bool take_pseudo_field(std::string_view name, std::string_view value) override;
   void on_too_large(int status, const Error& error) override;
   void on_handles_dropped() override;
 

@@ -103,7 +103,9 @@ void Stream::begin_header_block() {
 void Stream::add_header(std::string_view name, std::string_view value) {
   // Past the limit the fields are counted, not kept: an HPACK bomb costs time, not memory.
   block_bytes_ += name.size() + value.size() + kFieldOverhead;
-  if (block_bytes_ <= session_->config().max_header_list_bytes) block_.add(name, value);
+  if (block_bytes_ > session_->config().max_header_list_bytes) return;
+  if (!head_received_ && name.starts_with(':') && take_pseudo_field(name, value)) return;
+  block_.add(name, value);
 }
 
 void Stream::end_header_block(bool end_stream) {

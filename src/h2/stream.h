@@ -124,6 +124,9 @@ class Stream : public Exchange {
   // was the head (a client skips 1xx responses). `oversized`: over
   // max_header_list_bytes, its fields were dropped.
   virtual bool on_head(Headers fields, bool oversized) = 0;
+  // A pseudo-header field of the head as it is received: true if the
+  // exchange took it, false to keep it with the head's fields.
+  virtual bool take_pseudo_field(std::string_view, std::string_view) { return false; }
   // The incoming message went over a limit (header list or trailers: 431,
   // body: 413); the rest of it is discarded.
   virtual void on_too_large(int status, const Error& error) = 0;
