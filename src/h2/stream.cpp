@@ -15,14 +15,24 @@ Error closed_error() { return Error{Errc::closed, "the stream is closed"}; }
 // RFC 9113 §6.5.2: a field counts its name, its value and 32 bytes.
 constexpr std::size_t kFieldOverhead = 32;
 
-constexpr std::array<std::string_view, 5> kConnectionSpecific{
-    "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"};
+// Fields a head leaves out: those of HTTP/1.x's connection (RFC 9113
+// §8.2.2), TE unless it says "trailers", and Host (:authority says it).
+bool is_left_out(std::string_view name, std::string_view value) {
+  switch (name.size()) {  // most fields are none of these: one comparison says so
+    case 2: return ascii_iequals(name, "te") && value != "trailers";
+    case 4: return ascii_iequals(name, "host");
+    case 7: return ascii_iequals(name, "upgrade");
+    case 10: return ascii_iequals(name, "connection") || ascii_iequals(name, "keep-alive");
+    case 16: return ascii_iequals(name, "proxy-connection");
+    case 17: return ascii_iequals(name, "transfer-encoding");
+    default: return false;
+  }
+}
 
-bool is_connection_specific(std::string_view name, std::string_view value) {
-  for (std::string_view field : kConnectionSpecific)
-    if (ascii_iequals(name, field)) return true;
-  // TE may only say "trailers" in HTTP/2 (RFC 9113 §8.2.2).
-  return ascii_iequals(name, "te") && value != "trailers";
+bool has_uppercase(std::string_view name) {
+  bool uppercase = false;
+  for (char c : name) uppercase |= static_cast<unsigned char>(c - 'A') < 26;
+  return uppercase;
 }
 
 // RFC 9113 §8.2.1: a value must not start or end with whitespace, which is
@@ -72,8 +82,7 @@ void FieldList::add(std::string_view name, std::string_view value, bool pinned) 
   std::uint8_t flags = NGHTTP2_NV_FLAG_NONE;
   if (pinned) {
     flags |= NGHTTP2_NV_FLAG_NO_COPY_VALUE;
-    if (std::ranges::none_of(name, [](char c) { return c >= 'A' && c <= 'Z'; }))
-      flags |= NGHTTP2_NV_FLAG_NO_COPY_NAME;
+    if (!has_uppercase(name)) flags |= NGHTTP2_NV_FLAG_NO_COPY_NAME;
   }
   const nghttp2_nv field{reinterpret_cast<std::uint8_t*>(const_cast<char*>(name.data())),
                          reinterpret_cast<std::uint8_t*>(const_cast<char*>(value.data())),
@@ -89,7 +98,7 @@ void FieldList::add(std::string_view name, std::string_view value, bool pinned) 
 
 void FieldList::add_fields(const Headers& fields, bool pinned) {
   for (const Headers::Field field : fields)
-    if (!is_connection_specific(field.name, field.value) && !ascii_iequals(field.name, "host"))
+    if (!is_left_out(field.name, field.value))
       add(field.name, without_edge_whitespace(field.value), pinned);
 }
 
