@@ -38,6 +38,11 @@ void* allocate_aligned(std::size_t size, std::align_val_t alignment) {
 
 }  // namespace
 
+// The tag of the nothrow forms (`new (std::nothrow) T`), which libsupc++ defines.
+namespace std {
+const nothrow_t nothrow{};
+}  // namespace std
+
 void* operator new(std::size_t size) { return allocate(size); }
 void* operator new[](std::size_t size) { return allocate(size); }
 void* operator new(std::size_t size, std::align_val_t alignment) {
