@@ -254,8 +254,9 @@ std::size_t Session::read_eof(Bytes bytes) {
 }
 
 void Session::on_begin_headers(std::int32_t id, bool request) {
-  Stream* stream = stream_of(session_, id);
-  if (stream == nullptr && request) stream = role_->accept_stream(id);
+  // A request's stream is new: nghttp2 opened it for this block, and no one
+  // took it yet.
+  Stream* stream = request ? role_->accept_stream(id) : stream_of(session_, id);
   if (stream != nullptr) stream->begin_header_block();
   header_block_id_ = id;
   header_block_stream_ = stream;
