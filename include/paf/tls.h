@@ -250,9 +250,11 @@ class TlsFlow final : public SecureFlow {
   std::size_t ciphertext_sent_ = 0;  // bytes of ciphertext_ already written
   // Ciphertext read ahead from the inner flow and not yet taken by the
   // engine, which asks for a record's header and its body one at a time:
-  // one inner read serves several records.
-  Buffer read_ahead_;
-  std::size_t read_ahead_taken_ = 0;
+  // one inner read serves several records. Its storage is taken when a read
+  // needs it, uninitialised, and given back when the inner flow runs dry.
+  std::unique_ptr<std::uint8_t[]> read_ahead_;
+  std::size_t read_ahead_size_ = 0;   // bytes read into it
+  std::size_t read_ahead_taken_ = 0;  // of which the engine took these
   bool holds_whole_record() const;
   std::optional<Error> inner_error_;  // how reading the inner flow failed under the engine
   std::optional<Error> write_error_;  // how writing it failed: writes end, reading goes on

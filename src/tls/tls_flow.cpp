@@ -251,8 +251,8 @@ void TlsFlow::release() {
   }
   ciphertext_.clear();
   ciphertext_sent_ = 0;
-  read_ahead_ = Buffer();
-  read_ahead_taken_ = 0;
+  read_ahead_.reset();
+  read_ahead_size_ = read_ahead_taken_ = 0;
   inner_->close();
   inner_readable_armed_ = inner_writable_armed_ = false;
 }
@@ -312,16 +312,16 @@ int TlsFlow::transport_send(Bytes bytes) {
 }
 
 int TlsFlow::transport_receive(MutableBytes buffer) {
-  if (read_ahead_taken_ == read_ahead_.size()) {
+  if (read_ahead_taken_ == read_ahead_size_) {
     // Empty: a large request is read in place; a small one (a record's
     // header, a small record) reads ahead as much as has arrived.
     const bool in_place = buffer.size() >= kReadAhead;
-    if (!in_place) read_ahead_.resize(kReadAhead);
-    auto received = inner_->read(in_place ? buffer : MutableBytes(read_ahead_.data(), kReadAhead));
-    if (!in_place) read_ahead_.resize(received ? *received : 0);
+    if (!in_place && !read_ahead_) read_ahead_ = std::make_unique_for_overwrite<std::uint8_t[]>(kReadAhead);
+    auto received = inner_->read(in_place ? buffer : MutableBytes(read_ahead_.get(), kReadAhead));
+    read_ahead_size_ = in_place || !received ? 0 : *received;
     read_ahead_taken_ = 0;
     if (!received) {
-      read_ahead_ = Buffer();  // an idle connection holds no read-ahead storage
+      read_ahead_.reset();  // an idle connection holds no read-ahead storage
       if (received.error().code == Errc::would_block) return MBEDTLS_ERR_SSL_WANT_READ;
       inner_error_ = received.error();
       return kInnerFlowFailed;
@@ -329,8 +329,8 @@ int TlsFlow::transport_receive(MutableBytes buffer) {
     if (in_place || *received == 0)
       return static_cast<int>(*received);  // 0: the inner stream ended
   }
-  std::size_t n = std::min(buffer.size(), read_ahead_.size() - read_ahead_taken_);
-  std::memcpy(buffer.data(), read_ahead_.data() + read_ahead_taken_, n);
+  std::size_t n = std::min(buffer.size(), read_ahead_size_ - read_ahead_taken_);
+  std::memcpy(buffer.data(), read_ahead_.get() + read_ahead_taken_, n);
   read_ahead_taken_ += n;
   return static_cast<int>(n);
 }
@@ -339,9 +339,9 @@ int TlsFlow::transport_receive(MutableBytes buffer) {
 // whose last two bytes are the length): the engine can make progress on it
 // without the inner flow, which may never become readable again.
 bool TlsFlow::holds_whole_record() const {
-  std::size_t held = read_ahead_.size() - read_ahead_taken_;
+  std::size_t held = read_ahead_size_ - read_ahead_taken_;
   if (held < 5) return false;
-  auto header = read_ahead_.bytes().subspan(read_ahead_taken_);
+  const std::uint8_t* header = read_ahead_.get() + read_ahead_taken_;
   return held >= 5 + (std::size_t{header[3]} << 8 | header[4]);
 }
 
