@@ -173,6 +173,8 @@ class Request {
   // The authority: HTTP/2's :authority, an absolute-form target's, else Host.
   std::string_view authority() const;
   void set_authority(std::string_view authority) { set_part(authority_, authority); }
+  // Back to a default request; the storage stays for the next one.
+  void clear();
 
  private:
   // The target, the authority and an `other` method's token share one buffer.

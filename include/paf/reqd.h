@@ -83,6 +83,8 @@ class Exchange {
   virtual ~Exchange() = default;
   // The application holds no handle any more.
   virtual void on_handles_dropped() {}
+  // References held: the engine's and the handles'.
+  std::uint32_t references() const { return references_; }
 
  private:
   friend class ExchangeHandle;

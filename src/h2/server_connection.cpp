@@ -2,6 +2,7 @@
 #include "server_connection.h"
 
 #include <algorithm>
+#include <new>
 #include <utility>
 
 #include "../http/error_reply.h"
@@ -52,9 +53,11 @@ void finish_request(Request& request, Headers fields) {
 
 // --- ServerExchange ------------------------------------------------------------
 
-ServerExchange::ServerExchange(ServerConnectionImpl* connection, Session* session, std::int32_t id)
+ServerExchange::ServerExchange(ServerConnectionImpl* connection, Session* session, Request storage)
     : Stream(session, session->config().write_high_water_mark), connection_(connection) {
-  set_id(id);
+  storage.clear();
+  give_block_storage(std::move(storage.headers));
+  request_ = std::move(storage);
 }
 
 bool ServerExchange::take_pseudo_field(std::string_view name, std::string_view value) {
@@ -171,10 +174,31 @@ ServerConnectionImpl::ServerConnectionImpl(H2Config config, RequestHandler handl
       error_handler_(std::move(error_handler)),
       session_(Session::Kind::server, config, std::move(clock), this) {}
 
+ServerConnectionImpl::~ServerConnectionImpl() {
+  for (ServerExchange* exchange : spares_) delete exchange;
+}
+
 Stream* ServerConnectionImpl::accept_stream(std::int32_t id) {
-  auto* exchange = new ServerExchange(this, &session_, id);
+  ServerExchange* exchange = nullptr;
+  if (spares_.empty()) {
+    exchange = new ServerExchange(this, &session_);
+  } else {
+    exchange = spares_.back();
+    spares_.pop_back();
+  }
+  exchange->set_id(id);
   session_.adopt(exchange);
   return exchange;
+}
+
+void ServerConnectionImpl::retire(Stream* stream) {
+  auto* exchange = static_cast<ServerExchange*>(stream);
+  // Only the session's last reference on a closed stream makes a spare (an
+  // open stream's session keeps another); nothing else points at it then.
+  if (exchange->references() > 1 || spares_.size() >= kSpareExchanges) return stream->release();
+  Request storage = std::move(exchange->request_);
+  exchange->~ServerExchange();
+  spares_.push_back(new (exchange) ServerExchange(this, &session_, std::move(storage)));
 }
 
 }  // namespace paf::h2

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <vector>
 
 #include "paf/h2.h"
 #include "session.h"
@@ -18,7 +19,9 @@ class ServerConnectionImpl;
 // One request and its response on a stream.
 class ServerExchange final : public Stream {
  public:
-  ServerExchange(ServerConnectionImpl* connection, Session* session, std::int32_t id);
+  // `storage`: a cleared request of an earlier exchange, whose storage this
+  // one takes over (see ServerConnectionImpl::retire).
+  ServerExchange(ServerConnectionImpl* connection, Session* session, Request storage = {});
 
   const Request& request() const override { return request_; }
   Result<void> respond_with_string(Response response, Buffer body) override;
@@ -33,6 +36,7 @@ class ServerExchange final : public Stream {
   void on_handles_dropped() override;
 
  private:
+  friend class ServerConnectionImpl;
   enum class ResponseState : std::uint8_t { none, streaming, complete };
   ~ServerExchange() override = default;
 
@@ -54,6 +58,7 @@ class ServerConnectionImpl final : public H2ServerConnection, private SessionRol
  public:
   ServerConnectionImpl(H2Config config, RequestHandler handler, ErrorHandler error_handler,
                        Clock clock);
+  ~ServerConnectionImpl() override;
 
   ReadOperation next_read_operation() override { return session_.next_read_operation(); }
   std::size_t read(Bytes bytes) override { return session_.read(bytes); }
@@ -78,9 +83,16 @@ class ServerConnectionImpl final : public H2ServerConnection, private SessionRol
 
  private:
   Stream* accept_stream(std::int32_t id) override;
+  // An exchange that no one else holds is made new in place and kept for a
+  // stream to come, with its request's storage: a connection serves its
+  // streams without allocating an exchange, a request's fields or its text
+  // for each. At most kSpareExchanges wait; the rest are deleted.
+  void retire(Stream* stream) override;
 
+  static constexpr std::size_t kSpareExchanges = 8;
   RequestHandler handler_;
   ErrorHandler error_handler_;
+  std::vector<ServerExchange*> spares_;
   Session session_;  // declared last, destroyed first: streams detach while the handlers live
 };
 

@@ -148,6 +148,8 @@ Error nghttp2_failure(int code) {
 
 }  // namespace
 
+void SessionRole::retire(Stream* stream) { stream->release(); }
+
 Session::Session(Kind kind, const H2Config& config, Clock clock, SessionRole* role)
     : kind_(kind), config_(config), clock_(std::move(clock)), role_(role) {
   nghttp2_session_callbacks* callbacks = make_callbacks();
@@ -319,7 +321,7 @@ void Session::on_stream_closed(Stream* stream, std::uint32_t error_code) {
   nghttp2_session_set_stream_user_data(session_, stream->id(), nullptr);
   std::erase(streams_, stream);
   stream->closed(error_code);
-  stream->release();
+  role_->retire(stream);
   update_idle_deadline();
   settle_shutdown();
 }
@@ -394,7 +396,7 @@ void Session::run_scheduled() {
     for (Stream* stream : streams) {
       stream->scheduled = false;
       stream->run_scheduled();
-      stream->release();
+      role_->retire(stream);  // this reference may be the last, the stream closed
     }
     // Keep the list's storage for the next round rather than allocate again.
     streams.clear();

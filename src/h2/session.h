@@ -28,6 +28,9 @@ class SessionRole {
  public:
   // The peer opens stream `id` with a request (server only; a client returns null).
   virtual Stream* accept_stream(std::int32_t id) = 0;
+  // The session gives up a reference on `stream` (nghttp2 closed it, or its
+  // scheduled work ran).
+  virtual void retire(Stream* stream);
 
  protected:
   ~SessionRole() = default;

@@ -138,6 +138,8 @@ class Stream : public Exchange {
   const nghttp2_data_provider2* open_outgoing(DataEncoder encoder,
                                               nghttp2_data_provider2* provider);
   void set_id(std::int32_t id) { id_ = id; }
+  // Storage for the header blocks to come (cleared fields of an earlier stream).
+  void give_block_storage(Headers storage) { block_ = std::move(storage); }
   // Ends the stream at once (RST_STREAM with `error_code`).
   void reset(std::uint32_t error_code);
   bool attached() const { return session_ != nullptr; }

@@ -223,6 +223,14 @@ void Request::set_part(Part& part, std::string_view value) {
   text_.append(value);  // within capacity: `value` stays where it is
 }
 
+void Request::clear() {
+  method = Method::GET;
+  version = Version::http_1_1;
+  headers.clear();
+  text_.clear();
+  target_ = authority_ = method_name_ = {};
+}
+
 std::string_view Request::path() const {
   std::string_view target = this->target();
   // Absolute form ("http://host/p?q"): the path starts after the authority.

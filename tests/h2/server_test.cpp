@@ -288,6 +288,54 @@ TEST_F(H2Server, Rfc9113_8_1_RequestTrailersReachTheHandlerAndResponseTrailersGo
   EXPECT_EQ(log_, "POST /echo\ndata abc\nend\ntrailer x-checksum: 42\n");
 }
 
+// The exchanges of a connection's streams are made new in place and used
+// again (ServerConnectionImpl::retire): nothing of a request, its body or its
+// response shows in the next one.
+TEST_F(H2Server, EachStreamSeesOnlyItsOwnRequest) {
+  std::string seen;
+  start([&](Reqd& reqd) {
+    const Request& request = reqd.request();
+    seen += std::string(request.method_name()) + " " + std::string(request.target()) + " " +
+            std::string(request.authority());
+    for (const Headers::Field field : request.headers)
+      seen += " " + std::string(field.name) + "=" + std::string(field.value);
+    seen += "\n";
+    Reqd held = reqd;
+    reqd.request_body().on_data([&](Bytes bytes) { seen += "data " + std::to_string(bytes.size()) + "\n"; });
+    reqd.request_body().on_end([&seen, held](Result<void> end) mutable {
+      seen += end ? "end" : "failed";
+      for (const Headers::Field field : held.request_body().trailers())
+        seen += " " + std::string(field.name) + "=" + std::string(field.value);
+      seen += "\n";
+      (void)held.respond_with_string({201, {{"x-stream", std::string(held.request().target())}}},
+                                     std::string(held.request().target()));
+      held = {};
+    });
+  });
+  handshake();
+  std::uint32_t stream = 1;
+  for (int round = 0; round < 12; ++round) {  // more rounds than spare exchanges
+    send(frames({headers(stream, request_fields("PROPFIND", "/p" + std::to_string(round),
+                                                {{"x-first", "1"}, {"cookie", "a=1"}, {"cookie", "b=2"}}),
+                         false),
+                 data_frame(stream, "abc"), headers(stream, {{"x-trailer", "t"}}, true)}));
+    send(get(stream + 2, "/g"));
+    Answer propfind = answer(stream), get = answer(stream + 2);
+    EXPECT_EQ(propfind.status, "201");
+    EXPECT_EQ(propfind.body, "/p" + std::to_string(round));
+    EXPECT_EQ(get.status, "201");
+    EXPECT_EQ(get.body, "/g");
+    stream += 4;
+  }
+  EXPECT_EQ(connection_->streams_in_flight(), 0u);
+  std::string expected;
+  for (int round = 0; round < 12; ++round)
+    expected += "PROPFIND /p" + std::to_string(round) +
+                " example.test x-first=1 cookie=a=1; b=2\ndata 3\nend x-trailer=t\n"
+                "GET /g example.test\nend\n";
+  EXPECT_EQ(seen, expected);
+}
+
 TEST_F(H2Server, Rfc9113_8_2_2_ConnectionSpecificFieldsAreNotSent) {
   start([](Reqd& reqd) {
     (void)reqd.respond_with_string(
