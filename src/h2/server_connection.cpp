@@ -197,8 +197,12 @@ void ServerConnectionImpl::retire(Stream* stream) {
   // open stream's session keeps another); nothing else points at it then.
   if (exchange->references() > 1 || spares_.size() >= kSpareExchanges) return stream->release();
   Request storage = std::move(exchange->request_);
+  http::OutputQueue output = std::move(exchange->outgoing_.output());
+  output.clear();  // keeps its segments' storage
   exchange->~ServerExchange();
-  spares_.push_back(new (exchange) ServerExchange(this, &session_, std::move(storage)));
+  auto* spare = new (exchange) ServerExchange(this, &session_, std::move(storage));
+  spare->outgoing_.output() = std::move(output);
+  spares_.push_back(spare);
 }
 
 }  // namespace paf::h2

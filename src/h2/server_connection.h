@@ -84,9 +84,10 @@ class ServerConnectionImpl final : public H2ServerConnection, private SessionRol
  private:
   Stream* accept_stream(std::int32_t id) override;
   // An exchange that no one else holds is made new in place and kept for a
-  // stream to come, with its request's storage: a connection serves its
-  // streams without allocating an exchange, a request's fields or its text
-  // for each. At most kSpareExchanges wait; the rest are deleted.
+  // stream to come, with its request's storage and its output queue's: a
+  // connection serves its streams without allocating an exchange, a request's
+  // fields or its text for each. At most kSpareExchanges wait; the rest are
+  // deleted.
   void retire(Stream* stream) override;
 
   static constexpr std::size_t kSpareExchanges = 8;
