@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <memory>
+#include <new>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -34,6 +36,31 @@ class NumberText {
   char digits_[20];  // 2^64 - 1 has 20 decimal digits
   std::size_t length_ = 0;
 };
+
+namespace detail {
+
+// An allocator whose value-less construct leaves a byte as it is: a vector of
+// them grows without zeroing what is about to be written over.
+template <typename T>
+struct UninitializedAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = UninitializedAllocator<U>;
+  };
+  UninitializedAllocator() = default;
+  template <typename U>
+  UninitializedAllocator(const UninitializedAllocator<U>&) noexcept {}
+  template <typename U>
+  void construct(U* at) noexcept {
+    ::new (static_cast<void*>(at)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* at, Args&&... args) {
+    ::new (static_cast<void*>(at)) U(std::forward<Args>(args)...);
+  }
+};
+
+}  // namespace detail
 
 class Buffer {
  public:
@@ -73,13 +100,13 @@ class Buffer {
   // `bytes` may be a view of this buffer's own.
   void append(Bytes bytes) {
     if (bytes.empty()) return;
-    std::vector<std::uint8_t>& storage = own();
+    Storage& storage = own();
     const std::size_t at = storage.size();
     const std::uint8_t* base = storage.data();
     const bool own_bytes = base != nullptr && std::greater_equal<>()(bytes.data(), base) &&
                            std::less<>()(bytes.data(), base + at);
     const std::size_t from = own_bytes ? static_cast<std::size_t>(bytes.data() - base) : 0;
-    storage.resize(at + bytes.size());  // grows geometrically, as insert would
+    storage.resize(at + bytes.size());  // grows geometrically, as insert would; not zeroed
     std::memcpy(storage.data() + at, own_bytes ? storage.data() + from : bytes.data(), bytes.size());
   }
   void append(char c) { own().push_back(static_cast<std::uint8_t>(c)); }
@@ -100,13 +127,20 @@ class Buffer {
     is_borrowed_ = false;
     bytes_.clear();
   }
-  void resize(std::size_t n) { own().resize(n); }
+  // New bytes are zero.
+  void resize(std::size_t n) {
+    Storage& storage = own();
+    const std::size_t old_size = storage.size();
+    storage.resize(n);
+    if (n > old_size) std::memset(storage.data() + old_size, 0, n - old_size);
+  }
 
   friend bool operator==(const Buffer& a, std::string_view b) { return a.view() == b; }
 
  private:
   // The storage, after copying borrowed bytes into it.
-  std::vector<std::uint8_t>& own() {
+  using Storage = std::vector<std::uint8_t, detail::UninitializedAllocator<std::uint8_t>>;
+  Storage& own() {
     if (is_borrowed_) {
       is_borrowed_ = false;
       bytes_.assign(borrowed_.begin(), borrowed_.end());
@@ -114,7 +148,7 @@ class Buffer {
     return bytes_;
   }
 
-  std::vector<std::uint8_t> bytes_;
+  Storage bytes_;
   Bytes borrowed_;
   bool is_borrowed_ = false;
 };

@@ -59,6 +59,17 @@ TEST(Buffer, CopiesOfABorrowedBufferBorrowTheSameBytes) {
   EXPECT_EQ(copy.bytes().data(), original.bytes().data());
 }
 
+TEST(Buffer, ResizeZeroesWhatItAdds) {
+  Buffer buffer(std::string_view("abcdef"));
+  buffer.resize(1);
+  buffer.resize(4);  // within its storage, where "bcd" was
+  EXPECT_EQ(buffer.view(), std::string_view("a\0\0\0", 4));
+  buffer.resize(1000);
+  for (std::size_t i = 1; i < 1000; ++i) ASSERT_EQ(buffer.bytes()[i], 0) << i;
+  buffer.append("xyz");
+  EXPECT_EQ(buffer.view().substr(1000), "xyz");
+}
+
 TEST(OutputQueue, ALargeBorrowedBufferIsPresentedWhereItLies) {
   static const std::array<std::uint8_t, 64 * 1024> large{};
   http::OutputQueue queue;
