@@ -98,14 +98,21 @@ Result<void> ServerExchange::check_can_respond(const Response& response) const {
   return http::check_fields(response.headers);
 }
 
-Result<void> ServerExchange::start_response(Response& response, DataEncoder encoder) {
+Result<void> ServerExchange::start_response(Response& response, DataEncoder encoder,
+                                            std::optional<std::uint64_t> content_length) {
   // The head's text stays with the exchange until the stream is closed: nghttp2 need not copy it.
   response_fields_ = std::move(response.headers);
   NumberText status(static_cast<std::uint64_t>(response.status));
   std::ranges::copy(status.view(), status_.begin());
   FieldList fields;
   fields.add(":status", {status_.data(), status_.size()}, /*pinned=*/true);
-  fields.add_fields(response_fields_, /*pinned=*/true);
+  const NumberText length(content_length.value_or(0));
+  if (content_length) {
+    fields.add_fields(response_fields_, /*pinned=*/true, /*except=*/"content-length");
+    fields.add("content-length", length.view());  // copied by nghttp2
+  } else {
+    fields.add_fields(response_fields_, /*pinned=*/true);
+  }
   nghttp2_data_provider2 provider{};
   const nghttp2_data_provider2* source = open_outgoing(encoder, &provider);
   auto nva = fields.nva();
@@ -123,11 +130,10 @@ Result<void> ServerExchange::start_response(Response& response, DataEncoder enco
 Result<void> ServerExchange::respond_with_string(Response response, Buffer body) {
   if (auto checked = check_can_respond(response); !checked) return checked;
   const bool has_body = status_allows_body(response.status) && request_.method != Method::HEAD;
-  if (has_body) {
-    response.headers.set("content-length", NumberText(body.size()).view());
-  }
-  // An empty body: the head ends the stream.
-  if (auto started = start_response(response, DataEncoder(has_body && !body.empty(), body.size()));
+  // Its Content-Length is the body's, whatever the fields said. An empty
+  // body: the head ends the stream.
+  if (auto started = start_response(response, DataEncoder(has_body && !body.empty(), body.size()),
+                                    has_body ? std::optional(body.size()) : std::nullopt);
       !started)
     return started;
   (void)outgoing_.write(std::move(body));

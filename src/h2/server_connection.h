@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "paf/h2.h"
@@ -41,8 +42,10 @@ class ServerExchange final : public Stream {
   ~ServerExchange() override = default;
 
   Result<void> check_can_respond(const Response& response) const;
-  // Submits the head; the body follows through the data source.
-  Result<void> start_response(Response& response, DataEncoder encoder);
+  // Submits the head; the body follows through the data source. With a
+  // `content_length`, its Content-Length field replaces the response's.
+  Result<void> start_response(Response& response, DataEncoder encoder,
+                             std::optional<std::uint64_t> content_length = std::nullopt);
   void respond_with_error(int status, const Error& error);
 
   ServerConnectionImpl* connection_;  // valid while attached()

@@ -336,6 +336,29 @@ TEST_F(H2Server, EachStreamSeesOnlyItsOwnRequest) {
   EXPECT_EQ(seen, expected);
 }
 
+TEST_F(H2Server, AStringResponsesContentLengthIsItsBodysWhateverTheFieldsSaid) {
+  start([](Reqd& reqd) {
+    const bool head = reqd.request().method == Method::HEAD;
+    (void)reqd.respond_with_string(
+        {200, {{"Content-Length", "999"}, {"x-a", "1"}, {"content-length", "7"}}}, head ? "" : "abc");
+  });
+  handshake();
+  send(get(1));
+  send(headers(3, request_fields("HEAD", "/"), true));
+  receive();
+  std::vector<std::string> lengths[2];
+  for (const Frame& f : frames_) {
+    if (f.type != kHeaders) continue;
+    for (const auto& [name, value] : f.fields)
+      if (name == "content-length") lengths[f.stream == 3].push_back(value);
+  }
+  EXPECT_EQ(lengths[0], std::vector<std::string>{"3"});
+  EXPECT_EQ(answer(1).body, "abc");
+  // HEAD: the fields say what a GET would get; none is replaced.
+  EXPECT_EQ(lengths[1], (std::vector<std::string>{"999", "7"}));
+  EXPECT_TRUE(answer(3).ended);
+}
+
 TEST_F(H2Server, Rfc9113_8_2_2_ConnectionSpecificFieldsAreNotSent) {
   start([](Reqd& reqd) {
     (void)reqd.respond_with_string(
