@@ -220,9 +220,9 @@ bool Stream::send_data(http::OutputQueue& out, Bytes frame_header, std::size_t l
   if (outgoing_.output().size() < length) return false;
   out.append(frame_header);
   outgoing_.output().move_front_to(out, length);
-  // The writer may have room now. (Scheduling with nothing taken would resume
-  // this stream only to defer it again, waking the writer forever.)
-  if (length > 0 && session_ != nullptr) session_->schedule(this);
+  // A waiting writer may have room now. (Scheduling with nothing taken would
+  // resume this stream only to defer it again, waking the writer forever.)
+  if (length > 0 && session_ != nullptr && outgoing_.awaits_room()) session_->schedule(this);
   return true;
 }
 
@@ -261,7 +261,12 @@ Result<void> Stream::close_body(Headers trailers) {
     return finished;
   }
   trailers_out_ = std::move(trailers);
-  session_->schedule(this);
+  // nghttp2 learns of the end from the data source: resumed if deferred, or
+  // asked at the next send.
+  if (deferred_)
+    session_->schedule(this);
+  else
+    session_->wake_writer();
   return {};
 }
 

@@ -37,6 +37,8 @@ class OutgoingBody {
   }
   bool is_open() const { return open_; }
   bool full() const { return output_.size() > high_water_mark_; }
+  // A writer waits for room (on_writable).
+  bool awaits_room() const { return static_cast<bool>(on_writable_); }
   const Encoder& encoder() const { return encoder_; }
 
   Result<Backpressure> write(std::span<const std::uint8_t> bytes) {
