@@ -55,6 +55,10 @@ class Runtime {
   // Graceful shutdown: the connection finishes what is in flight, then closes.
   void shutdown();
 
+  // The bytes held for reading: options.read_buffer_size while a read is in
+  // progress or unconsumed bytes wait, else 0 (an idle connection holds none).
+  std::size_t read_buffer_bytes() const { return read_buffer_ ? options_.read_buffer_size : 0; }
+
   // After an upgrade: bytes read from the flow that the connection did not consume.
   Bytes leftover() const { return {read_buffer_.get() + read_start_, read_end_ - read_start_}; }
 
@@ -75,6 +79,8 @@ class Runtime {
   RuntimeOptions options_;
   Function<void(RunOutcome)> on_done_;
 
+  // Taken for a read, given back when the flow has nothing more and no
+  // unread bytes remain in it.
   std::unique_ptr<std::uint8_t[]> read_buffer_;
   std::size_t read_start_ = 0;  // unconsumed bytes are [read_start_, read_end_)
   std::size_t read_end_ = 0;

@@ -42,7 +42,6 @@ Runtime::Runtime(Loop& loop, Connection& connection, Flow& flow, RuntimeOptions 
       connection_(connection),
       flow_(flow),
       options_(options),
-      read_buffer_(new std::uint8_t[options.read_buffer_size]),
       anchor_(new Anchor{this}) {}
 
 Runtime::~Runtime() {
@@ -56,7 +55,8 @@ Runtime::~Runtime() {
 void Runtime::give_first_input(Bytes bytes) {
   std::size_t size =
       bytes.size() < options_.read_buffer_size ? bytes.size() : options_.read_buffer_size;
-  std::memcpy(read_buffer_.get(), bytes.data(), size);
+  if (size > 0 && !read_buffer_) read_buffer_ = std::make_unique_for_overwrite<std::uint8_t[]>(options_.read_buffer_size);
+  if (size > 0) std::memcpy(read_buffer_.get(), bytes.data(), size);
   read_start_ = 0;
   read_end_ = size;
   first_input_unread_ = size > 0;
@@ -145,10 +145,14 @@ void Runtime::read_once(bool& keep_going) {
         Error{Errc::limit_exceeded, "the connection consumed nothing of a full read buffer"});
     return;
   }
+  if (!read_buffer_) read_buffer_ = std::make_unique_for_overwrite<std::uint8_t[]>(options_.read_buffer_size);
   Result<std::size_t> got =
       flow_.read({read_buffer_.get() + read_end_, options_.read_buffer_size - read_end_});
   if (!got) {
     if (got.error().code == Errc::would_block) {
+      // Nothing to read for now: a connection that holds no unread bytes
+      // waits without a read buffer (idle connections are most of them).
+      if (read_end_ == 0) read_buffer_.reset();
       flow_.when_readable(wakeup(&Runtime::pump_read));
       keep_going = read_again_;
     } else {

@@ -87,6 +87,26 @@ TEST_F(RuntimeTest, EchoesBytesAndEndsWhenBothSidesClose) {
   EXPECT_EQ(*outcome, RunOutcome::closed);
 }
 
+TEST_F(RuntimeTest, AWaitingRunHoldsNoReadBuffer) {
+  auto [client, server] = MemoryFlow::pair(loop);
+  EchoConnection echo;
+  Runtime runtime(loop, echo, *server);
+  EXPECT_EQ(runtime.read_buffer_bytes(), 0u);
+  std::optional<RunOutcome> outcome;
+  runtime.start([&](RunOutcome o) { outcome = o; });
+  client_exchange(*client, "first", /*shut=*/false);
+  ASSERT_TRUE(loop.run_until(loop.now_ns() + seconds(1)));
+  EXPECT_EQ(received_, "first");
+  EXPECT_EQ(runtime.read_buffer_bytes(), 0u);  // read, echoed, and nothing more to read
+  to_send_ += std::string(40000, 'x');  // more than a read buffer: it is taken again
+  shut_ = true;
+  send_more();
+  ASSERT_TRUE(run());
+  EXPECT_EQ(received_, "first" + std::string(40000, 'x'));
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(*outcome, RunOutcome::closed);
+}
+
 TEST_F(RuntimeTest, StartNeverCallsBackFromWithinStart) {
   auto [client, server] = MemoryFlow::pair(loop);
   EchoConnection echo;
