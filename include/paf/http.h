@@ -140,8 +140,10 @@ class Headers {
   void set_entry(std::uint32_t i, const Entry& field) {
     std::memcpy(entry_at(i), &field, sizeof field);
   }
-  // Makes room for `text` more bytes and one more entry.
-  void reserve_for(std::size_t text);
+  // Makes room for `text` more bytes and one more entry; returns the storage
+  // it replaced, if it did, for the caller to drop once it has copied what
+  // may be a view of it.
+  std::unique_ptr<std::uint8_t[]> reserve_for(std::size_t text);
 
   std::unique_ptr<std::uint8_t[]> storage_;
   std::uint32_t capacity_ = 0;   // bytes of storage_

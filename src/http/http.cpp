@@ -126,21 +126,23 @@ Headers& Headers::operator=(const Headers& other) {
   return *this;
 }
 
-void Headers::reserve_for(std::size_t text) {
+std::unique_ptr<std::uint8_t[]> Headers::reserve_for(std::size_t text) {
   const std::size_t entries = std::size_t{size_} * sizeof(Entry);
   const std::size_t needed = text_size_ + text + entries + sizeof(Entry);
-  if (needed <= capacity_) return;
+  if (needed <= capacity_) return nullptr;
   std::size_t capacity = capacity_ == 0 ? kInitialStorage : 2 * std::size_t{capacity_};
   while (capacity < needed) capacity *= 2;
   auto storage = std::make_unique_for_overwrite<std::uint8_t[]>(capacity);
   if (text_size_ > 0) std::memcpy(storage.get(), storage_.get(), text_size_);
   if (entries > 0) std::memcpy(storage.get() + capacity - entries, entry_at(size_ - 1), entries);
-  storage_ = std::move(storage);
+  std::swap(storage_, storage);
   capacity_ = static_cast<std::uint32_t>(capacity);
+  return storage;
 }
 
 void Headers::add(std::string_view name, std::string_view value) {
-  reserve_for(name.size() + value.size());
+  // `name` and `value` may be views of this Headers: the old storage goes last.
+  const std::unique_ptr<std::uint8_t[]> replaced = reserve_for(name.size() + value.size());
   Entry field;
   field.name_offset = text_size_;
   field.name_length = static_cast<std::uint32_t>(name.size());

@@ -67,6 +67,21 @@ TEST(Headers, ManyFieldsKeepTheirOrderThroughRemovalCopyAndMove) {
   EXPECT_EQ(headers[8].value, "8");
 }
 
+TEST(Headers, AFieldMayBeAddedFromAViewOfTheSameHeaders) {
+  Headers headers{{"a", "first value"}};
+  for (int i = 0; i < 30; ++i) {  // the storage grows under the views several times
+    Headers::Field last = headers[headers.size() - 1];
+    headers.add(last.name, last.value);
+  }
+  ASSERT_EQ(headers.size(), 31u);
+  for (const Headers::Field field : headers) {
+    EXPECT_EQ(field.name, "a");
+    EXPECT_EQ(field.value, "first value");
+  }
+  headers.set("b", *headers.get("a"));
+  EXPECT_EQ(headers.get("b"), "first value");
+}
+
 TEST(Request, PathAndQueryOfTheTarget) {
   Request request(Method::GET, "/a/b?x=1&y=2#frag");
   EXPECT_EQ(request.path(), "/a/b");
