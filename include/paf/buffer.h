@@ -41,22 +41,15 @@ namespace detail {
 
 // An allocator whose value-less construct leaves a byte as it is: a vector of
 // them grows without zeroing what is about to be written over.
+// (Constructions with a value fall back to std::construct_at.)
 template <typename T>
 struct UninitializedAllocator : std::allocator<T> {
-  template <typename U>
-  struct rebind {
-    using other = UninitializedAllocator<U>;
-  };
   UninitializedAllocator() = default;
   template <typename U>
   UninitializedAllocator(const UninitializedAllocator<U>&) noexcept {}
   template <typename U>
   void construct(U* at) noexcept {
     ::new (static_cast<void*>(at)) U;
-  }
-  template <typename U, typename... Args>
-  void construct(U* at, Args&&... args) {
-    ::new (static_cast<void*>(at)) U(std::forward<Args>(args)...);
   }
 };
 

@@ -66,6 +66,8 @@ class Runtime {
   void pump_read();
   void pump_write();
   void read_once(bool& keep_going);
+  // The read buffer, taken if it was given back.
+  std::uint8_t* take_read_buffer();
   void feed_connection();
   void arm_deadline();
   void on_deadline_timer();

@@ -98,7 +98,7 @@ void FieldList::add(std::string_view name, std::string_view value, bool pinned) 
 
 void FieldList::add_fields(const Headers& fields, bool pinned, std::string_view except) {
   for (const Headers::Field field : fields)
-    if (!is_left_out(field.name, field.value) && !(!except.empty() && ascii_iequals(field.name, except)))
+    if (!is_left_out(field.name, field.value) && !ascii_iequals(field.name, except))
       add(field.name, without_edge_whitespace(field.value), pinned);
 }
 

@@ -60,7 +60,8 @@ class FieldList {
   FieldList& operator=(const FieldList&) = delete;
 
   void add(std::string_view name, std::string_view value, bool pinned = false);
-  // The fields a head may carry, but for those named `except`.
+  // The fields a head may carry, but for those named `except` (field names
+  // are checked tokens: an empty `except` names none).
   void add_fields(const Headers& fields, bool pinned = false, std::string_view except = {});
   std::span<const nghttp2_nv> nva() { return {fields(), size_}; }
 

@@ -52,11 +52,15 @@ Runtime::~Runtime() {
   if (!upgrade_flushed_) flow_.close();
 }
 
+std::uint8_t* Runtime::take_read_buffer() {
+  if (!read_buffer_) read_buffer_ = std::make_unique_for_overwrite<std::uint8_t[]>(options_.read_buffer_size);
+  return read_buffer_.get();
+}
+
 void Runtime::give_first_input(Bytes bytes) {
   std::size_t size =
       bytes.size() < options_.read_buffer_size ? bytes.size() : options_.read_buffer_size;
-  if (size > 0 && !read_buffer_) read_buffer_ = std::make_unique_for_overwrite<std::uint8_t[]>(options_.read_buffer_size);
-  if (size > 0) std::memcpy(read_buffer_.get(), bytes.data(), size);
+  if (size > 0) std::memcpy(take_read_buffer(), bytes.data(), size);
   read_start_ = 0;
   read_end_ = size;
   first_input_unread_ = size > 0;
@@ -145,9 +149,8 @@ void Runtime::read_once(bool& keep_going) {
         Error{Errc::limit_exceeded, "the connection consumed nothing of a full read buffer"});
     return;
   }
-  if (!read_buffer_) read_buffer_ = std::make_unique_for_overwrite<std::uint8_t[]>(options_.read_buffer_size);
   Result<std::size_t> got =
-      flow_.read({read_buffer_.get() + read_end_, options_.read_buffer_size - read_end_});
+      flow_.read({take_read_buffer() + read_end_, options_.read_buffer_size - read_end_});
   if (!got) {
     if (got.error().code == Errc::would_block) {
       // Nothing to read for now: a connection that holds no unread bytes
