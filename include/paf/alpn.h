@@ -32,8 +32,10 @@ inline constexpr std::string_view kHttp2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\
 std::optional<HttpProtocol> protocol_for_alpn(std::string_view alpn);
 
 // What a cleartext flow's first bytes say: http2 once they hold the whole
-// preface, http1 as soon as one byte differs from it, nullopt while they are
-// a proper prefix of it (read more; at most kHttp2Preface.size() in all).
+// preface, http1 as soon as one byte of "PRI * HTTP/2.0" differs, nullopt
+// while they are a proper prefix of the preface (read more; at most
+// kHttp2Preface.size() in all). Past that request line a differing byte is
+// a broken HTTP/2 preface: http2, whose engine refuses it (RFC 9113 §3.4).
 std::optional<HttpProtocol> protocol_for_first_bytes(Bytes first);
 
 // Makes the connection that serves a flow whose protocol is known.

@@ -14,10 +14,17 @@ std::optional<HttpProtocol> protocol_for_alpn(std::string_view alpn) {
   return std::nullopt;
 }
 
+// The preface's request line up to its version: no HTTP/1.x request begins
+// so. Bytes that go on differently are a broken HTTP/2 preface, which the
+// HTTP/2 engine refuses as RFC 9113 §3.4 asks (GOAWAY PROTOCOL_ERROR), rather
+// than an HTTP/1.x request whose answer an HTTP/2 client cannot read.
+constexpr std::size_t kHttp2RequestLine = std::string_view("PRI * HTTP/2.0").size();
+
 std::optional<HttpProtocol> protocol_for_first_bytes(Bytes first) {
   std::size_t compared = std::min(first.size(), kHttp2Preface.size());
   for (std::size_t i = 0; i < compared; ++i)
-    if (first[i] != static_cast<std::uint8_t>(kHttp2Preface[i])) return HttpProtocol::http1;
+    if (first[i] != static_cast<std::uint8_t>(kHttp2Preface[i]))
+      return i < kHttp2RequestLine ? HttpProtocol::http1 : HttpProtocol::http2;
   if (compared == kHttp2Preface.size()) return HttpProtocol::http2;
   return std::nullopt;
 }

@@ -49,7 +49,10 @@ TEST(ProtocolTest, FirstBytesDecideAsSoonAsTheyCan) {
   EXPECT_EQ(protocol_for_first_bytes(bytes_of(preface + "more")), HttpProtocol::http2);
   EXPECT_EQ(protocol_for_first_bytes(bytes_of("G")), HttpProtocol::http1);
   EXPECT_EQ(protocol_for_first_bytes(bytes_of("PRI * HTTP/1.1")), HttpProtocol::http1);
-  EXPECT_EQ(protocol_for_first_bytes(bytes_of("PRI * HTTP/2.0\r\n\r\nXX")), HttpProtocol::http1);
+  EXPECT_EQ(protocol_for_first_bytes(bytes_of("PRI * HTTP/2.1")), HttpProtocol::http1);
+  // Past HTTP/2's request line, a broken preface is HTTP/2's to refuse (RFC 9113 §3.4).
+  EXPECT_EQ(protocol_for_first_bytes(bytes_of("PRI * HTTP/2.0\r\n\r\nXX")), HttpProtocol::http2);
+  EXPECT_EQ(protocol_for_first_bytes(bytes_of("PRI * HTTP/2.0\n")), HttpProtocol::http2);
 }
 
 // Runs one PendingConnection on a simulated loop and keeps what it gave.

@@ -133,6 +133,17 @@ TEST_F(H2Server, Rfc9113_3_4_Preface_BadMagicClosesTheConnection) {
   EXPECT_TRUE(connection_->is_closed());
 }
 
+// What the cleartext port hands to HTTP/2 once "PRI * HTTP/2.0" matched
+// (alpn's protocol_for_first_bytes): a preface broken after it is refused
+// with frames an HTTP/2 client reads.
+TEST_F(H2Server, Rfc9113_3_4_Preface_BrokenAfterTheRequestLineIsGoawayProtocolError) {
+  start_echo();
+  send("PRI * HTTP/2.0\r\n\r\nXX\r\n\r\n");
+  EXPECT_EQ(goaway_code(), std::uint32_t{NGHTTP2_PROTOCOL_ERROR});
+  EXPECT_TRUE(driver_.write_closed());
+  EXPECT_TRUE(connection_->is_closed());
+}
+
 TEST_F(H2Server, Rfc9113_8_1_GetIsAnsweredOnItsStream) {
   start_echo();
   handshake();
