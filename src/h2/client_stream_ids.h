@@ -19,6 +19,11 @@ class ClientStreamIds {
   // used. False if `id` is one the client skipped, a stream it can no longer
   // open.
   bool accept_headers(std::int32_t id);
+  // Whether the client opened `id` (odd), or skipped it: either way the
+  // stream is no longer idle (§5.1.1).
+  bool opened_or_skipped(std::int32_t id) const { return id < next_; }
+  // The lowest id the client may still open.
+  std::int64_t next() const { return next_; }
 
  private:
   struct Range {

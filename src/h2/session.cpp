@@ -71,7 +71,7 @@ int on_frame_received(nghttp2_session* session, const nghttp2_frame* frame, void
         stream->receive_end();
       break;
     case NGHTTP2_RST_STREAM:
-      session_of(user_data).on_rst_stream_received();
+      session_of(user_data).on_rst_stream_received(frame->hd.stream_id);
       break;
     case NGHTTP2_SETTINGS:
       for (std::size_t i = 0; i < frame->settings.niv; ++i)
@@ -96,8 +96,13 @@ int on_data_chunk(nghttp2_session* session, std::uint8_t, std::int32_t id, const
 
 int on_stream_close(nghttp2_session* session, std::int32_t id, std::uint32_t error_code,
                     void* user_data) {
-  if (Stream* stream = stream_of(session, id))
-    session_of(user_data).on_stream_closed(stream, error_code);
+  session_of(user_data).on_stream_closed(id, stream_of(session, id), error_code);
+  return 0;
+}
+
+int on_frame_sent(nghttp2_session*, const nghttp2_frame* frame, void* user_data) {
+  if (frame->hd.type == NGHTTP2_RST_STREAM)
+    session_of(user_data).on_reset_sent(frame->hd.stream_id);
   return 0;
 }
 
@@ -118,6 +123,7 @@ nghttp2_session_callbacks* make_callbacks() {
   nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, on_frame_received);
   nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, on_data_chunk);
   nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, on_stream_close);
+  nghttp2_session_callbacks_set_on_frame_send_callback(callbacks, on_frame_sent);
   nghttp2_session_callbacks_set_send_data_callback(callbacks, send_data);
   return callbacks;
 }
@@ -151,7 +157,11 @@ Error nghttp2_failure(int code) {
 void SessionRole::retire(Stream* stream) { stream->release(); }
 
 Session::Session(Kind kind, const H2Config& config, Clock clock, SessionRole* role)
-    : kind_(kind), config_(config), clock_(std::move(clock)), role_(role) {
+    : kind_(kind),
+      config_(config),
+      clock_(std::move(clock)),
+      role_(role),
+      frame_scanner_(NGHTTP2_CLIENT_MAGIC_LEN) {
   nghttp2_session_callbacks* callbacks = make_callbacks();
   nghttp2_option* option = make_options(config_);
   int created = NGHTTP2_ERR_NOMEM;
@@ -235,8 +245,52 @@ ReadOperation Session::next_read_operation() {
 std::size_t Session::read(Bytes bytes) {
   if (reading_done_) return bytes.size();
   in_read_ = true;
-  nghttp2_ssize consumed = nghttp2_session_mem_recv2(session_, bytes.data(), bytes.size());
-  if (consumed < 0) fail_session(static_cast<int>(consumed));
+  if (kind_ == Kind::server) {
+    // nghttp2 acts on a frame's header when its last byte arrives: a frame
+    // that may come late for a closed stream is looked at before that byte
+    // goes. Other frames go on to nghttp2 with the rest of the input.
+    std::size_t given = 0;
+    std::size_t scanned = 0;
+    FrameHeader header;
+    bool complete = false;
+    // The frames picked are judged from what was known as the read began
+    // (a superset of the late ones); on_frame_header judges them on what
+    // nghttp2 knows when each comes.
+    const std::int64_t opened_before = client_stream_ids_.next();
+    std::int64_t next_new_id = opened_before;
+    bool may_close = false;  // a frame of this read may close a stream
+    auto may_be_late = [&](const FrameHeader& frame) {
+      const bool is_data = frame.type == NGHTTP2_DATA;
+      if (!is_data && frame.type != NGHTTP2_HEADERS) {
+        may_close |= frame.type == NGHTTP2_RST_STREAM;
+        return false;
+      }
+      bool pick = false;
+      if (frame.stream_id % 2 == 1) {
+        if (frame.stream_id >= next_new_id) {
+          pick = is_data;  // DATA on an idle stream: nghttp2's error to find
+          if (!is_data) next_new_id = std::int64_t{frame.stream_id} + 2;  // a new stream
+        } else {
+          // A stream opened (or skipped) in this read, one a frame of this
+          // read may have closed, or one closed before it.
+          pick = frame.stream_id >= opened_before || may_close || !stream_open(frame.stream_id);
+        }
+      }
+      may_close |= (frame.flags & NGHTTP2_FLAG_END_STREAM) != 0;
+      return pick;
+    };
+    while (scanned < bytes.size()) {
+      scanned = frame_scanner_.scan(bytes, scanned, header, complete);
+      if (!complete) break;
+      if (!may_be_late(header)) continue;
+      if (!receive(bytes.subspan(given, scanned - 1 - given))) break;
+      given = scanned - 1;
+      on_frame_header(header);
+    }
+    receive(bytes.subspan(given));
+  } else {
+    receive(bytes);
+  }
   run_scheduled();
   settle_shutdown();
   in_read_ = false;
@@ -253,6 +307,55 @@ std::size_t Session::read_eof(Bytes bytes) {
   detach_streams(Error{Errc::closed, "the peer closed the connection"});
   terminate(NGHTTP2_NO_ERROR);
   return consumed;
+}
+
+bool Session::receive(Bytes bytes) {
+  if (reading_done_) return false;
+  if (bytes.empty()) return true;
+  nghttp2_ssize consumed = nghttp2_session_mem_recv2(session_, bytes.data(), bytes.size());
+  if (consumed < 0) fail_session(static_cast<int>(consumed));
+  return !reading_done_;
+}
+
+// RFC 9113 §5.1: a DATA or HEADERS frame on a client's stream that is
+// closed. nghttp2 has forgotten the stream and would ignore the frame: the
+// record of closed streams answers first (see closed_streams.h). nghttp2
+// still decodes an ignored HEADERS's fields (the HPACK state) and counts an
+// ignored DATA against the connection's window.
+void Session::on_frame_header(const FrameHeader& header) {
+  const bool is_data = header.type == NGHTTP2_DATA;
+  const std::int32_t id = header.stream_id;
+  // Idle streams, and stream 0, are nghttp2's to refuse.
+  if ((!is_data && header.type != NGHTTP2_HEADERS) || id % 2 == 0 ||
+      !client_stream_ids_.opened_or_skipped(id) || stream_open(id))
+    return;
+  switch (closed_streams_.late_frame(id, is_data)) {
+    case ClosedStreams::Answer::connection_error:
+      return terminate(NGHTTP2_STREAM_CLOSED);
+    case ClosedStreams::Answer::stream_error:
+      // Answered once; a peer that sends on and never reads is cut off.
+      closed_streams_.note(id, ClosedStreams::Closing::by_server_reset);
+      if (nghttp2_session_get_outbound_queue_size(session_) >= config_.max_outbound_acks)
+        return terminate(NGHTTP2_ENHANCE_YOUR_CALM);
+      nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, id, NGHTTP2_STREAM_CLOSED);
+      return;
+    case ClosedStreams::Answer::ignore:
+      return;
+  }
+}
+
+bool Session::stream_open(std::int32_t id) {
+  nghttp2_stream* stream = nghttp2_session_find_stream(session_, id);
+  if (stream == nullptr) return false;
+  const nghttp2_stream_proto_state state = nghttp2_stream_get_state(stream);
+  return state != NGHTTP2_STREAM_STATE_IDLE && state != NGHTTP2_STREAM_STATE_CLOSED;
+}
+
+void Session::on_reset_sent(std::int32_t id) {
+  // A stream nghttp2 never opened (refused): its closing is noted here. An
+  // open one is noted as it closes, next.
+  if (kind_ == Kind::server && id % 2 == 1 && !stream_open(id))
+    closed_streams_.note(id, ClosedStreams::Closing::by_server_reset);
 }
 
 void Session::on_begin_headers(std::int32_t id, bool request) {
@@ -288,8 +391,14 @@ void Session::adopt(Stream* stream) {
   idle_deadline_ = kNoDeadline;
 }
 
-void Session::on_rst_stream_received() {
+void Session::on_rst_stream_received(std::int32_t id) {
   if (kind_ != Kind::server) return;
+  // nghttp2 closes an open stream next; one closed already is now reset.
+  if (stream_open(id)) {
+    peer_reset_id_ = id;
+  } else {
+    closed_streams_.note_client_reset(id);
+  }
   std::uint64_t now = clock_ ? clock_() : 0;
   if (now - reset_interval_start_ >= config_.reset_interval_ns) {
     reset_interval_start_ = now;
@@ -316,7 +425,18 @@ void Session::on_peer_initial_window_size(std::uint32_t size) {
   if (!streams_.empty() && grown > NGHTTP2_MAX_WINDOW_SIZE) terminate(NGHTTP2_FLOW_CONTROL_ERROR);
 }
 
-void Session::on_stream_closed(Stream* stream, std::uint32_t error_code) {
+void Session::on_stream_closed(std::int32_t id, Stream* stream, std::uint32_t error_code) {
+  if (kind_ == Kind::server && id % 2 == 1) {
+    using Closing = ClosedStreams::Closing;
+    const bool client_ended = stream != nullptr
+                                  ? stream->end_received()
+                                  : nghttp2_session_get_stream_remote_close(session_, id) != 0;
+    closed_streams_.note_closed(id, id == peer_reset_id_ ? Closing::by_client_reset
+                                    : client_ended       ? Closing::by_client_end
+                                                         : Closing::by_server_reset);
+  }
+  peer_reset_id_ = 0;
+  if (stream == nullptr) return;
   if (stream == header_block_stream_) header_block_stream_ = nullptr;
   nghttp2_session_set_stream_user_data(session_, stream->id(), nullptr);
   std::erase(streams_, stream);

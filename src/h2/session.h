@@ -13,6 +13,8 @@
 
 #include "../http/output_queue.h"
 #include "client_stream_ids.h"
+#include "closed_streams.h"
+#include "frame_scanner.h"
 #include "session_memory.h"
 #include "paf/connection.h"
 #include "paf/h2.h"
@@ -83,15 +85,24 @@ class Session {
   Stream* header_block_stream(std::int32_t id);
   // A HEADERS frame begins, before nghttp2 looks at it.
   void on_headers_frame_begin(std::int32_t id);
-  void on_rst_stream_received();
+  void on_rst_stream_received(std::int32_t id);
+  // The server sent RST_STREAM on stream `id`.
+  void on_reset_sent(std::int32_t id);
   void on_settings_begin();
   void on_peer_initial_window_size(std::uint32_t size);
-  void on_stream_closed(Stream* stream, std::uint32_t error_code);
+  // nghttp2 closes stream `id` (`stream`: its exchange, null if none).
+  void on_stream_closed(std::int32_t id, Stream* stream, std::uint32_t error_code);
   // A DATA frame of `stream` goes out (send_data_callback: no copy).
   int send_data(Stream& stream, Bytes frame_header, std::size_t length, std::size_t padding);
 
  private:
   void submit_settings();
+  // Gives `bytes` to nghttp2; false once reading is done.
+  bool receive(Bytes bytes);
+  // A frame's header arrived, before nghttp2 has it (the server's only).
+  void on_frame_header(const FrameHeader& header);
+  // Whether nghttp2 has stream `id` open (or half-closed), not idle nor forgotten.
+  bool stream_open(std::int32_t id);
   void fill_output();
   void run_scheduled();
   // nghttp2 failed fatally (a flood, a broken peer): send GOAWAY and close.
@@ -131,7 +142,12 @@ class Session {
   // The peer's initial window and largest stream window before its SETTINGS apply.
   std::uint32_t peer_initial_window_ = 0;
   std::int64_t largest_peer_window_ = 0;
-  ClientStreamIds client_stream_ids_;  // the server's only
+  // The server's only: the ids its client used, the streams it closed lately
+  // (§5.1: late frames on them get their answer), and where its frames begin.
+  ClientStreamIds client_stream_ids_;
+  ClosedStreams closed_streams_;
+  FrameScanner frame_scanner_;
+  std::int32_t peer_reset_id_ = 0;  // the stream of the RST_STREAM being received
   Wakeup reader_wakeup_;
   Wakeup writer_wakeup_;
 };

@@ -102,6 +102,8 @@ class Stream : public Exchange {
   void end_header_block(bool end_stream);
   void receive_data(std::span<const std::uint8_t> bytes);
   void receive_end();
+  // Whether the peer ended its side of the stream (END_STREAM).
+  bool end_received() const { return end_received_; }
   // nghttp2's data source: how many of the outgoing body's next bytes the
   // next DATA frame carries (at most `length`); send_data() then moves them.
   nghttp2_ssize read_data(std::size_t length, std::uint32_t* data_flags);

@@ -393,24 +393,156 @@ TEST_F(Conformance, RFC9113_5_1_WindowUpdatePriorityOnHalfClosedRemoteStreamAreA
   EXPECT_EQ(goaway_code(), kNone);
 }
 
-TEST_F(Conformance, RFC9113_5_1_FramesOnAClosedStreamAreDiscardedAfterTheirFieldsAreDecoded) {
+// §5.1 closed: a stream the client ended (END_STREAM), and the server
+// answered. Another DATA or HEADERS from the client on it is a connection
+// error STREAM_CLOSED (RFC 7540 §5.1's MUST; RFC 9113 keeps it as a MAY).
+TEST_F(Conformance, RFC9113_5_1_DataAfterTheClientEndedTheStreamIsAConnectionError) {
+  open();
+  send(get(1));
+  ASSERT_TRUE(ended(1));
+  send(window_update_frame(1, 10) + frame(kPriority, 0, 1, priority_fields(0)));  // allowed
+  EXPECT_EQ(goaway_code(), kNone);
+  send(data_frame(1, "late"));
+  EXPECT_TRUE(connection_error(kStreamClosed));
+  EXPECT_EQ(goaway_last_stream(), 1u);
+}
+
+TEST_F(Conformance, RFC9113_5_1_HeadersAfterTheClientEndedTheStreamIsAConnectionError) {
+  open();
+  send(get(1));
+  ASSERT_TRUE(ended(1));
+  send(headers(1, {{"x-trailer", "late"}}));
+  EXPECT_TRUE(connection_error(kStreamClosed));
+}
+
+// The same, a byte at a time: the frame is judged on its header whatever the split.
+TEST_F(Conformance, RFC9113_5_1_DataAfterTheClientEndedTheStreamIsAConnectionErrorOneByteAtATime) {
+  open();
+  for (const char byte : get(1) + data_frame(1, "late")) send(std::string_view(&byte, 1));
+  EXPECT_TRUE(connection_error(kStreamClosed));
+  EXPECT_EQ(status(1), "200");
+}
+
+// §5.1 closed by the client's RST_STREAM: DATA or HEADERS after it is a
+// stream error STREAM_CLOSED, answered once; the connection goes on.
+TEST_F(Conformance, RFC9113_5_1_DataAfterTheClientResetTheStreamIsAStreamError) {
+  open();
+  send(post(1));
+  send(rst_stream_frame(1, NGHTTP2_CANCEL));
+  EXPECT_EQ(count(kRstStream, 1), 0u);  // a reset is never answered with a reset (§5.4.2)
+  send(data_frame(1, "late"));
+  EXPECT_TRUE(stream_error(1, kStreamClosed));
+  send(data_frame(1, "later"));  // the server reset it now: ignored
+  EXPECT_EQ(count(kRstStream, 1), 1u);
+  EXPECT_TRUE(serves(3));
+}
+
+TEST_F(Conformance, RFC9113_5_1_HeadersAfterTheClientResetTheStreamIsAStreamErrorAndStillDecoded) {
   std::vector<std::string> tokens;
   open({}, {}, [&](Reqd& reqd) {
     tokens.emplace_back(reqd.request().headers.get("x-token").value_or("none"));
+    if (reqd.request().method != Method::GET) return waiting_.push_back(reqd);
     (void)reqd.respond_with_string({200, {}}, "ok");
   });
+  send(post(1));
+  send(rst_stream_frame(1, NGHTTP2_CANCEL));
+  send(headers(1, {{"x-token", "decoded-on-closed-1"}}));
+  EXPECT_TRUE(stream_error(1, kStreamClosed));
+  // The late field block was decoded all the same: stream 3 refers to its entry.
+  send(headers(3, request_fields("GET", "/", {{"x-token", "decoded-on-closed-1"}})));
+  EXPECT_EQ(tokens, (std::vector<std::string>{"none", "decoded-on-closed-1"}));
+  EXPECT_EQ(status(3), "200");
+}
+
+// Both sides ended the stream, then the client reset it: what follows is the
+// reset's stream error, not a connection error.
+TEST_F(Conformance, RFC9113_5_1_AResetAfterTheResponseMakesLateDataAStreamError) {
+  open();
   send(get(1));
   ASSERT_TRUE(ended(1));
-  // Stream 1 is closed: what still comes for it is dropped, no error...
+  send(rst_stream_frame(1, NGHTTP2_CANCEL));
+  send(data_frame(1, "late"));
+  EXPECT_TRUE(stream_error(1, kStreamClosed));
+  EXPECT_TRUE(serves(3));
+}
+
+TEST_F(Conformance, RFC9113_5_1_AResetAfterTheResponseMakesLateHeadersAStreamError) {
+  open();
+  send(get(1));
+  ASSERT_TRUE(ended(1));
+  send(rst_stream_frame(1, NGHTTP2_CANCEL));
+  send(headers(1, {{"x-trailer", "late"}}));
+  EXPECT_TRUE(stream_error(1, kStreamClosed));
+  EXPECT_TRUE(serves(3));
+}
+
+// The same frames in one read: the stream opens, is reset and gets its late
+// HEADERS before nghttp2 has seen any of them.
+TEST_F(Conformance, RFC9113_5_1_OpenResetAndLateHeadersInOneReadAreAStreamError) {
+  open();
+  send({get(1), rst_stream_frame(1, NGHTTP2_CANCEL), headers(1, {{"x-trailer", "late"}})});
+  EXPECT_TRUE(stream_error(1, kStreamClosed));
+  EXPECT_TRUE(serves(3));
+}
+
+// §5.1 closed by the server's RST_STREAM while the client was still sending:
+// what it had on its way MUST be ignored (once its field blocks are decoded,
+// §4.3), and its DATA still counts against the connection's window (§6.9).
+TEST_F(Conformance, RFC9113_5_1_FramesAfterTheServerResetTheStreamAreIgnoredOnceDecoded) {
+  std::vector<std::string> tokens;
+  open({}, {}, [&](Reqd& reqd) {
+    tokens.emplace_back(reqd.request().headers.get("x-token").value_or("none"));
+    if (reqd.request().method != Method::GET) return waiting_.push_back(reqd);
+    (void)reqd.respond_with_string({200, {}}, "ok");
+  });
+  // Longer than its Content-Length: malformed, the server resets it (§8.1.1).
+  send(post(1, {{"content-length", "1"}}) + data_frame(1, "too long"));
+  ASSERT_EQ(reset_code(1), kProtocolError);
   send(data_frame(1, "late") + window_update_frame(1, 10) +
        frame(kPriority, 0, 1, priority_fields(0)) +
        headers(1, {{"x-token", "decoded-on-closed-1"}}) + rst_stream_frame(1, NGHTTP2_CANCEL));
   EXPECT_EQ(goaway_code(), kNone);
-  EXPECT_EQ(tokens.size(), 1u);
-  // ...but the late field block was decoded: stream 3 refers to its entry.
+  EXPECT_EQ(count(kRstStream, 1), 1u);
   send(headers(3, request_fields("GET", "/", {{"x-token", "decoded-on-closed-1"}})));
-  EXPECT_EQ(tokens, (std::vector<std::string>{"none", "decoded-on-closed-1"}));
+  EXPECT_EQ(tokens.back(), "decoded-on-closed-1");
   EXPECT_EQ(status(3), "200");
+}
+
+// §6.1: DATA on a stream that is neither open nor half-closed (local) is a
+// stream error STREAM_CLOSED, even on a stream closed before the record of
+// closings reaches back (§5.1 lets the grace after a reset end): the
+// client's stream 1, then 40 more.
+TEST_F(Conformance, RFC9113_6_1_DataOnAStreamClosedLongAgoIsAStreamError) {
+  open();
+  for (std::uint32_t id = 1; id <= 81; id += 2) send(get(id));
+  ASSERT_EQ(status(81), "200");
+  send(data_frame(1, "late"));
+  EXPECT_TRUE(stream_error(1, kStreamClosed));
+  send(headers(1, {{"x-trailer", "late"}}));  // a closed stream's HEADERS: ignored (a MAY)
+  EXPECT_TRUE(serves(83));
+}
+
+// A skipped id was closed by the first use of a higher one (§5.1.1): DATA on
+// it is the same stream error.
+TEST_F(Conformance, RFC9113_6_1_DataOnASkippedStreamIsAStreamError) {
+  open();
+  send({get(1), get(5)});
+  send(data_frame(3, "late"));
+  EXPECT_TRUE(stream_error(3, kStreamClosed));
+  EXPECT_TRUE(serves(7));
+}
+
+// Each such DATA costs the client a frame and the server one RST_STREAM: a
+// client that sends them without reading its answers is cut off.
+TEST_F(Conformance, RFC9113_6_1_LateDataFloodIsEnhanceYourCalm) {
+  H2Config config;
+  config.max_outbound_acks = 100;
+  open({}, config);
+  send({get(1), get(1001)});  // 3 to 999 skipped: closed
+  std::string flood;
+  for (std::uint32_t id = 3; id < 1001; id += 2) flood += data_frame(id, "x");
+  send(flood);
+  EXPECT_TRUE(connection_error(NGHTTP2_ENHANCE_YOUR_CALM));
 }
 
 // --- §5.1.1 stream identifiers ---------------------------------------------------------------
@@ -472,16 +604,18 @@ TEST_F(Conformance, RFC9113_5_1_1_ConsecutiveStreamIdsAreServed) {
   EXPECT_EQ(goaway_code(), kNone);
 }
 
-// A client may send a trailer before it learns that its stream closed: below
-// the highest id, on an id it used, a HEADERS stays ignored.
-TEST_F(Conformance, RFC9113_5_1_1_LateHeadersOnAClosedStreamBelowTheHighestAreIgnored) {
+// A HEADERS on an id the client used and ended opens no new stream (§5.1.1),
+// nor can it be a trailer (the client ended that stream): a connection error
+// STREAM_CLOSED (§5.1), wherever the id lies below the highest.
+TEST_F(Conformance, RFC9113_5_1_1_HeadersReusingAnEndedStreamIdIsAConnectionError) {
   open();
   send({get(1), get(5)});  // 3 skipped
   ASSERT_TRUE(ended(1) && ended(5));
-  send({get(7), headers(1, {{"x-trailer", "late"}}), headers(5, {{"x-trailer", "late"}})});
-  EXPECT_EQ(goaway_code(), kNone);
+  send(get(7));
+  send(headers(1, {{"x-trailer", "late"}}));
+  EXPECT_TRUE(connection_error(kStreamClosed));
+  EXPECT_EQ(goaway_last_stream(), 7u);
   EXPECT_EQ(log_, "GET /\nGET /\nGET /\n");
-  EXPECT_TRUE(serves(9));
 }
 
 // PRIORITY may name an idle stream (§5.1), a skipped one too, and opens nothing.
@@ -506,8 +640,9 @@ TEST_F(Conformance, RFC9113_5_1_1_RefusedStreamIdIsUsedNotSkipped) {
   (void)waiting_[0].respond_with_string({200, {}}, "");
   waiting_.clear();
   driver_.pump();
-  send({get(5), headers(3, {{"x-trailer", "late"}})});
+  send({get(5), headers(3, {{"x-trailer", "late"}}), data_frame(3, "late")});
   EXPECT_EQ(goaway_code(), kNone);
+  EXPECT_EQ(count(kRstStream, 3), 1u);  // the refusal only: what follows it is ignored
   ASSERT_EQ(waiting_.size(), 1u);
   (void)waiting_[0].respond_with_string({200, {}}, "five");
   waiting_.clear();
