@@ -30,8 +30,6 @@
 
 namespace paf {
 
-enum class Protocol : std::uint8_t { http_1_1, http_2 };
-
 // What a body write left behind: room for more, or the buffered output is over
 // the high-water mark and the writer should wait for on_writable.
 enum class Backpressure : std::uint8_t { ready, full };
@@ -50,7 +48,8 @@ class Exchange {
 
   // --- the request, and the server's response ---
   virtual const Request& request() const = 0;
-  virtual Protocol protocol() const = 0;
+  // The HTTP version the exchange is carried by (HTTP/1.0, 1.1 or 2).
+  virtual HttpVersion version() const = 0;
   virtual Result<void> respond_with_string(Response response, Buffer body) = 0;
   virtual Result<void> respond_with_streaming(Response response) = 0;
   // HTTP/1.1 Upgrade (101) or CONNECT (2xx): after the response, the engine
@@ -182,7 +181,8 @@ class Reqd : public ExchangeHandle {
  public:
   using ExchangeHandle::ExchangeHandle;
   const Request& request() const { return exchange_->request(); }
-  Protocol protocol() const { return exchange_->protocol(); }
+  // The protocol the request came by, for the few handlers that care.
+  HttpVersion version() const { return exchange_->version(); }
   BodyReader request_body() const { return BodyReader(exchange_); }
 
   Result<void> respond_with_string(Response response, std::string_view body) {

@@ -22,7 +22,7 @@ class ClientExchange final : public Exchange {
   ClientExchange(ClientConnectionImpl* connection, Request request, ResponseHandler on_response);
 
   const Request& request() const override { return request_; }
-  Protocol protocol() const override { return Protocol::http_1_1; }
+  HttpVersion version() const override { return request_.version; }
   Result<void> respond_with_string(Response, Buffer) override { return not_a_server(); }
   Result<void> respond_with_streaming(Response) override { return not_a_server(); }
   // The application gives up on the exchange: the connection cannot be reused.
