@@ -9,6 +9,7 @@
 
 #include "body.h"
 #include "message_parser.h"
+#include "paf/detail/exchange.h"
 #include "paf/h1.h"
 
 namespace paf::h1 {

@@ -10,6 +10,7 @@
 
 #include "body.h"
 #include "framing.h"
+#include "paf/detail/exchange.h"
 #include "paf/reqd.h"
 
 namespace paf::h1 {

@@ -18,6 +18,7 @@
 
 #include "../http/incoming_body.h"
 #include "../http/outgoing_body.h"
+#include "paf/detail/exchange.h"
 #include "paf/reqd.h"
 
 namespace paf::h2 {
