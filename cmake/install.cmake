@@ -15,7 +15,9 @@ install(TARGETS ${paf_install_targets} EXPORT pafTargets
 install(DIRECTORY include/paf DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
 # The dependencies' public headers (and paf's configuration of them), so that an
-# application can also call mbedTLS, nghttp2, llhttp or lwIP directly.
+# application can also call mbedTLS, nghttp2, llhttp or lwIP directly: it links
+# paf::paf_mbedtls (and so on), which carry these paths. paf::paf does not:
+# paf's own headers include none of them.
 set(paf_third_party_include ${CMAKE_INSTALL_INCLUDEDIR}/paf/third_party)
 install(FILES "${PAF_THIRD_PARTY_DIR}/llhttp/include/llhttp.h"
               "${CMAKE_SOURCE_DIR}/src/tls/config/paf_mbedtls_config.h"

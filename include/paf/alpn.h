@@ -15,6 +15,7 @@
 #include "paf/connection.h"
 #include "paf/flow.h"
 #include "paf/function.h"
+#include "paf/http.h"
 #include "paf/loop.h"
 #include "paf/result.h"
 #include "paf/secure_flow.h"
@@ -22,24 +23,24 @@
 
 namespace paf {
 
-enum class HttpProtocol : std::uint8_t { http1, http2 };
-
 // The HTTP/2 client connection preface (RFC 9113 §3.4).
 inline constexpr std::string_view kHttp2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
-// The protocol ALPN's choice names: "h2" -> http2; "http/1.1", "http/1.0" or
-// none (empty) -> http1; anything else -> nullopt (not HTTP).
-std::optional<HttpProtocol> protocol_for_alpn(std::string_view alpn);
+// The HTTP version ALPN's choice names: "h2" -> http_2; "http/1.1",
+// "http/1.0" or none (empty) -> http_1_1, which stands for HTTP/1.x here (the
+// HTTP/1.x engine reads each request's own version); anything else -> nullopt
+// (not HTTP).
+std::optional<HttpVersion> version_for_alpn(std::string_view alpn);
 
-// What a cleartext flow's first bytes say: http2 once they hold the whole
-// preface, http1 as soon as one byte of "PRI * HTTP/2.0" differs, nullopt
-// while they are a proper prefix of the preface (read more; at most
-// kHttp2Preface.size() in all). Past that request line a differing byte is
-// a broken HTTP/2 preface: http2, whose engine refuses it (RFC 9113 §3.4).
-std::optional<HttpProtocol> protocol_for_first_bytes(Bytes first);
+// What a cleartext flow's first bytes say: http_2 once they hold the whole
+// preface, http_1_1 (HTTP/1.x) as soon as one byte of "PRI * HTTP/2.0"
+// differs, nullopt while they are a proper prefix of the preface (read more;
+// at most kHttp2Preface.size() in all). Past that request line a differing
+// byte is a broken HTTP/2 preface: http_2, whose engine refuses it (RFC 9113 §3.4).
+std::optional<HttpVersion> version_for_first_bytes(Bytes first);
 
-// Makes the connection that serves a flow whose protocol is known.
-using ConnectionFactory = Function<Result<std::unique_ptr<Connection>>(HttpProtocol protocol)>;
+// Makes the connection that serves a flow whose HTTP version is known.
+using ConnectionFactory = Function<Result<std::unique_ptr<Connection>>(HttpVersion version)>;
 
 // Waits (without blocking: handshake() is retried from the flow's readable
 // wakeups) for `flow`'s handshake, then makes its connection for ALPN's

@@ -26,9 +26,9 @@ std::string_view method_name(Method method);
 // The method a token names (case-sensitive, as HTTP methods are), or `other`.
 Method method_from_name(std::string_view name);
 
-enum class Version : std::uint8_t { http_1_0, http_1_1, http_2 };
+enum class HttpVersion : std::uint8_t { http_1_0, http_1_1, http_2 };
 
-std::string_view version_name(Version version);  // "HTTP/1.1", ...
+std::string_view version_name(HttpVersion version);  // "HTTP/1.1", ...
 
 // The standard reason phrase of a status code ("Not Found"), or "Unknown".
 std::string_view reason_phrase(int status);
@@ -160,7 +160,7 @@ class Request {
   }
 
   Method method = Method::GET;
-  Version version = Version::http_1_1;
+  HttpVersion version = HttpVersion::http_1_1;
   Headers headers;
 
   // The method's token: for `other` methods, the one received.

@@ -46,12 +46,12 @@ class MemoryFlow final : public Flow {
   // Bytes written by the peer and not yet read here.
   std::size_t unread_bytes() const;
 
-  struct Wire;  // the state both ends share; defined in memory_flow.cpp
+  struct Pipe;  // the state both ends share; defined in memory_flow.cpp
 
  private:
-  MemoryFlow(std::shared_ptr<Wire> wire, int side) : wire_(std::move(wire)), side_(side) {}
+  MemoryFlow(std::shared_ptr<Pipe> pipe, int side) : pipe_(std::move(pipe)), side_(side) {}
 
-  std::shared_ptr<Wire> wire_;
+  std::shared_ptr<Pipe> pipe_;
   int side_;  // 0: client, 1: server
 };
 

@@ -8,7 +8,7 @@
 //   paf::serve(loop, paf::http_service(hello, on_error), **stack.listen(80), stop);
 //
 // One lwIP per process: lwIP keeps its state in globals. Several Stacks may
-// coexist (the simulations of tests join two over a Wire): each is an
+// coexist (the simulations of tests join two over a SimulatedEthernet): each is an
 // interface of that one lwIP, and its sockets are bound to it, so traffic
 // between two Stacks crosses their devices as it would between two hosts.
 // They share the loop (all Stacks of a process run on one Loop), the TCP port
@@ -40,7 +40,7 @@ namespace paf {
 using MacAddress = std::array<std::uint8_t, 6>;
 
 // An Ethernet device: what a Stack sends frames through and receives frames
-// from (a virtio NIC through the platform contract, a TAP device, a Wire).
+// from (a virtio NIC through the platform contract, a TAP device, a SimulatedEthernet).
 class NetDevice {
  public:
   virtual ~NetDevice() = default;

@@ -143,7 +143,9 @@ class TlsSession {
   std::shared_ptr<const State> state_;
 };
 
-class TlsFlow final : public SecureFlow {
+// One TLS connection over an inner flow. The mbedTLS state behind it lives
+// in src/tls; the factories below make it.
+class TlsFlow : public SecureFlow {
  public:
   // A server end over `inner` (an accepted connection). The handshake starts
   // with the first read, writev or handshake; its deadline, the config's
@@ -161,124 +163,34 @@ class TlsFlow final : public SecureFlow {
 
   TlsFlow(const TlsFlow&) = delete;
   TlsFlow& operator=(const TlsFlow&) = delete;
-  ~TlsFlow() override;
+  ~TlsFlow() override = default;
 
   // Flow. Reading returns end of stream only after the peer's close_notify;
   // an inner stream ending without one fails with closed (a truncation).
   // writev() takes at most about one TLS record's worth while the inner flow
   // is slow (backpressure), and queues the ciphertext it produced; small
   // buffers in a row share records (a writev of many pieces is not a record
-  // per piece).
+  // per piece). write_pending(): records (and the close_notify) encrypted but
+  // not yet taken by the inner flow.
   // shutdown_write() sends close_notify (after the handshake, if it is not
   // done yet) and then shuts the inner flow's write side. close() sends a
   // close_notify if it can at once, frees the mbedTLS state and closes the
-  // inner flow.
-  Result<std::size_t> read(MutableBytes buffer) override;
-  Result<std::size_t> writev(std::span<const Bytes> buffers) override;
-  Result<void> shutdown_write() override;
-  void close() override;
-  void when_readable(Function<void()> wakeup) override;
-  void when_writable(Function<void()> wakeup) override;
-  std::string_view peer() const override { return inner_->peer(); }
-  // Records (and the close_notify) encrypted but not yet taken by the inner flow.
-  bool write_pending() const override {
-    return !closed_ && !failure_ && !write_error_ && queued_ciphertext() > 0;
-  }
-
-  // SecureFlow.
-  Result<void> handshake() override;
-  bool handshake_done() const override { return handshake_done_; }
-  std::string_view alpn() const override { return alpn_; }
-  std::string_view server_name() const override { return server_name_.view(); }
+  // inner flow. Destroying the flow closes it.
 
   // After the handshake: what was negotiated.
-  TlsVersion version() const { return version_; }
-  std::string_view cipher_suite() const { return cipher_suite_; }
+  virtual TlsVersion version() const = 0;
+  virtual std::string_view cipher_suite() const = 0;
   // Whether the handshake resumed an earlier session, without certificates:
   // TLS 1.3 by a ticket, TLS 1.2 by a ticket or a session ID. A client knows
   // only when it verifies the server (it then saw no certificate).
-  bool resumed() const { return resumed_; }
+  virtual bool resumed() const = 0;
   // Client: the latest session to resume a later connection with, empty
   // until there is one. TLS 1.3 servers send their tickets after the
   // handshake: the session appears once read() has met one.
-  TlsSession session() const { return session_; }
+  virtual TlsSession session() const = 0;
 
-  struct Engine;  // the mbedTLS state; defined in src/tls
-
- private:
-  TlsFlow(Loop& loop, TlsConfig config, std::unique_ptr<Flow> inner);
-  Result<void> start(std::string_view host_name, const TlsSession& resume);
-
-  Result<void> drive_handshake();
-  int step_handshake();
-  void on_handshake_done();
-  void save_session();
-  Result<std::size_t> read_plaintext(MutableBytes buffer);
-  Result<std::size_t> encrypt(std::span<const Bytes> buffers);
-  Result<void> write_records(Bytes plaintext);
-  std::size_t queued_ciphertext() const { return ciphertext_.size() - ciphertext_sent_; }
-  Result<void> flush_ciphertext();
-  void compact_ciphertext();
-  void send_close_notify();
-  void finish_write_side();
-  std::unexpected<Error> fail_flow(Error error);
-  std::unexpected<Error> engine_failure(int code);
-  void release();
-  void on_handshake_timeout();
-
-  bool read_ready() const;
-  bool write_ready() const;
-  void update_inner_wakeups();
-  void on_inner_writable();
-  void post_wakeups();
-  void fire_wakeups(bool readable, bool writable);
-
-  // The engine's transport: mbedTLS calls these through its BIO hooks.
-  friend struct TlsTransport;
-  int transport_send(Bytes bytes);
-  int transport_receive(MutableBytes buffer);
-
-  Loop& loop_;
-  TlsConfig config_;
-  std::unique_ptr<Flow> inner_;
-  std::unique_ptr<Engine> engine_;  // null once released
-
-  // Ciphertext produced and not yet taken by the inner flow: the engine never
-  // waits on the inner flow's room, so it never asks to be called again with
-  // the same bytes, and writev keeps the Flow contract.
-  Buffer ciphertext_;
-  std::size_t ciphertext_sent_ = 0;  // bytes of ciphertext_ already written
-  // Ciphertext read ahead from the inner flow and not yet taken by the
-  // engine, which asks for a record's header and its body one at a time:
-  // one inner read serves several records. Its storage is taken when a read
-  // needs it, uninitialised, and given back when the inner flow runs dry.
-  std::unique_ptr<std::uint8_t[]> read_ahead_;
-  std::size_t read_ahead_size_ = 0;   // bytes read into it
-  std::size_t read_ahead_taken_ = 0;  // of which the engine took these
-  bool holds_whole_record() const;
-  std::optional<Error> inner_error_;  // how reading the inner flow failed under the engine
-  std::optional<Error> write_error_;  // how writing it failed: writes end, reading goes on
-
-  Function<void()> read_wakeup_, write_wakeup_;
-  bool inner_readable_armed_ = false, inner_writable_armed_ = false;
-  bool wakeups_posted_ = false;
-
-  std::optional<Error> failure_;  // sticky: every later operation reports it
-  bool closed_ = false;
-  bool handshake_done_ = false;
-  bool end_of_stream_ = false;  // the peer's close_notify was read
-  bool write_shut_ = false;     // shutdown_write() was called
-  bool close_notify_sent_ = false;
-  bool inner_write_shut_ = false;
-
-  std::string_view alpn_;  // points into the config's ALPN list
-  Buffer server_name_;
-  TlsVersion version_ = TlsVersion::tls1_3;
-  std::string_view cipher_suite_;  // mbedTLS's static name
-  bool resumed_ = false;
-  TlsSession session_;
-  TimerId handshake_timer_;
-  std::shared_ptr<char> alive_ = std::make_shared<char>();  // a wakeup may destroy the flow
+ protected:
+  TlsFlow() = default;
 };
 
 }  // namespace paf

@@ -33,10 +33,10 @@ class AlpnDispatch final : public PendingConnection {
       return;
     }
     if (!done) return finish(std::unexpected(done.error()));
-    std::optional<HttpProtocol> protocol = protocol_for_alpn(flow_->alpn());
-    if (!protocol)
+    std::optional<HttpVersion> version = version_for_alpn(flow_->alpn());
+    if (!version)
       return finish(fail(Errc::not_supported, "ALPN: the protocol negotiated is not HTTP"));
-    Result<std::unique_ptr<Connection>> connection = make_(*protocol);
+    Result<std::unique_ptr<Connection>> connection = make_(*version);
     if (!connection) return finish(std::unexpected(connection.error()));
     ServedConnection served;
     served.flow = std::move(flow_);

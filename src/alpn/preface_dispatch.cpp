@@ -37,16 +37,16 @@ class PrefaceDispatch final : public PendingConnection {
     if (!got) return finish(std::unexpected(got.error()));
     // End of stream: HTTP/1.x sees it too and answers (a cut request: 400) or
     // just closes, as it would have without the peek.
-    if (*got == 0) return dispatch(HttpProtocol::http1);
+    if (*got == 0) return dispatch(HttpVersion::http_1_1);
     if (size_ == 0) arm_timer(timeouts_.decision_ns);
     size_ += *got;
-    std::optional<HttpProtocol> protocol = protocol_for_first_bytes({first_, size_});
-    if (protocol) return dispatch(*protocol);
+    std::optional<HttpVersion> version = version_for_first_bytes({first_, size_});
+    if (version) return dispatch(*version);
     flow_->when_readable([this] { step(); });
   }
 
-  void dispatch(HttpProtocol protocol) {
-    Result<std::unique_ptr<Connection>> connection = make_(protocol);
+  void dispatch(HttpVersion version) {
+    Result<std::unique_ptr<Connection>> connection = make_(version);
     if (!connection) return finish(std::unexpected(connection.error()));
     ServedConnection served;
     served.flow = std::move(flow_);

@@ -7,10 +7,10 @@
 
 namespace paf {
 
-std::optional<HttpProtocol> protocol_for_alpn(std::string_view alpn) {
-  if (alpn == "h2") return HttpProtocol::http2;
+std::optional<HttpVersion> version_for_alpn(std::string_view alpn) {
+  if (alpn == "h2") return HttpVersion::http_2;
   // No ALPN at all is a client from before it, and those speak HTTP/1.x.
-  if (alpn.empty() || alpn == "http/1.1" || alpn == "http/1.0") return HttpProtocol::http1;
+  if (alpn.empty() || alpn == "http/1.1" || alpn == "http/1.0") return HttpVersion::http_1_1;
   return std::nullopt;
 }
 
@@ -20,12 +20,12 @@ std::optional<HttpProtocol> protocol_for_alpn(std::string_view alpn) {
 // than an HTTP/1.x request whose answer an HTTP/2 client cannot read.
 constexpr std::size_t kHttp2RequestLine = std::string_view("PRI * HTTP/2.0").size();
 
-std::optional<HttpProtocol> protocol_for_first_bytes(Bytes first) {
+std::optional<HttpVersion> version_for_first_bytes(Bytes first) {
   std::size_t compared = std::min(first.size(), kHttp2Preface.size());
   for (std::size_t i = 0; i < compared; ++i)
     if (first[i] != static_cast<std::uint8_t>(kHttp2Preface[i]))
-      return i < kHttp2RequestLine ? HttpProtocol::http1 : HttpProtocol::http2;
-  if (compared == kHttp2Preface.size()) return HttpProtocol::http2;
+      return i < kHttp2RequestLine ? HttpVersion::http_1_1 : HttpVersion::http_2;
+  if (compared == kHttp2Preface.size()) return HttpVersion::http_2;
   return std::nullopt;
 }
 

@@ -53,7 +53,7 @@ enum class Readiness { readable, writable };
 
 }  // namespace
 
-struct MemoryFlow::Wire {
+struct MemoryFlow::Pipe {
   struct Endpoint {
     Endpoint(std::size_t capacity, std::string_view endpoint_name) : inbox(capacity), name(endpoint_name) {}
     ByteRing inbox;              // what the peer wrote, for this end to read
@@ -64,7 +64,7 @@ struct MemoryFlow::Wire {
     std::string_view name;
   };
 
-  Wire(Loop& wakeup_loop, MemoryFlowOptions chosen)
+  Pipe(Loop& wakeup_loop, MemoryFlowOptions chosen)
       : loop(wakeup_loop), options(chosen),
         ends{Endpoint(chosen.capacity, "memory:client"), Endpoint(chosen.capacity, "memory:server")} {}
 
@@ -80,7 +80,7 @@ struct MemoryFlow::Wire {
 
   // Posts a delivery for every pending wakeup whose condition now holds. Called
   // after every change of state, so no wakeup can be forgotten.
-  void update_readiness(const std::shared_ptr<Wire>& self) {
+  void update_readiness(const std::shared_ptr<Pipe>& self) {
     for (int side = 0; side < 2; ++side) {
       for (Readiness what : {Readiness::readable, Readiness::writable}) {
         Endpoint& end = ends[side];
@@ -114,89 +114,90 @@ struct MemoryFlow::Wire {
 MemoryFlowPair MemoryFlow::pair(Loop& loop, MemoryFlowOptions options) {
   options.capacity = std::max<std::size_t>(options.capacity, 1);
   options.max_transfer = std::max<std::size_t>(options.max_transfer, 1);
-  auto wire = std::make_shared<Wire>(loop, options);
-  return {std::unique_ptr<MemoryFlow>(new MemoryFlow(wire, 0)),
-          std::unique_ptr<MemoryFlow>(new MemoryFlow(wire, 1))};
+  auto pipe = std::make_shared<Pipe>(loop, options);
+  return {std::unique_ptr<MemoryFlow>(new MemoryFlow(pipe, 0)),
+          std::unique_ptr<MemoryFlow>(new MemoryFlow(pipe, 1))};
 }
 
 MemoryFlow::~MemoryFlow() { close(); }
 
 Result<std::size_t> MemoryFlow::read(MutableBytes buffer) {
-  Wire::Endpoint& self = wire_->ends[side_];
+  Pipe::Endpoint& self = pipe_->ends[side_];
   if (self.closed) return fail(Errc::closed, "memory flow: closed");
-  if (wire_->reset) return fail(Errc::closed, "memory flow: connection reset");
+  if (pipe_->reset) return fail(Errc::closed, "memory flow: connection reset");
   if (buffer.empty()) return fail(Errc::invalid_argument, "memory flow: read into an empty buffer");
   if (self.inbox.size() == 0) {
-    if (wire_->peer_of(side_).write_shut) return 0;
+    if (pipe_->peer_of(side_).write_shut) return 0;
     return fail(Errc::would_block, "memory flow: nothing to read yet");
   }
-  std::size_t n = self.inbox.pop(buffer.first(std::min(buffer.size(), wire_->options.max_transfer)));
-  wire_->update_readiness(wire_);
+  std::size_t n =
+      self.inbox.pop(buffer.first(std::min(buffer.size(), pipe_->options.max_transfer)));
+  pipe_->update_readiness(pipe_);
   return n;
 }
 
 Result<std::size_t> MemoryFlow::writev(std::span<const Bytes> buffers) {
-  Wire::Endpoint& self = wire_->ends[side_];
-  Wire::Endpoint& peer = wire_->peer_of(side_);
+  Pipe::Endpoint& self = pipe_->ends[side_];
+  Pipe::Endpoint& peer = pipe_->peer_of(side_);
   if (self.closed) return fail(Errc::closed, "memory flow: closed");
-  if (wire_->reset) return fail(Errc::closed, "memory flow: connection reset");
+  if (pipe_->reset) return fail(Errc::closed, "memory flow: connection reset");
   if (self.write_shut) return fail(Errc::closed, "memory flow: write side shut down");
   if (peer.closed) return fail(Errc::closed, "memory flow: peer closed");
   std::size_t total = 0;
   for (Bytes buffer : buffers) total += buffer.size();
   if (total == 0) return 0;
-  std::size_t budget = std::min(peer.inbox.room(), wire_->options.max_transfer);
+  std::size_t budget = std::min(peer.inbox.room(), pipe_->options.max_transfer);
   if (budget == 0) return fail(Errc::would_block, "memory flow: peer's buffer is full");
   std::size_t written = 0;
   for (Bytes buffer : buffers) {
     if (written == budget) break;
     written += peer.inbox.push(buffer.first(std::min(buffer.size(), budget - written)));
   }
-  wire_->update_readiness(wire_);
+  pipe_->update_readiness(pipe_);
   return written;
 }
 
 Result<void> MemoryFlow::shutdown_write() {
-  Wire::Endpoint& self = wire_->ends[side_];
+  Pipe::Endpoint& self = pipe_->ends[side_];
   if (self.closed) return fail(Errc::closed, "memory flow: closed");
-  if (wire_->reset) return fail(Errc::closed, "memory flow: connection reset");
+  if (pipe_->reset) return fail(Errc::closed, "memory flow: connection reset");
   self.write_shut = true;
-  wire_->update_readiness(wire_);
+  pipe_->update_readiness(pipe_);
   return {};
 }
 
 void MemoryFlow::close() {
-  Wire::Endpoint& self = wire_->ends[side_];
+  Pipe::Endpoint& self = pipe_->ends[side_];
   if (self.closed) return;
   self.closed = true;
   self.write_shut = true;
   self.inbox.clear();
   for (Function<void()>& wakeup : self.wakeups) wakeup = nullptr;
-  wire_->update_readiness(wire_);
+  pipe_->update_readiness(pipe_);
 }
 
 void MemoryFlow::reset() {
-  wire_->reset = true;
-  for (Wire::Endpoint& end : wire_->ends) end.inbox.clear();
-  wire_->update_readiness(wire_);
+  pipe_->reset = true;
+  for (Pipe::Endpoint& end : pipe_->ends) end.inbox.clear();
+  pipe_->update_readiness(pipe_);
 }
 
 void MemoryFlow::when_readable(Function<void()> wakeup) {
-  Wire::Endpoint& self = wire_->ends[side_];
+  Pipe::Endpoint& self = pipe_->ends[side_];
   if (self.closed) return;
   self.wakeups[static_cast<int>(Readiness::readable)] = std::move(wakeup);
-  wire_->update_readiness(wire_);
+  pipe_->update_readiness(pipe_);
 }
 
 void MemoryFlow::when_writable(Function<void()> wakeup) {
-  Wire::Endpoint& self = wire_->ends[side_];
+  Pipe::Endpoint& self = pipe_->ends[side_];
   if (self.closed) return;
   self.wakeups[static_cast<int>(Readiness::writable)] = std::move(wakeup);
-  wire_->update_readiness(wire_);
+  pipe_->update_readiness(pipe_);
 }
 
-std::string_view MemoryFlow::peer() const { return wire_->peer_of(side_).name; }
+std::string_view MemoryFlow::peer() const { return pipe_->peer_of(side_).name; }
 
-std::size_t MemoryFlow::unread_bytes() const { return wire_->ends[side_].inbox.size(); }
+std::size_t MemoryFlow::unread_bytes() const { return pipe_->ends[side_].inbox.size(); }
 
 }  // namespace paf

@@ -9,6 +9,7 @@
 
 #include "body.h"
 #include "message_parser.h"
+#include "paf/detail/exchange.h"
 #include "paf/h1.h"
 
 namespace paf::h1 {
@@ -22,7 +23,7 @@ class ClientExchange final : public Exchange {
   ClientExchange(ClientConnectionImpl* connection, Request request, ResponseHandler on_response);
 
   const Request& request() const override { return request_; }
-  Protocol protocol() const override { return Protocol::http_1_1; }
+  HttpVersion version() const override { return request_.version; }
   Result<void> respond_with_string(Response, Buffer) override { return not_a_server(); }
   Result<void> respond_with_streaming(Response) override { return not_a_server(); }
   // The application gives up on the exchange: the connection cannot be reused.

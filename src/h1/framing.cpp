@@ -16,7 +16,7 @@ void write_request_line(OutputQueue& out, const Request& request) {
   out.append(request.method_name());
   out.append(" ");
   out.append(request.target());
-  out.append(request.version == Version::http_1_0 ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n");
+  out.append(request.version == HttpVersion::http_1_0 ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n");
 }
 
 void write_fields(OutputQueue& out, const Headers& fields) {

@@ -185,7 +185,7 @@ int MessageParser::complete_head() {
     return major == 0 ? reject(400, Errc::protocol_error, "HTTP/0.9 is not supported")
                       : reject(505, Errc::not_supported, "HTTP version not supported");
   }
-  head_.version = minor == 0 ? Version::http_1_0 : Version::http_1_1;
+  head_.version = minor == 0 ? HttpVersion::http_1_0 : HttpVersion::http_1_1;
   head_.status = parser_.status_code;
   head_.keep_alive = llhttp_should_keep_alive(&parser_) != 0;
   head_.chunked = (parser_.flags & F_CHUNKED) != 0;

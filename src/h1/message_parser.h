@@ -43,7 +43,7 @@ struct ParseStep {
 
 // The start line and framing of the message whose headers completed.
 struct MessageHead {
-  Version version = Version::http_1_1;
+  HttpVersion version = HttpVersion::http_1_1;
   int status = 0;  // responses
   bool keep_alive = true;
   bool upgrade = false;  // request: Upgrade or CONNECT; response: 101 or CONNECT 2xx

@@ -138,7 +138,7 @@ void ServerConnectionImpl::begin_request() {
 Result<void> ServerConnectionImpl::check_request(const Request& request) const {
   std::size_t hosts = request.headers.count("host");
   if (hosts > 1) return fail(Errc::protocol_error, "more than one Host header field");
-  if (hosts == 0 && request.version == Version::http_1_1)
+  if (hosts == 0 && request.version == HttpVersion::http_1_1)
     return fail(Errc::protocol_error, "an HTTP/1.1 request needs a Host header field");
   return {};
 }
@@ -158,7 +158,7 @@ void ServerConnectionImpl::start_exchange() {
   facts.keep_alive = head.keep_alive;
   facts.has_body = head.has_body;
   facts.expect_continue =
-      head.version == Version::http_1_1 && request.headers.has_token("expect", "100-continue");
+      head.version == HttpVersion::http_1_1 && request.headers.has_token("expect", "100-continue");
   facts.upgrade = head.upgrade;
   auto* exchange = new ServerExchange(this, std::move(request), facts);
   exchange->retain();

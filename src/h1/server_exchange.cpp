@@ -130,7 +130,7 @@ void ServerExchange::start_response(Response& response, std::optional<std::uint6
     if (auto declared = headers.get("content-length")) {
       framing = Framing::length;
       length = *parse_content_length(*declared);
-    } else if (request_.version == Version::http_1_1) {
+    } else if (request_.version == HttpVersion::http_1_1) {
       framing = Framing::chunked;
       headers.set("transfer-encoding", "chunked");
     } else {
@@ -140,7 +140,8 @@ void ServerExchange::start_response(Response& response, std::optional<std::uint6
   }
   if (request_.method == Method::HEAD) framing = Framing::none;
   if (close_after_ && !headers.has_token("connection", "close")) headers.add("connection", "close");
-  if (!close_after_ && request_.version == Version::http_1_0) headers.set("connection", "keep-alive");
+  if (!close_after_ && request_.version == HttpVersion::http_1_0)
+    headers.set("connection", "keep-alive");
   state_ = ResponseState::streaming;
   write_status_line(response_.output(), response.status);
   write_fields(response_.output(), headers);

@@ -10,6 +10,7 @@
 
 #include "body.h"
 #include "framing.h"
+#include "paf/detail/exchange.h"
 #include "paf/reqd.h"
 
 namespace paf::h1 {
@@ -31,7 +32,7 @@ class ServerExchange final : public Exchange {
 
   // --- Exchange, for the application ---
   const Request& request() const override { return request_; }
-  Protocol protocol() const override { return Protocol::http_1_1; }
+  HttpVersion version() const override { return request_.version; }
   Result<void> respond_with_string(Response response, Buffer body) override;
   Result<void> respond_with_streaming(Response response) override;
   Result<void> respond_with_upgrade(Response response) override;

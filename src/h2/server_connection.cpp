@@ -30,7 +30,7 @@ Error closed_error() { return Error{Errc::closed, "the stream is closed"}; }
 // checked that they are well formed. The others become the request's as they
 // are, without a copy.
 void finish_request(Request& request, Headers fields) {
-  request.version = Version::http_2;
+  request.version = HttpVersion::http_2;
   // RFC 9113 §8.2.3: Cookie may come split in several fields; the
   // application sees one, its crumbs joined by "; ", after the others.
   if (fields.count("cookie") > 1) {

@@ -18,6 +18,7 @@
 
 #include "../http/incoming_body.h"
 #include "../http/outgoing_body.h"
+#include "paf/detail/exchange.h"
 #include "paf/reqd.h"
 
 namespace paf::h2 {
@@ -77,7 +78,7 @@ class FieldList {
 
 class Stream : public Exchange {
  public:
-  Protocol protocol() const override { return Protocol::http_2; }
+  HttpVersion version() const override { return HttpVersion::http_2; }
   // --- the incoming body (Exchange) ---
   void set_on_data(Function<void(std::span<const std::uint8_t>)> on_data) override;
   void set_on_end(Function<void(Result<void>)> on_end) override {

@@ -61,11 +61,11 @@ Method method_from_name(std::string_view name) {
   return Method::other;
 }
 
-std::string_view version_name(Version version) {
+std::string_view version_name(HttpVersion version) {
   switch (version) {
-    case Version::http_1_0: return "HTTP/1.0";
-    case Version::http_1_1: return "HTTP/1.1";
-    case Version::http_2: return "HTTP/2";
+    case HttpVersion::http_1_0: return "HTTP/1.0";
+    case HttpVersion::http_1_1: return "HTTP/1.1";
+    case HttpVersion::http_2: return "HTTP/2";
   }
   return "HTTP/1.1";
 }
@@ -227,7 +227,7 @@ void Request::set_part(Part& part, std::string_view value) {
 
 void Request::clear() {
   method = Method::GET;
-  version = Version::http_1_1;
+  version = HttpVersion::http_1_1;
   headers.clear();
   text_.clear();
   target_ = authority_ = method_name_ = {};

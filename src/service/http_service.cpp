@@ -24,14 +24,14 @@ class HttpConnections {
   // Makes the connections of flows served on `loop`. The connections share
   // `self`: they may outlive the service that made them.
   static ConnectionFactory factory(std::shared_ptr<HttpConnections> self, Loop& loop) {
-    return [self = std::move(self), &loop](HttpProtocol protocol) {
-      return make(self, protocol, loop);
+    return [self = std::move(self), &loop](HttpVersion version) {
+      return make(self, version, loop);
     };
   }
 
  private:
   static Result<std::unique_ptr<Connection>> make(const std::shared_ptr<HttpConnections>& self,
-                                                  HttpProtocol protocol, Loop& loop) {
+                                                  HttpVersion version, Loop& loop) {
     RequestHandler on_request = [self](Reqd& reqd) { self->handler_(reqd); };
     ErrorHandler on_error;
     if (self->error_handler_)
@@ -40,7 +40,7 @@ class HttpConnections {
       };
     Clock clock = [&loop] { return loop.now_ns(); };
     std::unique_ptr<Connection> connection;
-    if (protocol == HttpProtocol::http2)
+    if (version == HttpVersion::http_2)
       connection = H2ServerConnection::create(self->h2_, std::move(on_request), std::move(on_error),
                                               std::move(clock));
     else

@@ -20,24 +20,24 @@ constexpr std::uint64_t kAcceptRetryDelayNs = milliseconds(100);
 // One served connection: first, while its protocol is chosen, only `pending`;
 // then the rest. Members are destroyed in reverse: the runtime (which uses
 // the flow and the connection) first, the flow last.
-struct Session {
+struct LiveConnection {
   std::unique_ptr<PendingConnection> pending;
   std::unique_ptr<Flow> flow;
   std::unique_ptr<Connection> connection;
   std::unique_ptr<Runtime> runtime;
 };
 
-// The live sessions by id. Ids only grow, so appending keeps the vector sorted
+// The live connections by id. Ids only grow, so appending keeps the vector sorted
 // and a binary search finds one. (A node-based std::map would need libstdc++'s
-// out-of-line tree code, which the freestanding image does not link.) Sessions
-// stay where they are in memory while the vector moves their pointers.
-class Sessions {
+// out-of-line tree code, which the freestanding image does not link.) Each
+// record stays where it is in memory while the vector moves its pointer.
+class LiveConnections {
  public:
-  Session& add(std::uint64_t id) {
-    entries_.emplace_back(id, std::make_unique<Session>());
+  LiveConnection& add(std::uint64_t id) {
+    entries_.emplace_back(id, std::make_unique<LiveConnection>());
     return *entries_.back().second;
   }
-  Session* find(std::uint64_t id) {
+  LiveConnection* find(std::uint64_t id) {
     auto at = locate(id);
     return at == entries_.end() ? nullptr : at->second.get();
   }
@@ -56,7 +56,7 @@ class Sessions {
   void clear() { entries_.clear(); }
 
  private:
-  using Entry = std::pair<std::uint64_t, std::unique_ptr<Session>>;
+  using Entry = std::pair<std::uint64_t, std::unique_ptr<LiveConnection>>;
   std::vector<Entry>::iterator locate(std::uint64_t id) {
     auto at = std::lower_bound(entries_.begin(), entries_.end(), id,
                                [](const Entry& entry, std::uint64_t key) { return entry.first < key; });
@@ -66,7 +66,7 @@ class Sessions {
 };
 
 // The state of one serve() call. It owns itself: it is deleted once the
-// switch is off and every session is gone.
+// switch is off and every connection is gone.
 class Server {
  public:
   Server(Loop& loop, Service service, Listener& listener, Switch& stop, ServeOptions options)
@@ -85,8 +85,8 @@ class Server {
  private:
   void accept_all() {
     while (!stopping_) {
-      if (options_.max_connections != 0 && sessions_.size() >= options_.max_connections) {
-        waiting_for_room_ = true;  // end_session() accepts again
+      if (options_.max_connections != 0 && connections_.size() >= options_.max_connections) {
+        waiting_for_room_ = true;  // end_connection() accepts again
         return;
       }
       auto accepted = listener_.accept();
@@ -101,53 +101,53 @@ class Server {
           });
         return;
       }
-      start_session(std::move(*accepted));
+      start_connection(std::move(*accepted));
     }
   }
 
-  void start_session(std::unique_ptr<Flow> accepted) {
+  void start_connection(std::unique_ptr<Flow> accepted) {
     auto served = service_.serve_flow(std::move(accepted), loop_);
     if (!served) return refused({}, served.error());  // the flow was dropped, and closed with it
-    std::uint64_t id = next_session_id_++;
-    Session& session = sessions_.add(id);
-    run_session(session, id, std::move(*served));
+    std::uint64_t id = next_connection_id_++;
+    LiveConnection& live = connections_.add(id);
+    run_connection(live, id, std::move(*served));
   }
 
   // Runs what the service made: the connection, or what will choose it.
-  void run_session(Session& session, std::uint64_t id, ServedConnection served) {
+  void run_connection(LiveConnection& live, std::uint64_t id, ServedConnection served) {
     if (served.pending) {
-      session.pending = std::move(served.pending);
-      session.pending->start(
+      live.pending = std::move(served.pending);
+      live.pending->start(
           [this, id](Result<ServedConnection> ready) { on_ready(id, std::move(ready)); });
       return;
     }
-    session.flow = std::move(served.flow);
-    session.connection = std::move(served.connection);
-    session.runtime = std::make_unique<Runtime>(loop_, *session.connection, *session.flow);
-    if (!served.first_input.empty()) session.runtime->give_first_input(served.first_input.bytes());
-    session.runtime->start([this, id](RunOutcome) { end_session(id); });
+    live.flow = std::move(served.flow);
+    live.connection = std::move(served.connection);
+    live.runtime = std::make_unique<Runtime>(loop_, *live.connection, *live.flow);
+    if (!served.first_input.empty()) live.runtime->give_first_input(served.first_input.bytes());
+    live.runtime->start([this, id](RunOutcome) { end_connection(id); });
   }
 
   // From a PendingConnection: it is destroyed here, so not its flow, which
   // it handed over (or closed).
   void on_ready(std::uint64_t id, Result<ServedConnection> ready) {
-    Session* found = sessions_.find(id);
+    LiveConnection* found = connections_.find(id);
     if (found == nullptr) return;  // not expected: destroying a PendingConnection drops its call
-    Session& session = *found;
+    LiveConnection& live = *found;
     if (!ready) {
-      refused(session.pending->peer(), ready.error());
-      return end_session(id);
+      refused(live.pending->peer(), ready.error());
+      return end_connection(id);
     }
-    std::unique_ptr<PendingConnection> done = std::move(session.pending);
-    run_session(session, id, std::move(*ready));
+    std::unique_ptr<PendingConnection> done = std::move(live.pending);
+    run_connection(live, id, std::move(*ready));
   }
 
   void refused(std::string_view peer, const Error& error) {
     if (options_.on_refused) options_.on_refused(peer, error);
   }
 
-  void end_session(std::uint64_t id) {
-    sessions_.erase(id);
+  void end_connection(std::uint64_t id) {
+    connections_.erase(id);
     if (stopping_) return finish_if_done();
     if (waiting_for_room_) {
       waiting_for_room_ = false;
@@ -163,18 +163,18 @@ class Server {
     // shutdown() may end a run; its on_done comes later, from the loop. A
     // connection whose protocol is still being chosen has nothing in flight:
     // it ends at once.
-    for (std::uint64_t id : sessions_.ids()) {
-      Session* found = sessions_.find(id);
+    for (std::uint64_t id : connections_.ids()) {
+      LiveConnection* found = connections_.find(id);
       if (found == nullptr) continue;
       if (found->runtime)
         found->runtime->shutdown();
       else
-        sessions_.erase(id);
+        connections_.erase(id);
     }
-    if (!sessions_.empty())
+    if (!connections_.empty())
       grace_timer_ = loop_.add_timer_after(options_.shutdown_grace_ns, [this] {
         grace_timer_ = {};
-        sessions_.clear();  // closes the flows of those still running
+        connections_.clear();  // closes the flows of those still running
         finish_if_done();
       });
     else
@@ -183,7 +183,7 @@ class Server {
   }
 
   void finish_if_done() {
-    if (!sessions_.empty() || finished_) return;
+    if (!connections_.empty() || finished_) return;
     finished_ = true;
     if (grace_timer_ != TimerId{}) loop_.cancel_timer(grace_timer_);
     Function<void()> on_stopped = std::move(options_.on_stopped);
@@ -196,8 +196,8 @@ class Server {
   Listener& listener_;
   Switch& stop_;
   ServeOptions options_;
-  Sessions sessions_;
-  std::uint64_t next_session_id_ = 1;
+  LiveConnections connections_;
+  std::uint64_t next_connection_id_ = 1;
   TimerId retry_timer_, grace_timer_;
   bool stopping_ = false, waiting_for_room_ = false, finished_ = false;
 };

@@ -1,4 +1,4 @@
-// What a TlsFlow's mbedTLS state is, shared by the flow and the config's
+// What a MbedtlsFlow's mbedTLS state is, shared by the flow and the config's
 // callbacks (which find the flow through the mbedTLS context's user data).
 #ifndef PAF_SRC_TLS_ENGINE_H
 #define PAF_SRC_TLS_ENGINE_H
@@ -9,11 +9,11 @@
 #include <string_view>
 
 #include "paf/buffer.h"
-#include "paf/tls.h"
+#include "mbedtls_flow.h"
 
 namespace paf {
 
-struct TlsFlow::Engine {
+struct MbedtlsFlow::Engine {
   Engine() { mbedtls_ssl_init(&ssl); }
   ~Engine() { mbedtls_ssl_free(&ssl); }
   Engine(const Engine&) = delete;

@@ -1,4 +1,4 @@
-// TlsFlow: one mbedTLS connection over an inner Flow.
+// MbedtlsFlow: one mbedTLS connection over an inner Flow (paf::TlsFlow).
 //
 // The engine reads the inner flow through a read-ahead buffer (WANT_READ when
 // it would block), so one inner read serves many records, but writes into
@@ -37,7 +37,7 @@ constexpr int kInnerFlowFailed = MBEDTLS_ERR_NET_RECV_FAILED;
 // above it is dropped; otherwise it is kept.
 int verify_server_certificate(void* context, mbedtls_x509_crt* certificate, int depth,
                               std::uint32_t* flags) {
-  auto& engine = *static_cast<TlsFlow::Engine*>(context);
+  auto& engine = *static_cast<MbedtlsFlow::Engine*>(context);
   engine.certificate_seen = true;
   if (!engine.config->has_trusted_certificates) return 0;
   if (depth > 0) {
@@ -76,17 +76,17 @@ Buffer c_string(std::string_view text) {
 
 struct TlsTransport {
   static int send(void* flow, const unsigned char* data, std::size_t size) {
-    return static_cast<TlsFlow*>(flow)->transport_send({data, size});
+    return static_cast<MbedtlsFlow*>(flow)->transport_send({data, size});
   }
   static int receive(void* flow, unsigned char* data, std::size_t size) {
-    return static_cast<TlsFlow*>(flow)->transport_receive({data, size});
+    return static_cast<MbedtlsFlow*>(flow)->transport_receive({data, size});
   }
 };
 
 namespace tls {
 
 void remember_server_name(mbedtls_ssl_context& ssl, std::string_view name) {
-  auto* engine = static_cast<TlsFlow::Engine*>(mbedtls_ssl_get_user_data_p(&ssl));
+  auto* engine = static_cast<MbedtlsFlow::Engine*>(mbedtls_ssl_get_user_data_p(&ssl));
   engine->server_name = Buffer(name);
 }
 
@@ -94,19 +94,27 @@ void remember_server_name(mbedtls_ssl_context& ssl, std::string_view name) {
 
 // --- Making a flow -----------------------------------------------------------
 
-TlsFlow::TlsFlow(Loop& loop, TlsConfig config, std::unique_ptr<Flow> inner)
+MbedtlsFlow::MbedtlsFlow(Loop& loop, TlsConfig config, std::unique_ptr<Flow> inner)
     : loop_(loop), config_(std::move(config)), inner_(std::move(inner)) {}
 
-TlsFlow::~TlsFlow() { close(); }
+MbedtlsFlow::~MbedtlsFlow() { close(); }
+
+Result<std::unique_ptr<TlsFlow>> MbedtlsFlow::make(Loop& loop, const TlsConfig& config,
+                                                   std::unique_ptr<Flow> inner,
+                                                   std::string_view host_name,
+                                                   const TlsSession& resume) {
+  if (!inner) return paf::fail(Errc::invalid_argument, "TLS: no inner flow");
+  std::unique_ptr<MbedtlsFlow> flow(new MbedtlsFlow(loop, config, std::move(inner)));
+  if (auto started = flow->start(host_name, resume); !started)
+    return std::unexpected(started.error());
+  return flow;
+}
 
 Result<std::unique_ptr<TlsFlow>> TlsFlow::server(Loop& loop, const TlsConfig& config,
                                                  std::unique_ptr<Flow> inner) {
   if (!config.is_server())
     return paf::fail(Errc::invalid_argument, "TLS: a server flow needs a server config");
-  if (!inner) return paf::fail(Errc::invalid_argument, "TLS: no inner flow");
-  std::unique_ptr<TlsFlow> flow(new TlsFlow(loop, config, std::move(inner)));
-  if (auto started = flow->start({}, {}); !started) return std::unexpected(started.error());
-  return flow;
+  return MbedtlsFlow::make(loop, config, std::move(inner), {}, {});
 }
 
 Result<std::unique_ptr<TlsFlow>> TlsFlow::client(Loop& loop, const TlsConfig& config,
@@ -114,14 +122,10 @@ Result<std::unique_ptr<TlsFlow>> TlsFlow::client(Loop& loop, const TlsConfig& co
                                                  std::string_view host_name, TlsSession resume) {
   if (config.is_server())
     return paf::fail(Errc::invalid_argument, "TLS: a client flow needs a client config");
-  if (!inner) return paf::fail(Errc::invalid_argument, "TLS: no inner flow");
-  std::unique_ptr<TlsFlow> flow(new TlsFlow(loop, config, std::move(inner)));
-  if (auto started = flow->start(host_name, resume); !started)
-    return std::unexpected(started.error());
-  return flow;
+  return MbedtlsFlow::make(loop, config, std::move(inner), host_name, resume);
 }
 
-Result<void> TlsFlow::start(std::string_view host_name, const TlsSession& resume) {
+Result<void> MbedtlsFlow::start(std::string_view host_name, const TlsSession& resume) {
   engine_ = std::make_unique<Engine>();
   engine_->config = &config_.state();
   mbedtls_ssl_context& ssl = engine_->ssl;
@@ -151,7 +155,7 @@ Result<void> TlsFlow::start(std::string_view host_name, const TlsSession& resume
 
 // --- The handshake -----------------------------------------------------------
 
-Result<void> TlsFlow::handshake() {
+Result<void> MbedtlsFlow::handshake() {
   if (closed_) return paf::fail(Errc::closed, "TLS: flow closed");
   if (failure_) return std::unexpected(*failure_);
   if (handshake_done_) return {};
@@ -160,7 +164,7 @@ Result<void> TlsFlow::handshake() {
   return driven;
 }
 
-Result<void> TlsFlow::drive_handshake() {
+Result<void> MbedtlsFlow::drive_handshake() {
   int code = step_handshake();
   if (auto flushed = flush_ciphertext(); !flushed) return fail_flow(flushed.error());
   if (code == MBEDTLS_ERR_SSL_WANT_READ || code == MBEDTLS_ERR_SSL_WANT_WRITE)
@@ -171,7 +175,7 @@ Result<void> TlsFlow::drive_handshake() {
 }
 
 // mbedtls_ssl_handshake's own loop, watching a server's states on the way.
-int TlsFlow::step_handshake() {
+int MbedtlsFlow::step_handshake() {
   mbedtls_ssl_context& ssl = engine_->ssl;
   while (!mbedtls_ssl_is_handshake_over(&ssl)) {
     int code = mbedtls_ssl_handshake_step(&ssl);
@@ -182,7 +186,7 @@ int TlsFlow::step_handshake() {
   return 0;
 }
 
-void TlsFlow::on_handshake_done() {
+void MbedtlsFlow::on_handshake_done() {
   handshake_done_ = true;
   loop_.cancel_timer(handshake_timer_);
   handshake_timer_ = {};
@@ -209,13 +213,13 @@ void TlsFlow::on_handshake_done() {
   }
 }
 
-void TlsFlow::save_session() {
+void MbedtlsFlow::save_session() {
   auto state = std::make_shared<TlsSession::State>();
   if (mbedtls_ssl_get_session(&engine_->ssl, &state->session) == 0)
     session_ = TlsSession(std::move(state));
 }
 
-void TlsFlow::on_handshake_timeout() {
+void MbedtlsFlow::on_handshake_timeout() {
   handshake_timer_ = {};
   if (!handshake_done_ && !failure_ && !closed_)
     (void)fail_flow({Errc::timed_out, "TLS: the handshake timed out", 0});
@@ -223,7 +227,7 @@ void TlsFlow::on_handshake_timeout() {
 
 // --- Failing and closing -----------------------------------------------------
 
-std::unexpected<Error> TlsFlow::engine_failure(int code) {
+std::unexpected<Error> MbedtlsFlow::engine_failure(int code) {
   if (inner_error_) return fail_flow(*inner_error_);
   if (code == MBEDTLS_ERR_SSL_CONN_EOF)
     return fail_flow(
@@ -233,7 +237,7 @@ std::unexpected<Error> TlsFlow::engine_failure(int code) {
   return fail_flow(tls::mbedtls_error(code, "TLS: the connection failed"));
 }
 
-std::unexpected<Error> TlsFlow::fail_flow(Error error) {
+std::unexpected<Error> MbedtlsFlow::fail_flow(Error error) {
   if (!failure_) failure_ = error;
   release();
   post_wakeups();
@@ -242,7 +246,7 @@ std::unexpected<Error> TlsFlow::fail_flow(Error error) {
 
 // Frees the mbedTLS state and closes the inner flow, after one last attempt
 // to send what the engine queued (an alert, a close_notify).
-void TlsFlow::release() {
+void MbedtlsFlow::release() {
   loop_.cancel_timer(handshake_timer_);
   handshake_timer_ = {};
   if (engine_) {
@@ -257,7 +261,7 @@ void TlsFlow::release() {
   inner_readable_armed_ = inner_writable_armed_ = false;
 }
 
-void TlsFlow::close() {
+void MbedtlsFlow::close() {
   if (closed_) return;
   closed_ = true;
   read_wakeup_ = nullptr;
@@ -266,7 +270,7 @@ void TlsFlow::close() {
   release();
 }
 
-Result<void> TlsFlow::shutdown_write() {
+Result<void> MbedtlsFlow::shutdown_write() {
   if (closed_) return paf::fail(Errc::closed, "TLS: flow closed");
   if (failure_) return std::unexpected(*failure_);
   write_shut_ = true;
@@ -278,14 +282,14 @@ Result<void> TlsFlow::shutdown_write() {
   return {};
 }
 
-void TlsFlow::send_close_notify() {
+void MbedtlsFlow::send_close_notify() {
   if (close_notify_sent_) return;
   close_notify_sent_ = true;
   (void)mbedtls_ssl_close_notify(&engine_->ssl);  // only queues: the transport never blocks
 }
 
 // Once the close_notify has left, the inner flow's write side ends too.
-void TlsFlow::finish_write_side() {
+void MbedtlsFlow::finish_write_side() {
   if (!close_notify_sent_ || inner_write_shut_ || queued_ciphertext() != 0 || write_error_) return;
   inner_write_shut_ = true;
   (void)inner_->shutdown_write();
@@ -296,7 +300,7 @@ void TlsFlow::finish_write_side() {
 // Takes every byte: what the inner flow does not take at once waits in
 // ciphertext_. Nothing waiting, a record goes straight from mbedTLS's buffer,
 // without a copy into ours.
-int TlsFlow::transport_send(Bytes bytes) {
+int MbedtlsFlow::transport_send(Bytes bytes) {
   const int size = static_cast<int>(bytes.size());
   if (queued_ciphertext() == 0 && !write_error_ && !inner_write_shut_) {
     auto written = inner_->write(bytes);
@@ -311,7 +315,7 @@ int TlsFlow::transport_send(Bytes bytes) {
   return size;
 }
 
-int TlsFlow::transport_receive(MutableBytes buffer) {
+int MbedtlsFlow::transport_receive(MutableBytes buffer) {
   if (read_ahead_taken_ == read_ahead_size_) {
     // Empty: a large request is read in place; a small one (a record's
     // header, a small record) reads ahead as much as has arrived.
@@ -338,14 +342,14 @@ int TlsFlow::transport_receive(MutableBytes buffer) {
 // Whether the read-ahead holds a whole record (RFC 8446 §5.1: a 5-byte header
 // whose last two bytes are the length): the engine can make progress on it
 // without the inner flow, which may never become readable again.
-bool TlsFlow::holds_whole_record() const {
+bool MbedtlsFlow::holds_whole_record() const {
   std::size_t held = read_ahead_size_ - read_ahead_taken_;
   if (held < 5) return false;
   const std::uint8_t* header = read_ahead_.get() + read_ahead_taken_;
   return held >= 5 + (std::size_t{header[3]} << 8 | header[4]);
 }
 
-Result<void> TlsFlow::flush_ciphertext() {
+Result<void> MbedtlsFlow::flush_ciphertext() {
   if (write_error_) {
     ciphertext_.clear();
     ciphertext_sent_ = 0;
@@ -366,7 +370,7 @@ Result<void> TlsFlow::flush_ciphertext() {
   return {};
 }
 
-void TlsFlow::compact_ciphertext() {
+void MbedtlsFlow::compact_ciphertext() {
   if (ciphertext_sent_ == ciphertext_.size()) {
     ciphertext_.clear();
     ciphertext_sent_ = 0;
@@ -377,7 +381,7 @@ void TlsFlow::compact_ciphertext() {
   }
 }
 
-Result<std::size_t> TlsFlow::read(MutableBytes buffer) {
+Result<std::size_t> MbedtlsFlow::read(MutableBytes buffer) {
   if (closed_) return paf::fail(Errc::closed, "TLS: flow closed");
   if (failure_) return std::unexpected(*failure_);
   if (buffer.empty()) return paf::fail(Errc::invalid_argument, "TLS: read into an empty buffer");
@@ -393,7 +397,7 @@ Result<std::size_t> TlsFlow::read(MutableBytes buffer) {
   return read;
 }
 
-Result<std::size_t> TlsFlow::read_plaintext(MutableBytes buffer) {
+Result<std::size_t> MbedtlsFlow::read_plaintext(MutableBytes buffer) {
   for (;;) {
     int code = mbedtls_ssl_read(&engine_->ssl, buffer.data(), buffer.size());
     (void)flush_ciphertext();  // a write failure is writev's to report
@@ -414,7 +418,7 @@ Result<std::size_t> TlsFlow::read_plaintext(MutableBytes buffer) {
   }
 }
 
-Result<std::size_t> TlsFlow::writev(std::span<const Bytes> buffers) {
+Result<std::size_t> MbedtlsFlow::writev(std::span<const Bytes> buffers) {
   if (closed_) return paf::fail(Errc::closed, "TLS: flow closed");
   if (failure_) return std::unexpected(*failure_);
   if (write_shut_) return paf::fail(Errc::closed, "TLS: write side shut down");
@@ -443,7 +447,7 @@ Result<std::size_t> TlsFlow::writev(std::span<const Bytes> buffers) {
 // a record costs a seal here and an open at the peer, more than the copy of
 // its bytes, and HTTP/2's 9-byte frame headers would otherwise double the
 // records of a bulk transfer.
-Result<std::size_t> TlsFlow::encrypt(std::span<const Bytes> buffers) {
+Result<std::size_t> MbedtlsFlow::encrypt(std::span<const Bytes> buffers) {
   int max_payload = mbedtls_ssl_get_max_out_record_payload(&engine_->ssl);
   if (max_payload < 0) return engine_failure(max_payload);
   const std::size_t record =
@@ -491,7 +495,7 @@ Result<std::size_t> TlsFlow::encrypt(std::span<const Bytes> buffers) {
 }
 
 // Encrypts all of `plaintext`, whatever waits: the transport never blocks.
-Result<void> TlsFlow::write_records(Bytes plaintext) {
+Result<void> MbedtlsFlow::write_records(Bytes plaintext) {
   while (!plaintext.empty()) {
     int written = mbedtls_ssl_write(&engine_->ssl, plaintext.data(), plaintext.size());
     if (written < 0) return engine_failure(written);
@@ -502,7 +506,7 @@ Result<void> TlsFlow::write_records(Bytes plaintext) {
 
 // --- Wakeups -----------------------------------------------------------------
 
-bool TlsFlow::read_ready() const {
+bool MbedtlsFlow::read_ready() const {
   if (failure_ || end_of_stream_) return true;
   if (!handshake_done_ || !engine_) return false;
   // Plaintext or whole records mbedTLS already holds: the inner flow may
@@ -513,20 +517,20 @@ bool TlsFlow::read_ready() const {
 
 // Once the write side is shut, "writable" means everything queued has gone
 // (write_pending() turned false), which is what a closing runtime waits for.
-bool TlsFlow::write_ready() const {
+bool MbedtlsFlow::write_ready() const {
   if (failure_ || write_error_) return true;
   if (write_shut_) return queued_ciphertext() == 0;
   return handshake_done_ && queued_ciphertext() < kCiphertextHighWater;
 }
 
-void TlsFlow::when_readable(Function<void()> wakeup) {
+void MbedtlsFlow::when_readable(Function<void()> wakeup) {
   if (closed_) return;
   read_wakeup_ = std::move(wakeup);
   if (failure_) post_wakeups();
   update_inner_wakeups();
 }
 
-void TlsFlow::when_writable(Function<void()> wakeup) {
+void MbedtlsFlow::when_writable(Function<void()> wakeup) {
   if (closed_) return;
   write_wakeup_ = std::move(wakeup);
   if (failure_) post_wakeups();
@@ -538,7 +542,7 @@ void TlsFlow::when_writable(Function<void()> wakeup) {
 // it is done), and arms the inner flow's wakeups for what is waited on: its
 // bytes, while a reader waits (or a writer, during the handshake); its room,
 // while ciphertext waits to drain.
-void TlsFlow::update_inner_wakeups() {
+void MbedtlsFlow::update_inner_wakeups() {
   if (closed_ || failure_) return;
   if ((read_wakeup_ && read_ready()) || (write_wakeup_ && write_ready())) post_wakeups();
   bool want_bytes = (read_wakeup_ && !read_ready()) || (write_wakeup_ && !handshake_done_);
@@ -558,14 +562,14 @@ void TlsFlow::update_inner_wakeups() {
   }
 }
 
-void TlsFlow::on_inner_writable() {
+void MbedtlsFlow::on_inner_writable() {
   (void)flush_ciphertext();
   finish_write_side();
   fire_wakeups(false, write_ready());
 }
 
 // Wakeups due now are delivered from the loop, never from within a call.
-void TlsFlow::post_wakeups() {
+void MbedtlsFlow::post_wakeups() {
   if (wakeups_posted_) return;
   wakeups_posted_ = true;
   loop_.post([this, alive = std::weak_ptr<char>(alive_)] {
@@ -576,7 +580,7 @@ void TlsFlow::post_wakeups() {
 }
 
 // Calls the pending wakeups chosen; either may destroy the flow.
-void TlsFlow::fire_wakeups(bool readable, bool writable) {
+void MbedtlsFlow::fire_wakeups(bool readable, bool writable) {
   std::weak_ptr<char> alive = alive_;
   if (readable && read_wakeup_) {
     Function<void()> wakeup = std::exchange(read_wakeup_, nullptr);

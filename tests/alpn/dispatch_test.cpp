@@ -33,26 +33,29 @@ std::string as_string(Bytes bytes) {
 }
 
 TEST(ProtocolTest, AlpnNamesMapToHttpVersions) {
-  EXPECT_EQ(protocol_for_alpn("h2"), HttpProtocol::http2);
-  EXPECT_EQ(protocol_for_alpn("http/1.1"), HttpProtocol::http1);
-  EXPECT_EQ(protocol_for_alpn("http/1.0"), HttpProtocol::http1);
-  EXPECT_EQ(protocol_for_alpn(""), HttpProtocol::http1);
-  EXPECT_EQ(protocol_for_alpn("h3"), std::nullopt);
-  EXPECT_EQ(protocol_for_alpn("acme-tls/1"), std::nullopt);
+  EXPECT_EQ(version_for_alpn("h2"), HttpVersion::http_2);
+  EXPECT_EQ(version_for_alpn("http/1.1"), HttpVersion::http_1_1);
+  EXPECT_EQ(version_for_alpn("http/1.0"), HttpVersion::http_1_1);
+  EXPECT_EQ(version_for_alpn(""), HttpVersion::http_1_1);
+  EXPECT_EQ(version_for_alpn("h3"), std::nullopt);
+  EXPECT_EQ(version_for_alpn("acme-tls/1"), std::nullopt);
 }
 
 TEST(ProtocolTest, FirstBytesDecideAsSoonAsTheyCan) {
   std::string preface(kHttp2Preface);
   for (std::size_t n = 0; n < preface.size(); ++n)
-    EXPECT_EQ(protocol_for_first_bytes(bytes_of(preface.substr(0, n))), std::nullopt) << n;
-  EXPECT_EQ(protocol_for_first_bytes(bytes_of(preface)), HttpProtocol::http2);
-  EXPECT_EQ(protocol_for_first_bytes(bytes_of(preface + "more")), HttpProtocol::http2);
-  EXPECT_EQ(protocol_for_first_bytes(bytes_of("G")), HttpProtocol::http1);
-  EXPECT_EQ(protocol_for_first_bytes(bytes_of("PRI * HTTP/1.1")), HttpProtocol::http1);
-  EXPECT_EQ(protocol_for_first_bytes(bytes_of("PRI * HTTP/2.1")), HttpProtocol::http1);
+    EXPECT_EQ(version_for_first_bytes(bytes_of(preface.substr(0, n))), std::nullopt) << n;
+  EXPECT_EQ(version_for_first_bytes(bytes_of(preface)), HttpVersion::http_2);
+  EXPECT_EQ(version_for_first_bytes(bytes_of(preface + "more")), HttpVersion::http_2);
+  EXPECT_EQ(version_for_first_bytes(bytes_of("G")), HttpVersion::http_1_1);
+  EXPECT_EQ(version_for_first_bytes(bytes_of("PRI * HTTP/1.1")), HttpVersion::http_1_1);
+  EXPECT_EQ(version_for_first_bytes(bytes_of("PRI * HTTP/2.1")), HttpVersion::http_1_1);
   // Past HTTP/2's request line, a broken preface is HTTP/2's to refuse (RFC 9113 §3.4).
-  EXPECT_EQ(protocol_for_first_bytes(bytes_of("PRI * HTTP/2.0\r\n\r\nXX")), HttpProtocol::http2);
-  EXPECT_EQ(protocol_for_first_bytes(bytes_of("PRI * HTTP/2.0\n")), HttpProtocol::http2);
+  EXPECT_EQ(version_for_first_bytes(bytes_of("PRI * HTTP/2.0
+
+XX")), HttpVersion::http_2);
+  EXPECT_EQ(version_for_first_bytes(bytes_of("PRI * HTTP/2.0
+")), HttpVersion::http_2);
 }
 
 // Runs one PendingConnection on a simulated loop and keeps what it gave.
@@ -60,10 +63,10 @@ class DispatchTest : public ::testing::Test {
  protected:
   // Makes real connections and remembers which.
   ConnectionFactory factory() {
-    return [this](HttpProtocol protocol) -> Result<std::unique_ptr<Connection>> {
+    return [this](HttpVersion protocol) -> Result<std::unique_ptr<Connection>> {
       made.push_back(protocol);
       Clock clock = [this] { return loop.now_ns(); };
-      if (protocol == HttpProtocol::http2)
+      if (protocol == HttpVersion::http_2)
         return std::unique_ptr<Connection>(
             H2ServerConnection::create({}, ignore, {}, std::move(clock)));
       return std::unique_ptr<Connection>(
@@ -86,7 +89,7 @@ class DispatchTest : public ::testing::Test {
 
   SimulatedTimeBackend backend;
   Loop loop{backend};
-  std::vector<HttpProtocol> made;
+  std::vector<HttpVersion> made;
   std::optional<Result<ServedConnection>> result;
   std::uint64_t finished_at = 0;
   std::string peer;
@@ -120,7 +123,7 @@ TEST_F(PrefaceDispatchTest, ThePrefaceGoesToHttp2AndNothingAfterItIsRead) {
   to_send = {std::string(kHttp2Preface) + "SETTINGS FRAME BYTES"};
   dispatch();
   ASSERT_TRUE(*result) << (*result).error().message;
-  EXPECT_EQ(made, std::vector{HttpProtocol::http2});
+  EXPECT_EQ(made, std::vector{HttpVersion::http_2});
   EXPECT_EQ(as_string((*result)->first_input.bytes()), kHttp2Preface);
   EXPECT_EQ((*result)->flow.get(), server_end) << "the flow itself is handed over";
   EXPECT_NE((*result)->connection, nullptr);
@@ -132,7 +135,7 @@ TEST_F(PrefaceDispatchTest, ARequestGoesToHttp1AfterAtMostThePrefacesLength) {
   to_send = {request};
   dispatch();
   ASSERT_TRUE(*result);
-  EXPECT_EQ(made, std::vector{HttpProtocol::http1});
+  EXPECT_EQ(made, std::vector{HttpVersion::http_1_1});
   EXPECT_EQ(as_string((*result)->first_input.bytes()), request.substr(0, kHttp2Preface.size()));
   EXPECT_EQ(server_end->unread_bytes(), request.size() - kHttp2Preface.size());
 }
@@ -141,7 +144,7 @@ TEST_F(PrefaceDispatchTest, OneDifferingByteIsEnough) {
   to_send = {"G"};
   dispatch();
   ASSERT_TRUE(*result);
-  EXPECT_EQ(made, std::vector{HttpProtocol::http1});
+  EXPECT_EQ(made, std::vector{HttpVersion::http_1_1});
   EXPECT_EQ(as_string((*result)->first_input.bytes()), "G");
   EXPECT_EQ(finished_at, 0u) << "no waiting for more";
 }
@@ -157,7 +160,7 @@ TEST_F(PrefaceDispatchTest, APrefaceArrivingByteByByteStillGoesToHttp2) {
     (void)loop.run_until(loop.now_ns());
   }
   ASSERT_TRUE(got.has_value() && *got);
-  EXPECT_EQ(made, std::vector{HttpProtocol::http2});
+  EXPECT_EQ(made, std::vector{HttpVersion::http_2});
   EXPECT_EQ(as_string((*got)->first_input.bytes()), kHttp2Preface);
 }
 
@@ -185,7 +188,7 @@ TEST_F(PrefaceDispatchTest, EndOfStreamGoesToHttp1WithWhatCame) {
   shut_after_sending = true;
   dispatch();
   ASSERT_TRUE(*result);
-  EXPECT_EQ(made, std::vector{HttpProtocol::http1});
+  EXPECT_EQ(made, std::vector{HttpVersion::http_1_1});
   EXPECT_EQ(as_string((*result)->first_input.bytes()), "PR");
   EXPECT_EQ(loop.timer_count(), 0u) << "the timeout is cancelled";
 }
@@ -237,20 +240,20 @@ class AlpnDispatchTest : public DispatchTest {
 TEST_F(AlpnDispatchTest, H2GoesToHttp2) {
   dispatch({"h2", "http/1.1"});
   ASSERT_TRUE(*result) << (*result).error().message;
-  EXPECT_EQ(made, std::vector{HttpProtocol::http2});
+  EXPECT_EQ(made, std::vector{HttpVersion::http_2});
   EXPECT_TRUE((*result)->first_input.empty());
 }
 
 TEST_F(AlpnDispatchTest, Http11GoesToHttp1) {
   dispatch({"http/1.1"});
   ASSERT_TRUE(*result) << (*result).error().message;
-  EXPECT_EQ(made, std::vector{HttpProtocol::http1});
+  EXPECT_EQ(made, std::vector{HttpVersion::http_1_1});
 }
 
 TEST_F(AlpnDispatchTest, NoAlpnGoesToHttp1) {
   dispatch({});
   ASSERT_TRUE(*result) << (*result).error().message;
-  EXPECT_EQ(made, std::vector{HttpProtocol::http1});
+  EXPECT_EQ(made, std::vector{HttpVersion::http_1_1});
 }
 
 TEST_F(AlpnDispatchTest, WhatTheClientSentAfterTheHandshakeIsLeftForTheConnection) {

@@ -37,7 +37,7 @@ using tls::test::expect_ok;
 // Answers which protocol carried the request.
 void hello(Reqd& reqd) {
   (void)reqd.respond_with_string(
-      {200, {{"x-protocol", reqd.protocol() == Protocol::http_2 ? "h2" : "h1"}}}, "Hello World!");
+      {200, {{"x-protocol", reqd.version() == HttpVersion::http_2 ? "h2" : "h1"}}}, "Hello World!");
 }
 
 struct Received {

@@ -58,7 +58,7 @@ void application(Reqd& reqd) {
     return (void)reqd.respond_with_string({200, {{"content-type", "text/plain"}}}, "Hello World!");
   if (request.method == Method::POST && request.path() == "/echo") {
     BodyWriter writer = *reqd.respond_with_streaming(
-        {200, {{"x-protocol", reqd.protocol() == Protocol::http_2 ? "h2" : "h1"}}});
+        {200, {{"x-protocol", reqd.version() == HttpVersion::http_2 ? "h2" : "h1"}}});
     BodyReader body = reqd.request_body();
     body.on_data([writer](Bytes bytes) mutable {
       // Backpressure: stop reading while the response is full.

@@ -134,7 +134,7 @@ TEST_F(H2Server, Rfc9113_3_4_Preface_BadMagicClosesTheConnection) {
 }
 
 // What the cleartext port hands to HTTP/2 once "PRI * HTTP/2.0" matched
-// (alpn's protocol_for_first_bytes): a preface broken after it is refused
+// (alpn's version_for_first_bytes): a preface broken after it is refused
 // with frames an HTTP/2 client reads.
 TEST_F(H2Server, Rfc9113_3_4_Preface_BrokenAfterTheRequestLineIsGoawayProtocolError) {
   start_echo();

@@ -16,7 +16,7 @@
 
 #include "paf/loop.h"
 #include "paf/net.h"
-#include "paf/net_wire.h"
+#include "paf/simulated_ethernet.h"
 #include "paf/platform.h"
 #include "paf/version.h"
 
@@ -91,13 +91,13 @@ int use_libc() {
 }
 
 // paf's lwIP glue (src/net, which also supplies lwIP's clock and random
-// numbers): a Stack with a static address on an in-memory wire.
+// numbers): a Stack with a static address on a simulated Ethernet.
 int use_net() {
   paf::SimulatedTimeBackend backend;
   paf::Loop loop(backend);
-  paf::Wire wire(loop);
-  auto stack =
-      paf::Stack::from_cmdline(loop, wire.plug({0x02, 0, 0, 0, 0, 1}), "ip=10.0.0.1/24 ipv6=off");
+  paf::SimulatedEthernet ethernet(loop);
+  auto stack = paf::Stack::from_cmdline(loop, ethernet.plug({0x02, 0, 0, 0, 0, 1}),
+                                        "ip=10.0.0.1/24 ipv6=off");
   return stack && stack->ready() && stack->ipv4_address().view() == "10.0.0.1" ? 0 : 1;
 }
 

@@ -24,4 +24,23 @@ flags=$(PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig" pkg-config --cflags --libs 
 # eval: as a Makefile's $(shell pkg-config ...) would, so the quoted define survives.
 eval "g++ -std=c++2b '$here/consumer/main.cpp' -o '$work/pc-consumer' $flags" || fail "pkg-config build failed"
 [[ $("$work/pc-consumer") == "$out" ]] || fail "pkg-config build prints something else"
+# The public headers show the contract only: an application including them,
+# with nothing but the installed include/ on its path, reads no dependency's
+# header (compiled with -M: the dependency list names every file read).
+include="$work/prefix/include"
+all_headers="$work/all_headers.cpp"
+cat "$here/consumer/contract.cpp" >"$all_headers"
+for h in "$include"/paf/*.h "$include"/paf/detail/*.h; do
+  echo "#include \"${h#"$include"/}\"" >>"$all_headers"
+done
+read_files=$(g++ -std=c++2b -M -I"$include" "$all_headers") || fail "the public headers do not compile alone"
+if grep -Eo '[^ ]*(third_party|mbedtls|lwip|nghttp2|llhttp|psa/)[^ ]*' <<<"$read_files"; then
+  fail "a public header reads a dependency's header (above)"
+fi
+g++ -std=c++2b -c -I"$include" "$here/consumer/contract.cpp" -o "$work/contract.o" \
+  || fail "an application of paf/service.h does not compile against the installed headers"
+# Nor does find_package export the dependencies' include paths with paf::paf.
+grep -q 'third_party' <(grep -A3 'set_target_properties(paf::paf ' "$work/prefix/lib/cmake/paf/pafTargets.cmake") \
+  && fail "paf::paf exports the dependencies' include paths"
+
 echo "installed paf works with find_package and pkg-config: $out"

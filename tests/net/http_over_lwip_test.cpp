@@ -1,6 +1,6 @@
 // HTTP/1.1 over lwIP: paf's server (serve + http_service, driven by
-// paf::Runtime) on one stack, paf's HTTP/1.1 client on the other, over a wire
-// that loses and reorders frames.
+// paf::Runtime) on one stack, paf's HTTP/1.1 client on the other, over a simulated
+// Ethernet that loses and reorders frames.
 #include <gtest/gtest.h>
 
 #include <charconv>
@@ -105,7 +105,7 @@ class HundredExchanges {
 };
 
 TEST(HttpOverLwip, HundredExchangesWithLossAndReorderingAllGetTheirBodies) {
-  WireOptions faults;
+  SimulatedEthernetOptions faults;
   faults.loss = 0.05;
   faults.reorder = 0.05;
   faults.delay_ns = milliseconds(1);
@@ -130,7 +130,7 @@ TEST(HttpOverLwip, HundredExchangesWithLossAndReorderingAllGetTheirBodies) {
     EXPECT_EQ(each.status, 200) << "request " << n;
     EXPECT_TRUE(each.body == body_for(static_cast<int>(n))) << "request " << n << ": " << each.body.size() << " bytes";
   }
-  const WireStats& stats = net.wire.stats();
+  const SimulatedEthernetStats& stats = net.ethernet.stats();
   EXPECT_GT(stats.lost, 0u);
   EXPECT_GT(stats.reordered, 0u);
   std::printf("frames: %llu sent, %llu lost, %llu reordered; %.1f s simulated\n",

@@ -1,4 +1,4 @@
-// IPv6 stateless address autoconfiguration (SLAAC) on the simulated wire: a
+// IPv6 stateless address autoconfiguration (SLAAC) on the simulated Ethernet: a
 // router device sends one router advertisement, and both Stacks form a global
 // address from its prefix and their MAC, then connect over them. (Against a
 // real router: check-tap.sh, with dnsmasq.)
@@ -81,7 +81,7 @@ TEST(Slaac, NoAddressWithoutARouter) {
 
 TEST(Slaac, FormsAnAddressFromARouterAdvertisementAndConnectsOverIt) {
   TwoStacks net;
-  WireNetDevice& router = net.wire.plug(kRouterMac);
+  SimulatedEthernetDevice& router = net.ethernet.plug(kRouterMac);
   bool client_ready = false;
   net.client->when_ipv6_ready([&] { client_ready = true; });
   std::vector<std::uint8_t> advertisement = router_advertisement();

@@ -53,7 +53,7 @@ TEST(Stack, AllStacksOfAProcessShareOneLoop) {
   TwoStacks net;
   SimulatedTimeBackend other_backend;
   Loop other_loop(other_backend);
-  WireNetDevice& device = net.wire.plug({0x02, 0, 0, 0, 0, 0x03});
+  SimulatedEthernetDevice& device = net.ethernet.plug({0x02, 0, 0, 0, 0, 0x03});
   auto stack = Stack::create(other_loop, device, static_config("10.0.0.3"));
   ASSERT_FALSE(stack);
   EXPECT_EQ(stack.error().code, Errc::invalid_argument);

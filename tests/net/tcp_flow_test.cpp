@@ -1,4 +1,4 @@
-// TCP flows and listeners of two lwIP stacks over the in-memory wire.
+// TCP flows and listeners of two lwIP stacks over the simulated Ethernet.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -166,16 +166,16 @@ TEST(TcpFlow, FourMebibytesArriveIntactWhileASlowReaderHoldsTheSenderBack) {
 }
 
 TEST(TcpFlow, OneMebibyteSurvivesLossReorderingAndDuplication) {
-  WireOptions faults;
+  SimulatedEthernetOptions faults;
   faults.loss = 0.05;
   faults.reorder = 0.05;
   faults.duplicate = 0.02;
   faults.delay_ns = milliseconds(1);
   faults.seed = 7;
   TwoStacks net;
-  Connected pair = connect_pair(net);  // a clean handshake, then a bad wire
+  Connected pair = connect_pair(net);  // a clean handshake, then a faulty network
   ASSERT_TRUE(pair.server);
-  net.wire.set_options(faults);
+  net.ethernet.set_options(faults);
   constexpr std::size_t kTotal = 1024 * 1024;
   PatternWriter writer{*pair.client, kTotal};
   PatternReader reader{*pair.server};
@@ -184,9 +184,9 @@ TEST(TcpFlow, OneMebibyteSurvivesLossReorderingAndDuplication) {
   ASSERT_TRUE(net.run_until([&] { return reader.eof; }, seconds(3600)));
   EXPECT_EQ(reader.received, kTotal);
   EXPECT_EQ(reader.mismatches, 0u);
-  EXPECT_GT(net.wire.stats().lost, 0u);
-  EXPECT_GT(net.wire.stats().reordered, 0u);
-  EXPECT_GT(net.wire.stats().duplicated, 0u);
+  EXPECT_GT(net.ethernet.stats().lost, 0u);
+  EXPECT_GT(net.ethernet.stats().reordered, 0u);
+  EXPECT_GT(net.ethernet.stats().duplicated, 0u);
 }
 
 TEST(TcpFlow, ConnectingToAClosedPortFailsOnTheFirstWakeup) {

@@ -1,4 +1,4 @@
-// Two paf::Stacks on one Wire (a client at 10.0.0.1, a server at 10.0.0.2),
+// Two paf::Stacks on one SimulatedEthernet (a client at 10.0.0.1, a server at 10.0.0.2),
 // on a loop with simulated time, and helpers to drive flows in tests.
 #ifndef PAF_TESTS_NET_TWO_STACKS_H
 #define PAF_TESTS_NET_TWO_STACKS_H
@@ -14,7 +14,7 @@
 
 #include "paf/loop.h"
 #include "paf/net.h"
-#include "paf/net_wire.h"
+#include "paf/simulated_ethernet.h"
 
 namespace paf::net_test {
 
@@ -26,7 +26,7 @@ inline StackConfig static_config(std::string_view ip) {
 }
 
 struct TwoStacks {
-  explicit TwoStacks(WireOptions options = {}) : wire(loop, options) {
+  explicit TwoStacks(SimulatedEthernetOptions options = {}) : ethernet(loop, options) {
     auto made_client = Stack::create(loop, client_device, static_config("10.0.0.1"));
     auto made_server = Stack::create(loop, server_device, static_config("10.0.0.2"));
     EXPECT_TRUE(made_client && made_server);
@@ -64,9 +64,9 @@ struct TwoStacks {
 
   SimulatedTimeBackend backend;
   Loop loop{backend};
-  Wire wire;
-  WireNetDevice& client_device = wire.plug({0x02, 0, 0, 0, 0, 0x01});
-  WireNetDevice& server_device = wire.plug({0x02, 0, 0, 0, 0, 0x02});
+  SimulatedEthernet ethernet;
+  SimulatedEthernetDevice& client_device = ethernet.plug({0x02, 0, 0, 0, 0, 0x01});
+  SimulatedEthernetDevice& server_device = ethernet.plug({0x02, 0, 0, 0, 0, 0x02});
   std::optional<Stack> client;
   std::optional<Stack> server;
 };

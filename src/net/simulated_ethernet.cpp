@@ -3,7 +3,7 @@
 #include <utility>
 #include <vector>
 
-#include "paf/net_wire.h"
+#include "paf/simulated_ethernet.h"
 
 namespace paf {
 namespace {
@@ -34,8 +34,9 @@ bool is_group_address(Bytes frame) { return (frame[0] & 1) != 0; }  // broadcast
 
 }  // namespace
 
-struct Wire::State : std::enable_shared_from_this<Wire::State> {
-  State(Loop& wire_loop, WireOptions chosen) : loop(wire_loop), options(chosen), generator(chosen.seed) {}
+struct SimulatedEthernet::State : std::enable_shared_from_this<SimulatedEthernet::State> {
+  State(Loop& ethernet_loop, SimulatedEthernetOptions chosen)
+      : loop(ethernet_loop), options(chosen), generator(chosen.seed) {}
 
   // Sends `frame` from `from` to the device it names, or floods it.
   void carry(std::size_t from, std::vector<std::uint8_t> frame) {
@@ -89,35 +90,36 @@ struct Wire::State : std::enable_shared_from_this<Wire::State> {
   }
 
   Loop& loop;
-  WireOptions options;
+  SimulatedEthernetOptions options;
   Generator generator;
-  WireStats stats;
-  std::vector<std::unique_ptr<WireNetDevice>> devices;
+  SimulatedEthernetStats stats;
+  std::vector<std::unique_ptr<SimulatedEthernetDevice>> devices;
 };
 
-Wire::Wire(Loop& loop, WireOptions options) : state_(std::make_shared<State>(loop, options)) {}
+SimulatedEthernet::SimulatedEthernet(Loop& loop, SimulatedEthernetOptions options)
+    : state_(std::make_shared<State>(loop, options)) {}
 
-Wire::~Wire() = default;
+SimulatedEthernet::~SimulatedEthernet() = default;
 
-WireNetDevice& Wire::plug(MacAddress mac, std::size_t mtu) {
+SimulatedEthernetDevice& SimulatedEthernet::plug(MacAddress mac, std::size_t mtu) {
   auto& devices = state_->devices;
-  devices.push_back(std::make_unique<WireNetDevice>(*state_, devices.size(), mac, mtu));
+  devices.push_back(std::make_unique<SimulatedEthernetDevice>(*state_, devices.size(), mac, mtu));
   return *devices.back();
 }
 
-void Wire::set_options(WireOptions options) {
+void SimulatedEthernet::set_options(SimulatedEthernetOptions options) {
   state_->options = options;
   state_->generator = Generator(options.seed);
 }
 
-const WireStats& Wire::stats() const { return state_->stats; }
+const SimulatedEthernetStats& SimulatedEthernet::stats() const { return state_->stats; }
 
-Result<void> WireNetDevice::send(std::span<const Bytes> frame) {
+Result<void> SimulatedEthernetDevice::send(std::span<const Bytes> frame) {
   std::vector<std::uint8_t> whole;
   for (Bytes piece : frame) whole.insert(whole.end(), piece.begin(), piece.end());
   if (whole.size() < kEthernetHeader || whole.size() > mtu_ + kEthernetHeader)
-    return fail(Errc::invalid_argument, "wire: frame size out of range");
-  wire_.carry(port_, std::move(whole));
+    return fail(Errc::invalid_argument, "simulated ethernet: frame size out of range");
+  ethernet_.carry(port_, std::move(whole));
   return {};
 }
 
