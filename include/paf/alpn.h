@@ -1,6 +1,6 @@
-// ALPN dispatch (DESIGN §1): which HTTP version serves a flow, learnt from a
-// TLS handshake's ALPN choice or from a cleartext flow's first bytes (h2c with
-// prior knowledge). No TLS library in sight: a secured flow is seen through
+// ALPN dispatch (docs/ARCHITECTURE.md, "Layers"): which HTTP version serves
+// a flow, learnt from a TLS handshake's ALPN choice or from a cleartext flow's
+// first bytes (h2c with prior knowledge). No TLS library in sight: a secured flow is seen through
 // paf::SecureFlow only. The services of paf/service.h are built on these;
 // they are public for a server that mixes its own protocols in.
 #ifndef PAF_ALPN_H

@@ -1,7 +1,7 @@
 // The sans-I/O connection: a protocol engine (HTTP/1.x or HTTP/2, server or
-// client) that never touches a socket or a clock. paf::run (src/runtime) is the
-// one loop that drives any Connection over any Flow, as paf-le-chien's Paf.run
-// drives httpaf and h2.
+// client) that never touches a socket or a clock. paf::Runtime (paf/runtime.h)
+// is the one loop that drives any Connection over any Flow, as paf-le-chien's
+// Paf.run drives httpaf and h2.
 //
 // The runtime's contract, in both directions:
 //  - Reading: ask next_read_operation(). On `read`, give the connection the bytes

@@ -1,6 +1,6 @@
 // A Flow: an asynchronous, non-blocking byte stream (paf's Mirage_flow). Host
 // TCP and Unix sockets, lwIP TCP, TLS over any Flow and the in-memory pair of
-// tests all implement it; paf::run drives any Connection over any Flow.
+// tests all implement it; a paf::Runtime drives any Connection over any Flow.
 //
 // Nothing blocks. An operation that cannot progress fails with
 // Errc::would_block; the caller then asks to be woken (when_readable /

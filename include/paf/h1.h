@@ -1,6 +1,6 @@
 // HTTP/1.x connections (sans-I/O, on llhttp): a server that serves requests
 // with a paf::RequestHandler, and a client that sends requests and streams
-// their responses. paf::run drives either over any flow (include/paf/connection.h).
+// their responses. A paf::Runtime drives either over any flow (paf/runtime.h).
 #ifndef PAF_H1_H
 #define PAF_H1_H
 

@@ -1,7 +1,7 @@
 // HTTP/2 connections (sans-I/O, on nghttp2): a server that serves requests
 // with the same paf::RequestHandler as HTTP/1.x, and a client that sends
-// requests and streams their responses. paf::run drives either over any flow
-// (include/paf/connection.h). Streams run concurrently, each with its own
+// requests and streams their responses. A paf::Runtime drives either over any
+// flow (paf/runtime.h). Streams run concurrently, each with its own
 // flow-control window: a body the application does not read keeps its window
 // closed, so the peer stops sending instead of paf buffering.
 #ifndef PAF_H2_H

@@ -1,5 +1,5 @@
 // A Listener: where a server's Flows come from — a listening TCP socket on the
-// host, a Unix domain socket, or (later) an lwIP listening PCB. It follows the
+// host, a Unix domain socket, or an lwIP listening PCB (Stack::listen). It follows the
 // rules of paf/flow.h.
 //
 // Nothing blocks. accept() fails with Errc::would_block when no connection is

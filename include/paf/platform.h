@@ -111,7 +111,9 @@ paf_result_t paf_net_acquire(const char *name, paf_handle_t *handle,
 paf_result_t paf_net_read(paf_handle_t handle, uint8_t *buf, size_t size,
                           size_t *read_size);
 
-/* Sends one Ethernet frame (header included) of `size` bytes. PAF_R_EINVAL
+/* Sends one Ethernet frame (header included) of `size` bytes. PAF_R_AGAIN
+ * when the device has no room for it now (its transmit queue is full): the
+ * frame was not taken; send it again later or drop it. PAF_R_EINVAL
  * when `handle` is not acquired or `size` exceeds mtu + PAF_NET_HLEN. The
  * frame may be dropped later, as on any Ethernet; PAF_R_OK means it was
  * handed to the device, not that it arrived. */

@@ -28,7 +28,7 @@ bool ServerExchange::wants_body() const { return body_.ended() || body_.wants_da
 void ServerExchange::set_on_data(Function<void(std::span<const std::uint8_t>)> on_data) {
   body_.set_on_data(std::move(on_data));
   if (connection_ == nullptr) return;
-  if (state_ == ResponseState::none) send_continue();
+  if (!response_state_.started()) send_continue();
   connection_->wake_reader();
 }
 
@@ -67,22 +67,17 @@ void ServerExchange::end_body(Result<void> result, Headers trailers) {
 void ServerExchange::fail_request(int status, const Error& error) {
   close_after_ = true;
   // The error reply comes first: the reader's on_end learns it was cut short.
-  if (state_ == ResponseState::none) respond_with_error(status, error);
+  if (!response_state_.started()) respond_with_error(status, error);
   end_body(std::unexpected(error));
 }
 
 // --- the response --------------------------------------------------------------
 
-Result<void> ServerExchange::check_can_respond(const Response& response) const {
-  if (connection_ == nullptr) return std::unexpected(closed_error());
-  if (state_ != ResponseState::none) return fail(Errc::invalid_argument, "a response was already sent");
-  if (response.status < 200 || response.status > 999)
-    return fail(Errc::invalid_argument, "a final response needs a status from 200 to 999");
-  return check_fields(response.headers);
-}
-
 Result<void> ServerExchange::respond_with_string(Response response, Buffer body) {
-  if (auto checked = check_can_respond(response); !checked) return checked;
+  if (auto checked =
+          response_state_.check_can_respond(response, connection_ != nullptr, closed_error());
+      !checked)
+    return checked;
   start_response(response, body.size());
   auto written = response_.write(std::move(body));
   complete_response(written ? response_.close({}) : Result<void>(std::unexpected(written.error())));
@@ -90,7 +85,10 @@ Result<void> ServerExchange::respond_with_string(Response response, Buffer body)
 }
 
 Result<void> ServerExchange::respond_with_streaming(Response response) {
-  if (auto checked = check_can_respond(response); !checked) return checked;
+  if (auto checked =
+          response_state_.check_can_respond(response, connection_ != nullptr, closed_error());
+      !checked)
+    return checked;
   if (response.headers.has("content-length") &&
       !parse_content_length(*response.headers.get("content-length")))
     return fail(Errc::invalid_argument, "invalid Content-Length");
@@ -105,10 +103,11 @@ Result<void> ServerExchange::respond_with_streaming(Response response) {
 Result<void> ServerExchange::respond_with_upgrade(Response response) {
   if (connection_ == nullptr) return std::unexpected(closed_error());
   if (!facts_.upgrade) return fail(Errc::invalid_argument, "the request asked for no upgrade");
-  if (state_ != ResponseState::none) return fail(Errc::invalid_argument, "a response was already sent");
+  if (auto can_start = response_state_.check_can_start(true, closed_error()); !can_start)
+    return can_start;
   if (auto checked = check_fields(response.headers); !checked) return checked;
   upgrading_ = true;
-  state_ = ResponseState::complete;
+  response_state_.finish();
   write_status_line(response_.output(), response.status);
   write_fields(response_.output(), response.headers);
   connection_->on_response_started(this);
@@ -142,7 +141,7 @@ void ServerExchange::start_response(Response& response, std::optional<std::uint6
   if (close_after_ && !headers.has_token("connection", "close")) headers.add("connection", "close");
   if (!close_after_ && request_.version == HttpVersion::http_1_0)
     headers.set("connection", "keep-alive");
-  state_ = ResponseState::streaming;
+  response_state_.start_streaming();
   write_status_line(response_.output(), response.status);
   write_fields(response_.output(), headers);
   response_.open(BodyEncoder(framing, length));
@@ -150,7 +149,7 @@ void ServerExchange::start_response(Response& response, std::optional<std::uint6
 }
 
 void ServerExchange::complete_response(Result<void> finished) {
-  state_ = ResponseState::complete;
+  response_state_.finish();
   response_.cut_short();
   // A body cut short can only be told by closing the connection.
   if (!finished) close_after_ = true;
@@ -164,12 +163,12 @@ void ServerExchange::respond_with_error(int status, const Error& error) {
 
 void ServerExchange::report_error(const Error& error) {
   if (connection_ == nullptr) return;
-  if (state_ == ResponseState::none) return respond_with_error(500, error);
-  if (state_ == ResponseState::streaming) complete_response(std::unexpected(error));
+  if (!response_state_.started()) return respond_with_error(500, error);
+  if (response_state_.streaming()) complete_response(std::unexpected(error));
 }
 
 void ServerExchange::on_handles_dropped() {
-  if (connection_ == nullptr || state_ == ResponseState::complete) return;
+  if (connection_ == nullptr || response_state_.complete()) return;
   // No one can respond or finish the response any more.
   report_error(Error{Errc::invalid_argument, "the handler dropped the request without a response"});
 }
@@ -194,7 +193,8 @@ Result<Backpressure> ServerExchange::write_body(Buffer&& bytes) {
 void ServerExchange::on_body_writable(Function<void()> callback) { response_.on_writable(std::move(callback)); }
 
 Result<void> ServerExchange::close_body(Headers trailers) {
-  if (connection_ == nullptr || state_ != ResponseState::streaming) return std::unexpected(closed_error());
+  if (connection_ == nullptr || !response_state_.streaming())
+    return std::unexpected(closed_error());
   Result<void> finished = response_.close(trailers);
   if (!finished && response_.is_open()) return finished;  // bad trailers: the body stays open
   complete_response(finished);
@@ -207,7 +207,7 @@ void ServerExchange::abort(const Error& error) {
   if (connection_ == nullptr) return;
   connection_ = nullptr;
   body_.end(std::unexpected(error));
-  if (state_ == ResponseState::streaming) state_ = ResponseState::complete;
+  if (response_state_.streaming()) response_state_.finish();
   response_.abandon();
 }
 

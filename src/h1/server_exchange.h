@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <span>
 
+#include "../http/response_state.h"
 #include "body.h"
 #include "framing.h"
 #include "paf/detail/exchange.h"
@@ -37,7 +38,7 @@ class ServerExchange final : public Exchange {
   Result<void> respond_with_streaming(Response response) override;
   Result<void> respond_with_upgrade(Response response) override;
   void report_error(const Error& error) override;
-  bool response_started() const override { return state_ != ResponseState::none; }
+  bool response_started() const override { return response_state_.started(); }
   void set_on_data(Function<void(std::span<const std::uint8_t>)> on_data) override;
   void set_on_end(Function<void(Result<void>)> on_end) override;
   void pause_body(bool paused) override;
@@ -66,7 +67,7 @@ class ServerExchange final : public Exchange {
 
   OutputQueue& output() { return response_.output(); }
   bool request_complete() const { return body_.ended(); }
-  bool response_complete() const { return state_ == ResponseState::complete; }
+  bool response_complete() const { return response_state_.complete(); }
   bool close_after() const { return close_after_; }
   bool upgrading() const { return upgrading_; }
   const RequestFacts& facts() const { return facts_; }
@@ -75,10 +76,8 @@ class ServerExchange final : public Exchange {
   void on_handles_dropped() override;
 
  private:
-  enum class ResponseState : std::uint8_t { none, streaming, complete };
   ~ServerExchange() override = default;
 
-  Result<void> check_can_respond(const Response& response) const;
   void send_continue();
   // Writes the head; decides the framing (known_length: respond_with_string).
   void start_response(Response& response, std::optional<std::uint64_t> known_length);
@@ -94,7 +93,7 @@ class ServerExchange final : public Exchange {
   bool draining_ = false;
   bool continue_sent_ = false;
 
-  ResponseState state_ = ResponseState::none;
+  http::ResponseState response_state_;
   OutgoingBody response_;
   bool close_after_ = false;
   bool upgrading_ = false;

@@ -1,7 +1,7 @@
-// paf-server: the demo application (DESIGN §6) on host TCP listeners:
-// HTTP/1.x and h2c (HTTP/2 with prior knowledge) on the plain port, and, with
-// --https, HTTP/2 and HTTP/1.1 over TLS chosen by ALPN. SIGINT or SIGTERM shut
-// it down gracefully; it then exits 0.
+// paf-server: the demo application (docs/ARCHITECTURE.md, "The demo contract")
+// on host TCP listeners: HTTP/1.x and h2c (HTTP/2 with prior knowledge) on
+// the plain port, and, with --https, HTTP/2 and HTTP/1.1 over TLS chosen by
+// ALPN. SIGINT or SIGTERM shut it down gracefully; it then exits 0.
 //
 //   paf-server [--host ADDR] [--http PORT] [--https PORT --cert FILE --key FILE
 //              [--cert FILE --key FILE]...] [--header-timeout SECONDS]

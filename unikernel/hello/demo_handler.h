@@ -1,6 +1,7 @@
-// The demo application's request handler (DESIGN §6): one application, two
-// front ends — the unikernel image (hello.elf, main.cpp here) and the hosted
-// paf-server (tools/paf-server). Freestanding code: it builds for both.
+// The demo application's request handler (docs/ARCHITECTURE.md, "The demo
+// contract"): one application, two front ends — the unikernel image
+// (hello.elf, main.cpp here) and the hosted paf-server (tools/paf-server).
+// Freestanding code: it builds for both.
 #ifndef PAF_UNIKERNEL_HELLO_DEMO_HANDLER_H
 #define PAF_UNIKERNEL_HELLO_DEMO_HANDLER_H
 

@@ -1,9 +1,9 @@
-// hello.elf: the demo application (DESIGN §6) as a unikernel. It brings lwIP
-// up on the first NIC from the command line (DHCP unless "ip=" says
-// otherwise), serves HTTP (demo_handler; http_service: HTTP/1.x and h2c) on
-// port 80 and HTTPS (https_service: HTTP/2 and HTTP/1.1 chosen by ALPN) on
-// port 443, logs one line per request on the serial console, and runs until
-// the platform stops it.
+// hello.elf: the demo application (docs/ARCHITECTURE.md, "The demo contract")
+// as a unikernel. It brings lwIP up on the first NIC from the command line
+// (DHCP unless "ip=" says otherwise), serves HTTP (demo_handler;
+// http_service: HTTP/1.x and h2c) on port 80 and HTTPS (https_service: HTTP/2
+// and HTTP/1.1 chosen by ALPN) on port 443, logs one line per request on the
+// serial console, and runs until the platform stops it.
 //
 // HTTPS presents the certificate chain and key of the configuration items
 // opt/paf/cert.pem and opt/paf/key.pem (paf_config_read: QEMU's -fw_cfg);
