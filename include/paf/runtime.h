@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "paf/connection.h"
+#include "paf/detail/anchor.h"
 #include "paf/flow.h"
 #include "paf/loop.h"
 
@@ -103,8 +104,7 @@ class Runtime {
   TimerId linger_timer_;
   bool lingering_ = false, linger_expired_ = false;
   // What wakeups and posted callbacks hold: they may outlive the Runtime.
-  struct Anchor;
-  Anchor* anchor_;
+  Anchor<Runtime> anchor_{this};
 };
 
 }  // namespace paf

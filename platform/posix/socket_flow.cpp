@@ -228,18 +228,10 @@ void SocketFlow::on_events(IoEvents events) {
   if (events.hangup) read_ready_ = hangup_ = true;
   if (events.writable || events.error) write_ready_ = true;
   if (connecting_) settle_connect();
-  std::weak_ptr<char> alive = alive_;
-  if (read_ready_ || error_) fire(read_wakeup_);
-  if (alive.expired() || fd_ < 0) return;  // the wakeup destroyed or closed the flow
-  if (write_ready_ || error_) fire(write_wakeup_);
-}
-
-void SocketFlow::fire(Function<void()>& wakeup) {
-  if (!wakeup) return;
-  Function<void()> once = std::move(wakeup);
-  wakeup = nullptr;
-  update_interest();
-  once();
+  Anchor<SocketFlow>::Ref alive = anchor_.ref();
+  if (read_ready_ || error_) fire_once(read_wakeup_, [this] { update_interest(); });
+  if (!alive || fd_ < 0) return;  // the wakeup destroyed or closed the flow
+  if (write_ready_ || error_) fire_once(write_wakeup_, [this] { update_interest(); });
 }
 
 // Interest follows the pending wakeups (and a deferred shutdown): a flow no

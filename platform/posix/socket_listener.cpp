@@ -154,11 +154,7 @@ void SocketListener::remove_socket_file() {
 }
 
 void SocketListener::on_events(IoEvents) {
-  if (!wakeup_) return;
-  Function<void()> once = std::move(wakeup_);
-  wakeup_ = nullptr;
-  update_interest();
-  once();
+  fire_once(wakeup_, [this] { update_interest(); });
 }
 
 void SocketListener::update_interest() {

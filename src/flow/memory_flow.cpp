@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "paf/detail/anchor.h"
+
 namespace paf {
 namespace {
 
@@ -100,9 +102,7 @@ struct MemoryFlow::Pipe {
     int slot = static_cast<int>(what);
     end.delivery_posted[slot] = false;
     if (end.closed || !end.wakeups[slot] || !is_ready(side, what)) return;
-    Function<void()> wakeup = std::move(end.wakeups[slot]);
-    end.wakeups[slot] = nullptr;
-    wakeup();
+    fire_once(end.wakeups[slot]);
   }
 
   Loop& loop;

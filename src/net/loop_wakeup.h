@@ -5,9 +5,9 @@
 #ifndef PAF_SRC_NET_LOOP_WAKEUP_H
 #define PAF_SRC_NET_LOOP_WAKEUP_H
 
-#include <memory>
 #include <utility>
 
+#include "paf/detail/anchor.h"
 #include "paf/function.h"
 #include "paf/loop.h"
 
@@ -15,10 +15,9 @@ namespace paf::net {
 
 class LoopWakeup {
  public:
-  explicit LoopWakeup(Loop& loop) : loop_(loop), owner_(std::make_shared<LoopWakeup*>(this)) {}
+  explicit LoopWakeup(Loop& loop) : loop_(loop) {}
   LoopWakeup(const LoopWakeup&) = delete;
   LoopWakeup& operator=(const LoopWakeup&) = delete;
-  ~LoopWakeup() { *owner_ = nullptr; }
 
   // Replaces the pending wakeup; `ready_now` says whether its condition holds
   // already (then it is delivered on a later turn).
@@ -35,24 +34,21 @@ class LoopWakeup {
   void trigger() {
     if (!wakeup_ || posted_) return;
     posted_ = true;
-    loop_.post([owner = owner_] {
-      if (*owner != nullptr) (*owner)->deliver();
+    loop_.post([alive = anchor_.ref()] {
+      if (LoopWakeup* self = alive.get()) self->deliver();
     });
   }
 
  private:
   void deliver() {
     posted_ = false;
-    if (!wakeup_) return;
-    Function<void()> once = std::move(wakeup_);
-    wakeup_ = nullptr;
-    once();  // may destroy this: nothing after
+    fire_once(wakeup_);  // may destroy this: nothing after
   }
 
   Loop& loop_;
-  std::shared_ptr<LoopWakeup*> owner_;  // what posted deliveries see; null once gone
   Function<void()> wakeup_;
   bool posted_ = false;
+  Anchor<LoopWakeup> anchor_{this};  // what posted deliveries hold
 };
 
 }  // namespace paf::net

@@ -5,48 +5,11 @@
 
 namespace paf {
 
-// Wakeups may outlive the Runtime (a flow or a connection keeps one until it
-// is destroyed), so they hold a counted reference to this record, which the
-// Runtime clears when it goes. The count is single-threaded, as the loop is,
-// and a reference is one pointer: a wakeup (a reference and a member function
-// pointer) fits inside its Function, so the one to three wakeups made per
-// request allocate nothing (a weak_ptr would not fit, and costs atomics).
-struct Runtime::Anchor {
-  Runtime* runtime;
-  std::size_t references = 1;
-
-  class Ref {
-   public:
-    explicit Ref(Anchor* anchor) : anchor_(anchor) { ++anchor_->references; }
-    Ref(Ref&& other) noexcept : anchor_(std::exchange(other.anchor_, nullptr)) {}
-    Ref(const Ref&) = delete;
-    Ref& operator=(const Ref&) = delete;
-    Ref& operator=(Ref&&) = delete;
-    ~Ref() {
-      if (anchor_ != nullptr) release(anchor_);
-    }
-    // The Runtime, or nullptr once it is destroyed.
-    Runtime* runtime() const { return anchor_->runtime; }
-
-   private:
-    Anchor* anchor_;
-  };
-
-  static void release(Anchor* anchor) {
-    if (--anchor->references == 0) delete anchor;
-  }
-};
-
 Runtime::Runtime(Loop& loop, Connection& connection, Flow& flow, RuntimeOptions options)
-    : loop_(loop),
-      connection_(connection),
-      flow_(flow),
-      options_(options),
-      anchor_(new Anchor{this}) {}
+    : loop_(loop), connection_(connection), flow_(flow), options_(options) {}
 
+// The anchor goes with the members: the callbacks destroyed here are never called.
 Runtime::~Runtime() {
-  anchor_->runtime = nullptr;
-  Anchor::release(anchor_);
   if (deadline_timer_ != TimerId{}) loop_.cancel_timer(deadline_timer_);
   if (linger_timer_ != TimerId{}) loop_.cancel_timer(linger_timer_);
   if (!upgrade_flushed_) flow_.close();
@@ -68,8 +31,8 @@ void Runtime::give_first_input(Bytes bytes) {
 
 void Runtime::start(Function<void(RunOutcome)> on_done) {
   on_done_ = std::move(on_done);
-  loop_.post([anchor = Anchor::Ref(anchor_)] {
-    Runtime* self = anchor.runtime();
+  loop_.post([anchor = anchor_.ref()] {
+    Runtime* self = anchor.get();
     if (self == nullptr) return;
     self->pump_read();
     self->pump_write();
@@ -86,8 +49,8 @@ void Runtime::shutdown() {
 // A wakeup handed to the connection or the flow: it may be called from inside
 // one of our own calls, so it only re-enters through the pump's guard.
 Function<void()> Runtime::wakeup(void (Runtime::*pump)()) {
-  return [anchor = Anchor::Ref(anchor_), pump] {
-    Runtime* self = anchor.runtime();
+  return [anchor = anchor_.ref(), pump] {
+    Runtime* self = anchor.get();
     if (self != nullptr && !self->done_) (self->*pump)();
   };
 }
@@ -267,8 +230,8 @@ void Runtime::finish_if_done() {
   deadline_timer_ = TimerId{};
   RunOutcome outcome = closed ? RunOutcome::closed : RunOutcome::upgraded;
   if (closed) flow_.close();
-  loop_.post([anchor = Anchor::Ref(anchor_), outcome] {
-    Runtime* self = anchor.runtime();
+  loop_.post([anchor = anchor_.ref(), outcome] {
+    Runtime* self = anchor.get();
     if (self == nullptr || !self->on_done_) return;
     Function<void(RunOutcome)> on_done = std::move(self->on_done_);
     on_done(outcome);  // may destroy the Runtime: nothing after

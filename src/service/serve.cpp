@@ -18,9 +18,16 @@ namespace {
 constexpr std::uint64_t kAcceptRetryDelayNs = milliseconds(100);
 
 // One served connection: first, while its protocol is chosen, only `pending`;
-// then the rest. Members are destroyed in reverse: the runtime (which uses
-// the flow and the connection) first, the flow last.
+// then the rest.
 struct LiveConnection {
+  // The runtime borrows the connection and the flow: it goes first, the flow
+  // (which closes) last, whatever the order the members are declared in.
+  ~LiveConnection() {
+    runtime.reset();
+    connection.reset();
+    flow.reset();
+  }
+
   std::unique_ptr<PendingConnection> pending;
   std::unique_ptr<Flow> flow;
   std::unique_ptr<Connection> connection;

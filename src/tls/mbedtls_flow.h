@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "paf/buffer.h"
+#include "paf/detail/anchor.h"
 #include "paf/flow.h"
 #include "paf/loop.h"
 #include "paf/result.h"
@@ -128,7 +129,7 @@ class MbedtlsFlow final : public TlsFlow {
   bool resumed_ = false;
   TlsSession session_;
   TimerId handshake_timer_;
-  std::shared_ptr<char> alive_ = std::make_shared<char>();  // a wakeup may destroy the flow
+  Anchor<MbedtlsFlow> anchor_{this};  // a wakeup may destroy the flow
 };
 
 }  // namespace paf

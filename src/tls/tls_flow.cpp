@@ -572,25 +572,24 @@ void MbedtlsFlow::on_inner_writable() {
 void MbedtlsFlow::post_wakeups() {
   if (wakeups_posted_) return;
   wakeups_posted_ = true;
-  loop_.post([this, alive = std::weak_ptr<char>(alive_)] {
-    if (alive.expired()) return;
-    wakeups_posted_ = false;
-    fire_wakeups(read_ready(), write_ready());
+  loop_.post([alive = anchor_.ref()] {
+    MbedtlsFlow* self = alive.get();
+    if (self == nullptr) return;
+    self->wakeups_posted_ = false;
+    self->fire_wakeups(self->read_ready(), self->write_ready());
   });
 }
 
 // Calls the pending wakeups chosen; either may destroy the flow.
 void MbedtlsFlow::fire_wakeups(bool readable, bool writable) {
-  std::weak_ptr<char> alive = alive_;
-  if (readable && read_wakeup_) {
-    Function<void()> wakeup = std::exchange(read_wakeup_, nullptr);
-    wakeup();
-    if (alive.expired()) return;
+  Anchor<MbedtlsFlow>::Ref alive = anchor_.ref();
+  if (readable) {
+    fire_once(read_wakeup_);
+    if (!alive) return;
   }
-  if (writable && write_wakeup_) {
-    Function<void()> wakeup = std::exchange(write_wakeup_, nullptr);
-    wakeup();
-    if (alive.expired()) return;
+  if (writable) {
+    fire_once(write_wakeup_);
+    if (!alive) return;
   }
   update_inner_wakeups();
 }

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <utility>
 
+#include "paf/detail/anchor.h"
 #include "paf/flow.h"
 #include "paf/posix/epoll_loop_backend.h"
 
@@ -77,7 +78,6 @@ class SocketFlow final : public Flow {
   void settle_connect();
   Result<void> shut_write_side();
   void on_events(IoEvents events);
-  void fire(Function<void()>& wakeup);
   void update_interest();
   std::unexpected<Error> failure(int errno_value);
 
@@ -95,7 +95,7 @@ class SocketFlow final : public Flow {
   bool read_ready_ = true, write_ready_ = true;
   bool hangup_ = false;      // the peer shut or reset: read on until end of stream
   bool write_shut_ = false;  // shutdown_write() was called (and, if connecting_, is deferred)
-  std::shared_ptr<char> alive_ = std::make_shared<char>();  // a wakeup may destroy the flow
+  Anchor<SocketFlow> anchor_{this};  // a wakeup may destroy the flow
 };
 
 }  // namespace paf::posix

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "paf/detail/anchor.h"
 #include "paf/listener.h"
 #include "paf/posix/epoll_loop_backend.h"
 
