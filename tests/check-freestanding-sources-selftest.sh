@@ -2,7 +2,9 @@
 # Proves check-freestanding-sources.sh bites: it must pass on a clean tree and
 # fail on each kind of violation, each planted in a fresh temporary tree.
 set -eu
-check="$(cd "$(dirname "$0")" && pwd)/check-freestanding-sources.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/selftest-lib.sh"
+check="$here/check-freestanding-sources.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -16,22 +18,12 @@ plant clean src/core/ok.cpp '#include <span>'
 printf '#include <errno.h>\n#include <string.h>\n' > "$work/clean/src/core/types.h"
 "$check" "$work/clean" > /dev/null || { echo "FAIL: clean tree rejected"; exit 1; }
 
-n=0
-for violation in \
+expect_each_caught "$check" \
     'src/core/a.cpp|#include <unistd.h>' \
     'src/core/b.cpp|  #  include <sys/socket.h>' \
     'include/paf/c.h|#include "pthread.h"' \
     'src/core/d.c|#include <netinet/in.h>' \
     'src/core/e.cpp|#include <thread>' \
     'src/core/f.cpp|#include <linux/if_tun.h>' \
-    'src/core/g.h|#include <sys/types.h>'; do
-  n=$((n + 1))
-  file=${violation%%|*}
-  line=${violation#*|}
-  plant "bad$n" "$file" "$line"
-  if "$check" "$work/bad$n" > /dev/null 2>&1; then
-    echo "FAIL: violation not caught: $file: $line"
-    exit 1
-  fi
-done
-echo "check-freestanding-sources catches all $n planted violations and accepts a clean tree"
+    'src/core/g.h|#include <sys/types.h>'
+echo "check-freestanding-sources catches all $caught planted violations and accepts a clean tree"

@@ -2,7 +2,9 @@
 # Proves check-layers.sh bites: it must pass on a clean tree and fail on each
 # kind of violation, each planted in a fresh temporary tree.
 set -eu
-check="$(cd "$(dirname "$0")" && pwd)/check-layers.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/selftest-lib.sh"
+check="$here/check-layers.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -22,8 +24,7 @@ plant() {  # plant TREE FILE LINE: a clean tree whose FILE also contains LINE
 plant clean src/h2/more.cpp '#include <nghttp2/nghttp2.h>'
 "$check" "$work/clean" > /dev/null || { echo "FAIL: clean tree rejected"; exit 1; }
 
-n=0
-for violation in \
+expect_each_caught "$check" \
     'src/h1/a.cpp|#include "paf/flow.h"' \
     'src/h2/b.h|  #  include "paf/tls.h"' \
     'src/http/c.cpp|#include "paf/runtime.h"' \
@@ -36,14 +37,5 @@ for violation in \
     'include/paf/j.h|#include "platform/virtio/kernel.h"' \
     'platform/virtio/k.c|#include "../../src/net/address.h"' \
     'platform/virtio/l.c|#include "paf/loop.h"' \
-    'platform/virtio/m.h|#include "src/net/port/lwipopts.h"'; do
-  n=$((n + 1))
-  file=${violation%%|*}
-  line=${violation#*|}
-  plant "bad$n" "$file" "$line"
-  if "$check" "$work/bad$n" > /dev/null 2>&1; then
-    echo "FAIL: violation not caught: $file: $line"
-    exit 1
-  fi
-done
-echo "check-layers catches all $n planted violations and accepts a clean tree"
+    'platform/virtio/m.h|#include "src/net/port/lwipopts.h"'
+echo "check-layers catches all $caught planted violations and accepts a clean tree"
