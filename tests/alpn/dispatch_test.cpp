@@ -15,7 +15,7 @@
 #include "paf/loop.h"
 #include "paf/memory_flow.h"
 #include "paf/tls.h"
-#include "posix/socket_test_support.h"
+#include "support/socket_test_support.h"
 #include "tls/tls_test_support.h"
 
 namespace paf {

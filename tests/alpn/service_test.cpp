@@ -22,7 +22,7 @@
 #include "paf/runtime.h"
 #include "paf/switch.h"
 #include "paf/tls.h"
-#include "posix/socket_test_support.h"
+#include "support/socket_test_support.h"
 #include "tls/tls_test_support.h"
 
 namespace paf {

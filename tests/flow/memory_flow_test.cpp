@@ -8,12 +8,12 @@
 #include <string_view>
 #include <vector>
 
+#include "support/text_bytes.h"
+
 namespace paf {
 namespace {
 
-Bytes bytes_of(std::string_view text) {
-  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
-}
+using paf::testing::bytes_of;
 
 // Reads what is there now (never blocks); "" when nothing.
 std::string read_available(Flow& flow, std::size_t at_most = 4096) {

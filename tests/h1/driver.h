@@ -13,12 +13,10 @@
 
 #include "paf/connection.h"
 #include "paf/h1.h"
+#include "support/text_bytes.h"
 
 namespace paf::testing {
 
-inline Bytes as_bytes(std::string_view text) {
-  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
-}
 inline std::string as_string(Bytes bytes) {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
@@ -92,12 +90,12 @@ class Driver {
     if (last_read_ != ReadOperation::read) return false;
     if (input_.empty() && !eof_) return false;
     if (eof_ && !eof_given_) {
-      std::size_t n = connection_->read_eof(as_bytes(input_));
+      std::size_t n = connection_->read_eof(bytes_of(input_));
       input_.erase(0, n);
       eof_given_ = input_.empty();
       return n > 0 || eof_given_;
     }
-    std::size_t n = connection_->read(as_bytes(input_));
+    std::size_t n = connection_->read(bytes_of(input_));
     input_.erase(0, n);
     return n > 0;
   }

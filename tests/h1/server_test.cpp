@@ -12,7 +12,7 @@
 namespace paf {
 namespace {
 
-using testing::as_bytes;
+using testing::bytes_of;
 using testing::as_string;
 using testing::echo_handler;
 using testing::Driver;

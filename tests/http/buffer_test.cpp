@@ -10,13 +10,12 @@
 
 #include "http/output_queue.h"
 #include "paf/buffer.h"
+#include "support/text_bytes.h"
 
 namespace paf {
 namespace {
 
-Bytes bytes_of(std::string_view text) {
-  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
-}
+using paf::testing::bytes_of;
 
 constexpr std::string_view kStatic = "static bytes, built into the program";
 

@@ -15,6 +15,7 @@
 #include "paf/loop.h"
 #include "paf/net.h"
 #include "paf/simulated_ethernet.h"
+#include "support/text_bytes.h"
 
 namespace paf::net_test {
 
@@ -71,9 +72,7 @@ struct TwoStacks {
   std::optional<Stack> server;
 };
 
-inline Bytes bytes_of(std::string_view text) {
-  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
-}
+using paf::testing::bytes_of;
 
 // One read into a small buffer.
 inline Result<std::size_t> read_once(Flow& flow) {

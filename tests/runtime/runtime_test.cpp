@@ -12,15 +12,14 @@
 
 #include "paf/memory_flow.h"
 #include "support/echo_connection.h"
+#include "support/text_bytes.h"
 
 namespace paf {
 namespace {
 
 using test_support::EchoConnection;
 
-Bytes bytes_of(std::string_view text) {
-  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
-}
+using paf::testing::bytes_of;
 
 class RuntimeTest : public ::testing::Test {
  protected:

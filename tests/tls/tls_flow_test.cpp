@@ -10,7 +10,7 @@
 #include "paf/loop.h"
 #include "paf/memory_flow.h"
 #include "paf/tls.h"
-#include "posix/socket_test_support.h"
+#include "support/socket_test_support.h"
 #include "tls_test_support.h"
 
 namespace paf::tls::test {

@@ -17,7 +17,7 @@
 #include "paf/posix/socket_flow.h"
 #include "paf/posix/socket_listener.h"
 #include "paf/tls.h"
-#include "posix/socket_test_support.h"
+#include "support/socket_test_support.h"
 #include "tls_test_support.h"
 
 namespace paf::tls::test {

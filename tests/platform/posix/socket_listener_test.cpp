@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "paf/runtime.h"
-#include "socket_test_support.h"
+#include "support/socket_test_support.h"
 #include "support/echo_connection.h"
 
 namespace paf::posix::test {

@@ -1,8 +1,8 @@
 // What the socket tests share: a loop on a real epoll backend, listeners and
 // connections over each transport, and flow drivers that write or read a whole
 // stream from the loop.
-#ifndef PAF_TESTS_POSIX_SOCKET_TEST_SUPPORT_H
-#define PAF_TESTS_POSIX_SOCKET_TEST_SUPPORT_H
+#ifndef PAF_TESTS_SUPPORT_SOCKET_TEST_SUPPORT_H
+#define PAF_TESTS_SUPPORT_SOCKET_TEST_SUPPORT_H
 
 #include <gtest/gtest.h>
 
@@ -20,6 +20,7 @@
 #include "paf/posix/epoll_loop_backend.h"
 #include "paf/posix/socket_flow.h"
 #include "paf/posix/socket_listener.h"
+#include "support/text_bytes.h"
 
 namespace paf::posix::test {
 
@@ -49,9 +50,7 @@ inline std::size_t open_descriptor_count() {
   return count;
 }
 
-inline Bytes bytes_of(std::string_view text) {
-  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
-}
+using paf::testing::bytes_of;
 
 // `size` bytes where each depends on its offset, so a lost, repeated or
 // reordered chunk shows.
