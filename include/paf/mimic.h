@@ -70,7 +70,50 @@ class Key final : public KeyBase {
   explicit constexpr Key(std::string_view name) : KeyBase(name) {}
 };
 
-class Ctx;
+struct Protocol;
+struct Derivation;
+
+// The immutable map. Copies are cheap (shared, persistent lists); with(),
+// without() and the registrations return a new context and leave this one
+// as it was.
+class Ctx {
+ public:
+  Ctx() = default;
+
+  // This context with `key` bound to `value` (replacing an earlier binding).
+  template <typename T>
+  Ctx with(const Key<T>& key, T value) const {
+    return with_entry(key, std::make_shared<const T>(std::move(value)));
+  }
+  // This context without a binding for `key`.
+  Ctx without(const KeyBase& key) const { return with_entry(key, nullptr); }
+  // The value bound to `key`, or null. Valid as long as a context holding it.
+  template <typename T>
+  const T* find(const Key<T>& key) const {
+    return static_cast<const T*>(find_entry(key));
+  }
+  bool contains(const KeyBase& key) const { return find_entry(key) != nullptr; }
+
+  Ctx with_protocol(Protocol protocol) const;
+  Ctx with_derivation(Derivation derivation) const;
+
+  // The registrations, protocols in the order resolve() tries them (by
+  // priority, then as registered), derivations as registered.
+  std::vector<const Protocol*> protocols() const;
+  std::vector<const Derivation*> derivations() const;
+
+ private:
+  struct Entry;
+  template <typename Item>
+  struct Registration;
+
+  Ctx with_entry(const KeyBase& key, std::shared_ptr<const void> value) const;
+  const void* find_entry(const KeyBase& key) const;
+
+  std::shared_ptr<const Entry> entries_;
+  std::shared_ptr<const Registration<Protocol>> protocols_;
+  std::shared_ptr<const Registration<Derivation>> derivations_;
+};
 
 // What a protocol reports once connected.
 struct Connected {
@@ -121,57 +164,15 @@ struct Derivation {
   Derive derive;
 };
 
-// The immutable map. Copies are cheap (shared, persistent lists); with(),
-// without() and the registrations return a new context and leave this one
-// as it was.
-class Ctx {
- public:
-  Ctx() = default;
-
-  // This context with `key` bound to `value` (replacing an earlier binding).
-  template <typename T>
-  Ctx with(const Key<T>& key, T value) const {
-    return with_entry(key, std::make_shared<const T>(std::move(value)));
-  }
-  // This context without a binding for `key`.
-  Ctx without(const KeyBase& key) const { return with_entry(key, nullptr); }
-  // The value bound to `key`, or null. Valid as long as a context holding it.
-  template <typename T>
-  const T* find(const Key<T>& key) const {
-    return static_cast<const T*>(find_entry(key));
-  }
-  bool contains(const KeyBase& key) const { return find_entry(key) != nullptr; }
-
-  Ctx with_protocol(Protocol protocol) const;
-  Ctx with_derivation(Derivation derivation) const;
-
-  // The registrations, protocols in the order resolve() tries them (by
-  // priority, then as registered), derivations as registered.
-  std::vector<const Protocol*> protocols() const;
-  std::vector<const Derivation*> derivations() const;
-
- private:
-  struct Entry;
-  template <typename Item>
-  struct Registration;
-
-  Ctx with_entry(const KeyBase& key, std::shared_ptr<const void> value) const;
-  const void* find_entry(const KeyBase& key) const;
-
-  std::shared_ptr<const Entry> entries_;
-  std::shared_ptr<const Registration<Protocol>> protocols_;
-  std::shared_ptr<const Registration<Derivation>> derivations_;
-};
-
 // The keys paf's own protocols and with_uri() use.
 namespace keys {
 // A host name or an IP literal ("example.com", "10.0.0.1", "::1").
 inline const Key<Buffer> host{"host"};
 // The TCP port to connect to.
 inline const Key<std::uint16_t> port{"port"};
-// IP addresses to connect to, in the order to try them: given, or derived
-// from `host` by name resolution.
-inline const Key<std::vector<AddressText>> addresses{"addresses"};
+// Numeric IP addresses to connect to ("10.0.0.1", "::1"), in the order to try
+// them: given, or derived from `host` by name resolution.
+inline const Key<std::vector<Buffer>> addresses{"addresses"};
 // A Unix domain socket's path (on a host).
 inline const Key<Buffer> unix_path{"unix-path"};
 // Connect with TLS, configured so (trust, ALPN offer): the plain protocols
@@ -212,7 +213,7 @@ using Resolution = std::expected<Connected, ResolveFailure>;
 class Resolving {
  public:
   class State;  // in src/mimic
-  Resolving() = default;
+  Resolving();
   explicit Resolving(std::unique_ptr<State> state);
   Resolving(Resolving&&) noexcept;
   Resolving& operator=(Resolving&&) noexcept;
@@ -258,7 +259,8 @@ struct HappyEyeballs {
 
 // Starts connecting to one address (a numeric IP) and port, as
 // posix::connect_tcp and Stack::connect do.
-using ConnectAddress = Function<Result<std::unique_ptr<Flow>>(std::string_view ip, std::uint16_t port)>;
+using ConnectAddress =
+    Function<Result<std::unique_ptr<Flow>>(std::string_view ip, std::uint16_t port) const>;
 
 // A TCP protocol named `name` over `connect_address`: needs keys::addresses
 // and keys::port, steps aside for keys::tls.
