@@ -3,8 +3,8 @@
 # files (paf.pc, and paf-posix.pc in the hosted build).
 include(CMakePackageConfigHelpers)
 
-set(paf_install_targets paf paf_llhttp paf_nghttp2 paf_mbedtls paf_bearssl paf_lwip)
-foreach(optional paf_openssl_gcm paf_posix paf_posix_main paf_libc paf_virtio)
+set(paf_install_targets paf paf_llhttp paf_nghttp2 paf_mbedtls paf_bearssl paf_lwip paf_uriparser)
+foreach(optional paf_openssl_gcm paf_cares paf_posix paf_posix_main paf_libc paf_virtio)
   if(TARGET ${optional})
     list(APPEND paf_install_targets ${optional})
   endif()
@@ -31,6 +31,8 @@ install(FILES "${CMAKE_BINARY_DIR}/generated/nghttp2/nghttp2ver.h"
 install(DIRECTORY "${PAF_THIRD_PARTY_DIR}/mbedtls/include/mbedtls"
                   "${PAF_THIRD_PARTY_DIR}/mbedtls/include/psa"
         DESTINATION ${paf_third_party_include})
+install(DIRECTORY "${PAF_THIRD_PARTY_DIR}/uriparser/include/uriparser"
+        DESTINATION ${paf_third_party_include})
 install(DIRECTORY "${PAF_THIRD_PARTY_DIR}/bearssl/inc/"
         DESTINATION ${paf_third_party_include} FILES_MATCHING PATTERN "*.h")
 install(DIRECTORY "${PAF_THIRD_PARTY_DIR}/lwip/src/include/lwip"
@@ -49,7 +51,7 @@ install(FILES "${CMAKE_BINARY_DIR}/pafConfig.cmake" "${CMAKE_BINARY_DIR}/pafConf
 # pkg-config files find the prefix from where they are, so the tree relocates.
 file(RELATIVE_PATH PAF_PC_PREFIX_FROM_PCDIR "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
 # pkg-config: libpaf.a needs the dependencies after it on the link line.
-set(PAF_PC_LIBS "-lpaf -lpaf_nghttp2 -lpaf_llhttp -lpaf_mbedtls -lpaf_bearssl -lpaf_lwip")
+set(PAF_PC_LIBS "-lpaf -lpaf_nghttp2 -lpaf_llhttp -lpaf_mbedtls -lpaf_bearssl -lpaf_lwip -lpaf_uriparser")
 if(TARGET paf_openssl_gcm)
   string(REPLACE "-lpaf_bearssl" "-lpaf_bearssl -lpaf_openssl_gcm" PAF_PC_LIBS "${PAF_PC_LIBS}")
 endif()

@@ -156,3 +156,65 @@ target_include_directories(paf_lwip SYSTEM PUBLIC
   "$<BUILD_INTERFACE:${LWIP_DIR}/src/include>"
   "$<BUILD_INTERFACE:${CMAKE_SOURCE_DIR}/src/net/port>"
   "$<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/paf/third_party>")
+
+# --- uriparser (RFC 3986 URIs: paf::Uri) -------------------------------------
+# Narrow strings only (URI_NO_UNICODE): paf's text is UTF-8 in char. Its
+# UriConfig.h is generated here, as its CMake build does, saying only the
+# version: the optional reallocarray is left out (uriparser has its own).
+set(uriparser_dir "${PAF_THIRD_PARTY_DIR}/uriparser")
+function(paf_configure_uriparser)
+  file(STRINGS "${PAF_THIRD_PARTY_DIR}/deps.lock" lock REGEX "^uriparser ")
+  string(REGEX MATCH "^uriparser ([^ ]+)" _ "${lock}")
+  set(PROJECT_VERSION "${CMAKE_MATCH_1}")
+  configure_file("${uriparser_dir}/src/UriConfig.h.in"
+                 "${CMAKE_BINARY_DIR}/generated/uriparser/UriConfig.h")
+endfunction()
+paf_configure_uriparser()
+file(GLOB uriparser_sources "${uriparser_dir}/src/*.c")
+paf_third_party_library(paf_uriparser ${uriparser_sources})
+target_include_directories(paf_uriparser SYSTEM PUBLIC
+  "$<BUILD_INTERFACE:${uriparser_dir}/include>" "$<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/paf/third_party>")
+target_include_directories(paf_uriparser PRIVATE "${CMAKE_BINARY_DIR}/generated/uriparser")
+target_compile_definitions(paf_uriparser PUBLIC URI_NO_UNICODE URI_STATIC_BUILD)
+
+# --- c-ares (non-blocking DNS on the host: platform/posix/dns.cpp) -----------
+# Hosted only. Its ares_config.h (what this host's C library offers) comes from
+# c-ares' own CMake checks, run once per build tree into generated/c-ares
+# (again when the fetched version changes); the sources are built here, as a
+# paf library, from the list its build uses (src/lib/Makefile.inc).
+if(NOT PAF_FREESTANDING)
+  set(cares_dir "${PAF_THIRD_PARTY_DIR}/c-ares")
+  set(cares_config_dir "${CMAKE_BINARY_DIR}/generated/c-ares")
+  file(STRINGS "${PAF_THIRD_PARTY_DIR}/deps.lock" cares_lock REGEX "^c-ares ")
+  set(cares_configured_lock "")
+  if(EXISTS "${cares_config_dir}/paf-configured")
+    file(READ "${cares_config_dir}/paf-configured" cares_configured_lock)
+  endif()
+  if(NOT EXISTS "${cares_config_dir}/ares_config.h" OR NOT cares_configured_lock STREQUAL cares_lock)
+    message(STATUS "c-ares: running its configuration checks (${cares_lock})")
+    file(REMOVE_RECURSE "${cares_config_dir}")
+    execute_process(
+      COMMAND "${CMAKE_COMMAND}" -S "${cares_dir}" -B "${cares_config_dir}" -G "${CMAKE_GENERATOR}"
+              "-DCMAKE_C_COMPILER=${CMAKE_C_COMPILER}" -DCARES_STATIC=ON -DCARES_SHARED=OFF
+              -DCARES_INSTALL=OFF -DCARES_BUILD_TOOLS=OFF -DCARES_BUILD_TESTS=OFF -DCARES_THREADS=OFF
+      OUTPUT_FILE "${CMAKE_BINARY_DIR}/generated/c-ares-configure.log"
+      ERROR_FILE "${CMAKE_BINARY_DIR}/generated/c-ares-configure.log"
+      RESULT_VARIABLE cares_result)
+    if(NOT cares_result EQUAL 0 OR NOT EXISTS "${cares_config_dir}/ares_config.h")
+      message(FATAL_ERROR "c-ares' configuration failed: see ${CMAKE_BINARY_DIR}/generated/c-ares-configure.log")
+    endif()
+    file(WRITE "${cares_config_dir}/paf-configured" "${cares_lock}")
+  endif()
+  include("${cares_config_dir}/src/lib/Makefile.inc.cmake")  # CSOURCES, relative to src/lib
+  list(FILTER CSOURCES INCLUDE REGEX "\\.c$")
+  list(TRANSFORM CSOURCES PREPEND "${cares_dir}/src/lib/")
+  paf_third_party_library(paf_cares ${CSOURCES})
+  # ares_build.h: c-ares' own, beside ares.h (its generic one for GCC on Linux).
+  target_include_directories(paf_cares SYSTEM PUBLIC
+    "$<BUILD_INTERFACE:${cares_dir}/include>" "$<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/paf/third_party>")
+  target_include_directories(paf_cares PRIVATE
+    "${cares_config_dir}" "${cares_dir}/src/lib" "${cares_dir}/src/lib/include")
+  target_compile_definitions(paf_cares PUBLIC CARES_STATICLIB)
+  target_compile_definitions(paf_cares PRIVATE HAVE_CONFIG_H=1 CARES_BUILDING_LIBRARY
+    _GNU_SOURCE _POSIX_C_SOURCE=200809L _XOPEN_SOURCE=700)
+endif()

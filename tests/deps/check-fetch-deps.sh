@@ -20,7 +20,8 @@ PAF_DEPS_DIR=$downloads PAF_THIRD_PARTY=$work/tp "$fetch" >"$work/offline.log" 2
 diff <(grep -v '^#' "$root/third_party/deps.lock") <(grep -v '^#' "$work/tp/deps.lock") ||
   fail "offline lock differs from the online one"
 for f in lwip/src/core/tcp.c mbedtls/library/ssl_tls13_server.c nghttp2/lib/nghttp2_session.c \
-         llhttp/src/llhttp.c bearssl/src/aead/gcm.c openssl/crypto/modes/asm/aesni-gcm-x86_64.pl; do
+         llhttp/src/llhttp.c bearssl/src/aead/gcm.c openssl/crypto/modes/asm/aesni-gcm-x86_64.pl \
+         uriparser/src/UriParse.c c-ares/src/lib/ares_process.c; do
   [[ -f $work/tp/$f ]] || fail "offline tree lacks $f"
 done
 # Of a package with [files] in the manifest, those files only.
@@ -39,4 +40,16 @@ if PAF_DEPS_MANIFEST=$work/manifest PAF_DEPS_DIR=$downloads PAF_THIRD_PARTY=$wor
   fail "a version outside the series was accepted"
 fi
 grep -q "outside the accepted series 9.9" "$work/bad.log" || fail "unclear refusal: $(cat "$work/bad.log")"
-echo "fetch-deps: idempotent, offline and version checks pass"
+# 4. A manifest that gains a package extracts it and leaves the others alone
+#    (their sources keep their times, so nothing built from them is rebuilt).
+grep -v '^c-ares ' "$root/tools/deps.manifest" >"$work/manifest-less"
+PAF_DEPS_MANIFEST=$work/manifest-less PAF_DEPS_DIR=$downloads PAF_THIRD_PARTY=$work/tp3 \
+  "$fetch" >"$work/less.log" 2>&1 || fail "fetch without c-ares failed: $(cat "$work/less.log")"
+[[ ! -e $work/tp3/c-ares ]] || fail "c-ares extracted though not in the manifest"
+touch -d '2000-01-01' "$work/tp3/lwip/src/core/tcp.c"
+PAF_DEPS_DIR=$downloads PAF_THIRD_PARTY=$work/tp3 "$fetch" >"$work/gain.log" 2>&1 ||
+  fail "fetch gaining c-ares failed: $(cat "$work/gain.log")"
+[[ -f $work/tp3/c-ares/src/lib/ares_process.c ]] || fail "c-ares not extracted once in the manifest"
+[[ $(stat -c %Y "$work/tp3/lwip/src/core/tcp.c") == "$(date -d 2000-01-01 +%s)" ]] ||
+  fail "lwip was extracted again when the manifest gained c-ares"
+echo "fetch-deps: idempotent, offline, version and incremental checks pass"

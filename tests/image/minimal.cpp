@@ -15,9 +15,11 @@
 #include <vector>
 
 #include "paf/loop.h"
+#include "paf/mimic.h"
 #include "paf/net.h"
 #include "paf/simulated_ethernet.h"
 #include "paf/platform.h"
+#include "paf/uri.h"
 #include "paf/version.h"
 
 namespace {
@@ -101,6 +103,32 @@ int use_net() {
   return stack && stack->ready() && stack->ipv4_address().view() == "10.0.0.1" ? 0 : 1;
 }
 
+// URIs on uriparser, and Mimic over the lwIP stack: a TCP connection to a
+// second stack on a simulated Ethernet, found from a URI (name resolution, TCP, TLS linked in).
+int use_uri_and_mimic() {
+  auto uri = paf::Uri::parse("http://10.0.0.2:8080/a/b?c");
+  if (!uri) return 1;
+  auto next = uri->resolve("../d");
+  if (!next || next->request_target().view() != "/d") return 1;
+  paf::SimulatedTimeBackend backend;
+  paf::Loop loop(backend);
+  paf::SimulatedEthernet ethernet(loop);
+  auto client =
+      paf::Stack::from_cmdline(loop, ethernet.plug({0x02, 0, 0, 0, 0, 1}), "ip=10.0.0.1/24 ipv6=off");
+  auto server =
+      paf::Stack::from_cmdline(loop, ethernet.plug({0x02, 0, 0, 0, 0, 2}), "ip=10.0.0.2/24 ipv6=off");
+  if (!client || !server) return 1;
+  auto listener = server->listen(8080);
+  auto ctx = paf::mimic::with_uri(paf::mimic::with_stack_protocols({}, *client), *next);
+  if (!listener || !ctx) return 1;
+  bool connected = false;
+  paf::mimic::Resolving resolving = paf::mimic::resolve(*ctx, loop, [&](paf::mimic::Resolution r) {
+    connected = r.has_value() && r->protocol == "tcp";
+  });
+  (void)loop.run_until(loop.now_ns() + paf::seconds(5));
+  return connected ? 0 : 1;
+}
+
 }  // namespace
 
 int all_headers_used(int x);
@@ -113,7 +141,7 @@ extern "C" int paf_app_main(const paf_start_info*) {
               static_cast<int>(v.nghttp2.size()), v.nghttp2.data(),
               static_cast<int>(v.llhttp.size()), v.llhttp.data());
   int failures = parse_http1_request() + open_http2_session() + use_mbedtls() + use_cxx() +
-                 use_libc() + use_net() + (all_headers_used(3) > 0 ? 0 : 1);
+                 use_libc() + use_net() + use_uri_and_mimic() + (all_headers_used(3) > 0 ? 0 : 1);
   std::printf("minimal image: %d failure(s)\n", failures);
   return failures;
 }
