@@ -288,7 +288,12 @@ void Stream::closed(std::uint32_t error_code) {
   outgoing_.abandon();
   if (end_received_ && error_code == NGHTTP2_NO_ERROR) return flush_incoming();
   pending_.clear();
-  if (!body_.ended()) on_cut_short(Error{Errc::closed, "the stream was reset"});
+  // detail: the RST_STREAM's error code. REFUSED_STREAM says the peer did
+  // not process the request at all: a client may send it again.
+  if (!body_.ended())
+    on_cut_short(Error{Errc::closed,
+                       error_code == NGHTTP2_REFUSED_STREAM ? "the stream was refused" : "the stream was reset",
+                       static_cast<int>(error_code)});
 }
 
 void Stream::detach(const Error& error) {

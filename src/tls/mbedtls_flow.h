@@ -67,6 +67,7 @@ class MbedtlsFlow final : public TlsFlow {
   Result<std::size_t> read_plaintext(MutableBytes buffer);
   Result<std::size_t> encrypt(std::span<const Bytes> buffers);
   Result<void> write_records(Bytes plaintext);
+  int write_plaintext(Bytes plaintext);
   std::size_t queued_ciphertext() const { return ciphertext_.size() - ciphertext_sent_; }
   Result<void> flush_ciphertext();
   void compact_ciphertext();

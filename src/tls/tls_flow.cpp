@@ -468,7 +468,7 @@ Result<std::size_t> MbedtlsFlow::encrypt(std::span<const Bytes> buffers) {
     if (staged_size == 0) {
       if (queued_ciphertext() >= kCiphertextHighWater) break;
       if (rest.size() >= record) {
-        int written = mbedtls_ssl_write(&engine_->ssl, rest.data(), record);
+        int written = write_plaintext(rest.first(record));
         if (written < 0) return engine_failure(written);
         offset += static_cast<std::size_t>(written);
         taken += static_cast<std::size_t>(written);
@@ -497,11 +497,22 @@ Result<std::size_t> MbedtlsFlow::encrypt(std::span<const Bytes> buffers) {
 // Encrypts all of `plaintext`, whatever waits: the transport never blocks.
 Result<void> MbedtlsFlow::write_records(Bytes plaintext) {
   while (!plaintext.empty()) {
-    int written = mbedtls_ssl_write(&engine_->ssl, plaintext.data(), plaintext.size());
+    int written = write_plaintext(plaintext);
     if (written < 0) return engine_failure(written);
     plaintext = plaintext.subspan(static_cast<std::size_t>(written));
   }
   return {};
+}
+
+// mbedtls_ssl_write, which also reads what the peer sent after the handshake
+// when it must: a TLS 1.3 server's NewSessionTicket is saved, as read() saves
+// it, and the write goes on (it is no failure of the flow).
+int MbedtlsFlow::write_plaintext(Bytes plaintext) {
+  for (;;) {
+    int written = mbedtls_ssl_write(&engine_->ssl, plaintext.data(), plaintext.size());
+    if (written != MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) return written;
+    save_session();
+  }
 }
 
 // --- Wakeups -----------------------------------------------------------------

@@ -215,6 +215,32 @@ TEST_F(TlsFlowTest, MovesAMebibyteEachWayThroughSmallBuffers) {
   EXPECT_GT(server_writer.would_blocks, 10u);
 }
 
+// A TLS 1.3 server sends its session tickets after the handshake. mbedTLS
+// may stop a read at a ticket (would_block) and handle it in the next call,
+// which a client may make to write: the ticket is kept and the write goes on.
+TEST_F(TlsFlowTest, AClientWritingRightAfterATicketArrivedKeepsTheTicketAndWrites) {
+  TlsPair pair = connect(ec_server(), expect_ok(ec_client().build(), "client"));
+  ASSERT_TRUE(handshake(pair));
+  // The server's first write sends its tickets, then the bytes.
+  ASSERT_TRUE(pair.server->write(bytes_of("x")));
+  (void)loop.run();
+  std::uint8_t buffer[64];
+  std::string received;
+  for (int i = 0; i < 4; ++i) {
+    if (auto read = pair.client->read(buffer)) received.append(reinterpret_cast<char*>(buffer), *read);
+    else ASSERT_EQ(read.error().code, Errc::would_block) << read.error().message;
+    auto written = pair.client->write(bytes_of("hello"));
+    ASSERT_TRUE(written) << written.error().message;
+    EXPECT_EQ(*written, 5u);
+  }
+  EXPECT_EQ(received, "x");
+  EXPECT_TRUE(pair.client->session());
+  Reader server_reader(*pair.server);
+  server_reader.start();
+  (void)loop.run();
+  EXPECT_EQ(server_reader.received, "hellohellohellohello");
+}
+
 TEST_F(TlsFlowTest, CloseNotifyGivesThePeerEndOfStreamAndTheOtherWayGoesOn) {
   TlsPair pair = connect(ec_server(), expect_ok(ec_client().build(), "client"));
   ASSERT_TRUE(handshake(pair));

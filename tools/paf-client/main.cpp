@@ -1,0 +1,362 @@
+// paf-client: a curl-like command on paf::Client and Mimic. URLs are fetched
+// one after the other through one client, so URLs to one origin share a
+// connection (HTTP/2) or reuse it (HTTP/1.1 keep-alive); -v says so, with the
+// protocol ALPN chose and the TLS version.
+//
+//   paf-client [-X METHOD] [-H 'Name: value']... [-d DATA | --data-binary @FILE]
+//              [-o FILE] [-i] [-v] [-L] [-k] [--cacert FILE]
+//              [--http1.1 | --http2 | --http2-prior-knowledge] [--unix-socket PATH]
+//              [--connect-timeout S] [-m S] [--fail] URL...
+//
+// Exit status, as curl's: 0 when every URL was answered (with --fail, below
+// 400); 6 a name did not resolve, 7 no connection, 35 TLS failed, 28 a
+// timeout, 8 the server's answer broke HTTP, 22 --fail and a status >= 400,
+// 2 bad usage, 26 a file could not be read, 23 the output could not be
+// written. One line on stderr per failure says which.
+#include <charconv>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "paf/client.h"
+#include "paf/loop.h"
+#include "paf/mimic.h"
+#include "paf/posix/epoll_loop_backend.h"
+#include "paf/posix/mimic.h"
+#include "paf/tls.h"
+
+namespace {
+
+using namespace paf;
+
+int usage() {
+  std::fprintf(stderr,
+               "usage: paf-client [-X METHOD] [-H 'Name: value']... [-d DATA | --data-binary @FILE]"
+               " [-o FILE] [-i] [-v] [-L] [-k] [--cacert FILE]"
+               " [--http1.1 | --http2 | --http2-prior-knowledge] [--unix-socket PATH]"
+               " [--connect-timeout S] [-m S] [--fail] URL...\n");
+  return 2;
+}
+
+struct Options {
+  std::optional<std::string> method;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::optional<std::string> data;
+  std::optional<std::string> output;
+  bool include = false, verbose = false, follow = false, insecure = false, fail_on_error = false;
+  std::optional<std::string> cacert;
+  enum class Http { any, http1_1, http2, prior_knowledge } http = Http::any;
+  std::optional<std::string> unix_socket;
+  std::optional<double> connect_timeout, max_time;
+  std::vector<std::string> urls;
+};
+
+bool read_file(const std::string& path, std::string& contents) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::stringstream text;
+  text << in.rdbuf();
+  contents = text.str();
+  return true;
+}
+
+bool parse_seconds(std::string_view text, std::optional<double>& seconds) {
+  double value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc{} || end != text.data() + text.size() || value < 0) return false;
+  seconds = value;
+  return true;
+}
+
+// Returns 0, or the exit status of a bad command line.
+int parse(int argc, char** argv, Options& options) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    auto value = [&](std::string& into) {
+      if (i + 1 >= argc) return false;
+      into = argv[++i];
+      return true;
+    };
+    std::string text;
+    if (arg == "-X") {
+      if (!value(text)) return usage();
+      if (method_from_name(text) == Method::other) {
+        std::fprintf(stderr, "paf-client: unsupported method %s\n", text.c_str());
+        return 2;
+      }
+      options.method = text;
+    } else if (arg == "-H") {
+      if (!value(text)) return usage();
+      auto colon = text.find(':');
+      if (colon == std::string::npos) return usage();
+      std::string name = text.substr(0, colon), field = text.substr(colon + 1);
+      while (!field.empty() && field.front() == ' ') field.erase(0, 1);
+      options.headers.emplace_back(name, field);
+    } else if (arg == "-d" || arg == "--data" || arg == "--data-binary") {
+      if (!value(text)) return usage();
+      if (arg == "--data-binary" && text.starts_with("@")) {
+        std::string contents;
+        if (!read_file(text.substr(1), contents)) {
+          std::fprintf(stderr, "paf-client: cannot read %s\n", text.c_str() + 1);
+          return 26;
+        }
+        text = contents;
+      }
+      options.data = text;
+    } else if (arg == "-o") {
+      if (!value(text)) return usage();
+      options.output = text;
+    } else if (arg == "-i") {
+      options.include = true;
+    } else if (arg == "-v") {
+      options.verbose = true;
+    } else if (arg == "-L") {
+      options.follow = true;
+    } else if (arg == "-k") {
+      options.insecure = true;
+    } else if (arg == "--fail" || arg == "-f") {
+      options.fail_on_error = true;
+    } else if (arg == "--cacert") {
+      if (!value(text)) return usage();
+      options.cacert = text;
+    } else if (arg == "--http1.1") {
+      options.http = Options::Http::http1_1;
+    } else if (arg == "--http2") {
+      options.http = Options::Http::http2;
+    } else if (arg == "--http2-prior-knowledge") {
+      options.http = Options::Http::prior_knowledge;
+    } else if (arg == "--unix-socket") {
+      if (!value(text)) return usage();
+      options.unix_socket = text;
+    } else if (arg == "--connect-timeout" || arg == "-m" || arg == "--max-time") {
+      if (!value(text)) return usage();
+      if (!parse_seconds(text,
+                         arg == "--connect-timeout" ? options.connect_timeout : options.max_time))
+        return usage();
+    } else if (arg.starts_with("-")) {
+      return usage();
+    } else {
+      options.urls.emplace_back(arg);
+    }
+  }
+  return options.urls.empty() ? usage() : 0;
+}
+
+// What went wrong, as curl says it: its exit status and the word for it.
+struct FailureKind {
+  int status;
+  const char* what;
+};
+
+FailureKind kind_of(const Error& error, bool connected) {
+  // Mimic's name resolution says "dns: ..." whatever went wrong.
+  if (!connected && error.message.starts_with("dns:")) return {6, "resolve"};
+  switch (error.code) {
+    case Errc::timed_out:
+      return {28, "timeout"};
+    case Errc::tls_error:
+      return {35, "TLS"};
+    case Errc::protocol_error:
+    case Errc::limit_exceeded:
+      return {8, "protocol"};
+    default:
+      break;
+  }
+  if (!connected) return {7, "connect"};
+  return {56, "receive"};
+}
+
+std::uint64_t nanoseconds(double seconds) { return static_cast<std::uint64_t>(seconds * 1e9); }
+
+std::string_view tls_version_name(TlsVersion version) {
+  return version == TlsVersion::tls1_3 ? "TLSv1.3" : "TLSv1.2";
+}
+
+class Session {
+ public:
+  Session(const Options& options, Loop& loop, Client& client, std::FILE* out)
+      : options_(options), loop_(loop), client_(client), out_(out) {
+    client_.on_connection([this](const ConnectionInfo& info) { on_connection(info); });
+  }
+
+  void next() {
+    if (index_ == options_.urls.size()) {
+      client_.shutdown([this] { loop_.stop(); });
+      return;
+    }
+    const std::string& url = options_.urls[index_++];
+    Headers headers;
+    for (const auto& [name, value] : options_.headers) headers.add(name, value);
+    Method method = options_.data ? Method::POST : Method::GET;
+    if (options_.method) method = method_from_name(*options_.method);
+    if (options_.data && !headers.has("content-type"))
+      headers.add("content-type", "application/x-www-form-urlencoded");
+    FetchOptions fetch;
+    fetch.max_redirects = options_.follow ? 50 : 0;
+    connections_before_ = connections_;
+    if (options_.verbose)
+      std::fprintf(stderr, "> %s %s\n", std::string(method_name(method)).c_str(), url.c_str());
+    auto started = client_.fetch(
+        method, url, std::move(headers), Buffer(options_.data.value_or("")),
+        [this](Result<Response> response, BodyReader body) {
+          on_response(std::move(response), std::move(body));
+        },
+        fetch);
+    if (!started) {
+      std::fprintf(stderr, "paf-client: %s: bad URL: %.*s\n", url.c_str(),
+                   int(started.error().message.size()), started.error().message.data());
+      status_ = status_ ? status_ : 3;
+      loop_.post([this] { next(); });
+    }
+  }
+
+  int status() const { return status_; }
+
+ private:
+  void on_connection(const ConnectionInfo& info) {
+    ++connections_;
+    version_ = info.version;  // URLs go one at a time: the next answer comes on it
+    if (!options_.verbose) return;
+    std::fprintf(stderr, "* Connected to %s (%.*s) over %.*s\n",
+                 std::string(info.origin->host.view()).c_str(), int(info.peer.size()),
+                 info.peer.data(), int(info.transport.size()), info.transport.data());
+    if (info.secure != nullptr) {
+      // Mimic's TLS protocols make paf's TlsFlow.
+      const auto* tls = static_cast<const TlsFlow*>(info.secure);
+      std::fprintf(stderr, "* TLS: %.*s, %.*s\n", int(tls_version_name(tls->version()).size()),
+                   tls_version_name(tls->version()).data(), int(tls->cipher_suite().size()),
+                   tls->cipher_suite().data());
+      std::fprintf(
+          stderr, "* ALPN: server accepted %s\n",
+          info.secure->alpn().empty() ? "nothing" : std::string(info.secure->alpn()).c_str());
+    }
+    std::fprintf(stderr, "* Using %s\n",
+                 info.version == HttpVersion::http_2 ? "HTTP/2" : "HTTP/1.1");
+  }
+
+  void on_response(Result<Response> response, BodyReader body) {
+    const std::string& url = options_.urls[index_ - 1];
+    const bool reused = connections_ == connections_before_;
+    // A failure before any connection for this URL is the connection's (one
+    // on a reused connection is counted so too: rare, and curl's 7 is close).
+    if (!response) return failed(url, response.error(), connections_ > connections_before_);
+    if (options_.verbose && reused) std::fprintf(stderr, "* Re-using an existing connection\n");
+    const bool http2 = version_ == HttpVersion::http_2;
+    std::string head = std::string(http2 ? "HTTP/2 " : "HTTP/1.1 ") +
+                       std::to_string(response->status) +
+                       (http2 ? "" : " " + std::string(reason_phrase(response->status))) + "\r\n";
+    for (auto field : response->headers)
+      head.append(field.name).append(": ").append(field.value).append("\r\n");
+    head.append("\r\n");
+    if (options_.verbose) std::fprintf(stderr, "< %s", head.c_str());
+    if (options_.fail_on_error && response->status >= 400) {
+      std::fprintf(stderr, "paf-client: %s: the server answered %d\n", url.c_str(),
+                   response->status);
+      status_ = status_ ? status_ : 22;
+      body.discard();
+      body.on_end([this](Result<void>) { loop_.post([this] { next(); }); });
+      return;
+    }
+    if (options_.include) std::fwrite(head.data(), 1, head.size(), out_);
+    body.on_data([this](Bytes bytes) {
+      if (std::fwrite(bytes.data(), 1, bytes.size(), out_) != bytes.size()) write_failed_ = true;
+    });
+    body.on_end([this, url](Result<void> end) {
+      if (!end) return failed(url, end.error(), true);
+      if (write_failed_) {
+        std::fprintf(stderr, "paf-client: cannot write the output\n");
+        status_ = status_ ? status_ : 23;
+      }
+      loop_.post([this] { next(); });
+    });
+  }
+
+  void failed(const std::string& url, const Error& error, bool connected) {
+    FailureKind kind = kind_of(error, connected);
+    std::fprintf(stderr, "paf-client: %s: %s: %.*s\n", url.c_str(), kind.what,
+                 int(error.message.size()), error.message.data());
+    status_ = status_ ? status_ : kind.status;
+    loop_.post([this] { next(); });
+  }
+
+  const Options& options_;
+  Loop& loop_;
+  Client& client_;
+  std::FILE* out_;
+  std::size_t index_ = 0;
+  std::size_t connections_ = 0, connections_before_ = 0;
+  HttpVersion version_ = HttpVersion::http_1_1;
+  bool write_failed_ = false;
+  int status_ = 0;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  if (int bad = parse(argc, argv, options); bad != 0) return bad;
+
+  auto backend = posix::EpollLoopBackend::create();
+  if (!backend) {
+    std::fprintf(stderr, "paf-client: no event loop: %.*s\n", int(backend.error().message.size()),
+                 backend.error().message.data());
+    return 1;
+  }
+  Loop loop(**backend);
+
+  auto tls_builder = TlsConfig::client();
+  if (options.insecure) {
+    tls_builder.insecure_for_tests();
+  } else {
+    std::string bundle;
+    const std::string path = options.cacert.value_or("/etc/ssl/certs/ca-certificates.crt");
+    if (!read_file(path, bundle)) {
+      std::fprintf(stderr, "paf-client: cannot read %s\n", path.c_str());
+      return 77;
+    }
+    tls_builder.trust_ca(bundle);
+  }
+  if (options.http == Options::Http::http1_1)
+    tls_builder.alpn({"http/1.1"});
+  else
+    tls_builder.alpn({"h2", "http/1.1"});
+  auto tls = tls_builder.build();
+  if (!tls) {
+    std::fprintf(stderr, "paf-client: TLS: %.*s\n", int(tls.error().message.size()),
+                 tls.error().message.data());
+    return 35;
+  }
+
+  mimic::Ctx ctx = posix::with_host_protocols({}, **backend).with(mimic::keys::tls, *tls);
+  if (options.unix_socket) ctx = ctx.with(mimic::keys::unix_path, Buffer(*options.unix_socket));
+
+  ClientConfig config;
+  config.h2_prior_knowledge = options.http == Options::Http::prior_knowledge;
+  if (options.connect_timeout) config.connect_timeout_ns = nanoseconds(*options.connect_timeout);
+  if (options.max_time) config.request_timeout_ns = nanoseconds(*options.max_time);
+  Client client(loop, mimic_connector(ctx, loop), config);
+
+  std::FILE* out = stdout;
+  if (options.output) {
+    out = std::fopen(options.output->c_str(), "wb");
+    if (out == nullptr) {
+      std::fprintf(stderr, "paf-client: cannot write %s\n", options.output->c_str());
+      return 23;
+    }
+  }
+  Session session(options, loop, client, out);
+  session.next();
+  (void)loop.run();
+  if (out != stdout)
+    std::fclose(out);
+  else
+    std::fflush(stdout);
+  return session.status();
+}
