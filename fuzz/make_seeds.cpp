@@ -17,6 +17,9 @@
 #include "paf/alpn.h"
 #include "paf/h1.h"
 #include "paf/h2.h"
+#include "paf/loop.h"
+#include "paf/memory_flow.h"
+#include "paf/tls.h"
 #include "steps.h"
 
 namespace {
@@ -291,6 +294,34 @@ void stack_seeds() {
                  one(dhcp('\x05')) + encode_advance(3));
 }
 
+// What paf's TLS client sends first: its ClientHello (SNI localhost, ALPN
+// as given), over a MemoryFlow.
+std::string client_hello(std::initializer_list<std::string_view> alpn) {
+  SimulatedTimeBackend backend;
+  Loop loop(backend);
+  MemoryFlowPair pair = MemoryFlow::pair(loop);
+  auto config = TlsConfig::client().insecure_for_tests().alpn(alpn).build();
+  if (!config) return {};
+  auto client = TlsFlow::client(loop, *config, std::move(pair.client), "localhost");
+  if (!client) return {};
+  (void)(*client)->handshake();
+  (void)loop.run_until(loop.now_ns() + 1);
+  std::string hello;
+  std::uint8_t buffer[4096];
+  for (auto n = pair.server->read(buffer); n && *n > 0; n = pair.server->read(buffer))
+    hello.append(reinterpret_cast<const char*>(buffer), *n);
+  return hello;
+}
+
+void tls_seeds() {
+  const std::string h2 = client_hello({"h2", "http/1.1"}), http1 = client_hello({"http/1.1"});
+  write_seed("tls_server", "client_hello_h2", encode_feed(h2));
+  write_seed("tls_server", "client_hello_in_5_byte_reads", encode_feed(h2, 5));
+  write_seed("tls_server", "client_hello_http1_then_end",
+             encode_feed(http1) + encode_end_of_input());
+  write_seed("tls_server", "client_hello_then_silence", encode_feed(h2) + encode_advance(6));
+}
+
 void cmdline_seeds() {
   write_seed("cmdline", "static", "ip=10.0.2.15/24 gw=10.0.2.2 dns=10.0.2.3 dns=1.1.1.1 ipv6=off");
   write_seed("cmdline", "application_words",
@@ -320,5 +351,6 @@ int main(int argc, char** argv) {
   preface_seeds(h1, h2);
   stack_seeds();
   cmdline_seeds();
+  tls_seeds();
   return 0;
 }
