@@ -6,19 +6,30 @@
 #   make bench   benchmarks against peers (side by side, one run)
 #   make cert    a self-signed localhost certificate for paf-server --https, in $(BUILD)/cert
 #   make image   the freestanding build alone (images included: unikernel/hello/hello.elf)
+#   make fuzz    build the fuzz targets (clang, ASan+UBSan, libFuzzer) and run each
+#                for FUZZ_SECONDS on its corpus (FUZZ_TARGETS: some only)
+#   make fuzz-seeds  rewrite the committed seed corpora (fuzz/corpus) from the engines
 #   make clean   remove build/ (fetched sources in third_party/ stay)
 #
 # Variables: BUILD (build root, default build), JOBS, CTEST_ARGS (e.g. -R h1),
-#            SANITIZE=1 (hosted build with ASan+UBSan, in build/host-sanitize).
+#            SANITIZE=1 (hosted build with ASan+UBSan, in build/host-sanitize),
+#            FUZZ_SECONDS (default 60), FUZZ_TARGETS (default: all of fuzz/targets.txt).
 
 BUILD      ?= build
 JOBS       ?= $(shell nproc)
 CTEST_ARGS ?=
 HOST_DIR   := $(BUILD)/host$(if $(SANITIZE),-sanitize)
 FS_DIR     := $(BUILD)/freestanding
+FUZZ_DIR   := $(BUILD)/fuzz
+# Debian 12's clang 14 cannot compile paf's C++23 (std::expected of
+# libstdc++ 12 needs __cpp_concepts 202002L); bookworm's clang-19 can.
+FUZZ_CC    ?= clang-19
+FUZZ_CXX   ?= clang++-19
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 GENERATOR  := $(if $(shell command -v ninja),Ninja,Unix Makefiles)
 
-.PHONY: all setup deps host freestanding image test run bench cert clean
+.PHONY: all setup deps host freestanding image fuzz-build fuzz fuzz-seeds test run bench cert clean
 
 all: host freestanding
 
@@ -28,13 +39,18 @@ setup:
 deps: setup
 	@tools/fetch-deps
 
-$(HOST_DIR)/CMakeCache.txt: | deps
+# Configured again when this file changes (a new -D reaches an existing tree).
+$(HOST_DIR)/CMakeCache.txt: Makefile | deps
 	cmake -S . -B $(HOST_DIR) -G "$(GENERATOR)" \
-	  -DPAF_FREESTANDING_BINARY_DIR=$(abspath $(FS_DIR)) $(if $(SANITIZE),-DPAF_SANITIZE=ON)
+	  -DPAF_FREESTANDING_BINARY_DIR=$(abspath $(FS_DIR)) -DPAF_FUZZ_BINARY_DIR=$(abspath $(FUZZ_DIR)) \
+	  $(if $(SANITIZE),-DPAF_SANITIZE=ON)
 
 $(FS_DIR)/CMakeCache.txt: | deps
 	cmake -S . -B $(FS_DIR) -G "$(GENERATOR)" \
 	  -DPAF_FREESTANDING=ON -DCMAKE_TOOLCHAIN_FILE=$(abspath cmake/freestanding.cmake)
+
+$(FUZZ_DIR)/CMakeCache.txt: | deps
+	CC=$(FUZZ_CC) CXX=$(FUZZ_CXX) cmake -S . -B $(FUZZ_DIR) -G "$(GENERATOR)" -DPAF_FUZZ=ON
 
 host: deps $(HOST_DIR)/CMakeCache.txt
 	cmake --build $(HOST_DIR) -j $(JOBS)
@@ -44,7 +60,16 @@ freestanding: deps $(FS_DIR)/CMakeCache.txt
 
 image: freestanding
 
-test: host freestanding
+fuzz-build: deps $(FUZZ_DIR)/CMakeCache.txt
+	cmake --build $(FUZZ_DIR) -j $(JOBS)
+
+fuzz: fuzz-build
+	@fuzz/run $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-seeds: fuzz-build
+	$(FUZZ_DIR)/fuzz/make_seeds fuzz/corpus
+
+test: host freestanding fuzz-build
 	ctest --test-dir $(HOST_DIR) --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
 run: image

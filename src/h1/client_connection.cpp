@@ -72,6 +72,8 @@ Result<Backpressure> ClientExchange::write_body(Buffer&& bytes) {
 
 Result<void> ClientExchange::close_body(Headers trailers) {
   if (connection_ == nullptr) return std::unexpected(closed_error());
+  // Closed already (a body-less request's writer, a second close): nothing is cut short.
+  if (!request_body_.is_open()) return std::unexpected(OutgoingBody::closed_body());
   Result<void> closed = request_body_.close(trailers);
   connection_->wake_writer();
   // A body short of its Content-Length leaves the server waiting: give up the connection.

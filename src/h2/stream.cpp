@@ -253,6 +253,8 @@ Result<Backpressure> Stream::write_body(Buffer&& bytes) {
 
 Result<void> Stream::close_body(Headers trailers) {
   if (session_ == nullptr) return std::unexpected(closed_error());
+  // Closed already (a body-less request's writer, a second close): nothing is cut short.
+  if (!outgoing_.is_open()) return std::unexpected(OutgoingBody::closed_body());
   Result<void> finished = outgoing_.close(trailers);
   if (!finished && outgoing_.is_open()) return finished;  // bad trailers: the body stays open
   if (!finished) {

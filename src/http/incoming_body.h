@@ -16,8 +16,11 @@ namespace paf::http {
 
 class IncomingBody {
  public:
+  // Not kept once the body ended (a request without one): no data will come,
+  // and what the callback holds (often a handle to its exchange) would be kept
+  // with it, the exchange never freed.
   void set_on_data(Function<void(std::span<const std::uint8_t>)> on_data) {
-    on_data_ = std::move(on_data);
+    if (!ended_) on_data_ = std::move(on_data);
   }
   // Called at once if the body already ended.
   void set_on_end(Function<void(Result<void>)> on_end);

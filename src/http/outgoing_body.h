@@ -89,8 +89,10 @@ class OutgoingBody {
     notify_writable();  // the writer learns from its next write
   }
 
- private:
+  // What closing or writing a closed body returns.
   static Error closed_body() { return Error{Errc::closed, "the body is closed"}; }
+
+ private:
   Result<Backpressure> after_write(Result<void> written) {
     if (!written) return std::unexpected(written.error());
     return full() ? Backpressure::full : Backpressure::ready;

@@ -77,6 +77,30 @@ TEST_F(H1Client, GetWritesTheRequestAndReadsAContentLengthResponse) {
   EXPECT_EQ(connection_->requests_in_flight(), 0u);
 }
 
+// Found by fuzz/h1_client: closing a writer closed already (a GET's, as
+// request() documents, or a second close) failed the request and closed
+// the connection.
+TEST_F(H1Client, FuzzClosingAClosedWriterKeepsTheRequest) {
+  Seen first, second;
+  BodyWriter fetch = send(get("/"), &first);
+  EXPECT_EQ(fetch.close().error().code, Errc::closed);  // it says so, and nothing more
+  BodyWriter post =
+      send(Request(Method::POST, "/p", {{"host", "a"}, {"content-length", "2"}}), &second);
+  (void)post.write("hi");
+  EXPECT_TRUE(post.close());
+  EXPECT_EQ(post.close().error().code, Errc::closed);
+  driver_.pump();
+  EXPECT_EQ(driver_.take_output(),
+            "GET / HTTP/1.1\r\nhost: a\r\n\r\nPOST /p HTTP/1.1\r\nhost: a\r\ncontent-length: "
+            "2\r\n\r\nhi");
+  driver_.feed(
+      "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\naHTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nb");
+  EXPECT_EQ(first.body, "a");
+  EXPECT_EQ(second.body, "b");
+  EXPECT_TRUE(first.ended && second.ended);
+  EXPECT_EQ(first.errors + second.errors, 0);
+}
+
 TEST_F(H1Client, ChunkedResponseWithTrailers) {
   Seen seen;
   send(get(), &seen);

@@ -98,6 +98,22 @@ std::string without_data_lines(const std::string& log) {
   return kept;
 }
 
+// Found by fuzz/h1_server: on a request without a body, an on_data callback
+// was kept for good, and with it what it held — the echo handler's
+// BodyWriter, a handle to the exchange, which was then never freed.
+TEST_F(H1Server, FuzzOnDataOfARequestWithoutBodyIsNotKept) {
+  std::weak_ptr<int> held;
+  start([&](Reqd& reqd) {
+    auto token = std::make_shared<int>(0);
+    held = token;
+    reqd.request_body().on_data([token](Bytes) {});
+    (void)reqd.respond_with_string({200, {}}, "ok");
+  });
+  driver_.feed("POST / HTTP/1.1\r\nHost: a\r\n\r\n");
+  EXPECT_TRUE(held.expired());
+  EXPECT_EQ(driver_.take_output(), "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+}
+
 TEST_F(H1Server, EverySplitInTwoGivesTheSameRequestsAndBodies) {
   Transcript whole = serve_in_chunks({kConversation});
   for (std::size_t at = 0; at <= kConversation.size(); ++at) {

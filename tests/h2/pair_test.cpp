@@ -122,6 +122,27 @@ TEST_F(H2Pair, GetAndPostOnOneConnection) {
   EXPECT_EQ(client_->requests_in_flight(), 0u);
 }
 
+// Found by fuzz/h2_client: closing a writer closed already (a GET's, as
+// request() documents, or a second close) reset the stream (INTERNAL_ERROR)
+// and failed its request.
+TEST_F(H2Pair, FuzzClosingAClosedWriterKeepsTheStream) {
+  start(application);
+  Reply hello, echo;
+  BodyWriter get = send({Method::GET, "/", {{"host", "example.test"}}}, &hello);
+  EXPECT_EQ(get.close().error().code, Errc::closed);  // it says so, and nothing more
+  BodyWriter post = send({Method::POST, "/echo", {{"host", "example.test"}}}, &echo);
+  (void)post.write("ping");
+  EXPECT_TRUE(post.close());
+  EXPECT_EQ(post.close().error().code, Errc::closed);
+  pump();
+  EXPECT_EQ(hello.body, "Hello World!");
+  EXPECT_TRUE(hello.ended);
+  EXPECT_EQ(echo.body, "ping");
+  EXPECT_TRUE(echo.ended);
+  EXPECT_EQ(client_reset(1), std::nullopt);
+  EXPECT_EQ(client_reset(3), std::nullopt);
+}
+
 TEST_F(H2Pair, ConcurrentStreamsCompleteIndependently) {
   std::vector<Reqd> waiting;
   start([&](Reqd& reqd) { waiting.push_back(reqd); });

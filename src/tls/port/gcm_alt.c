@@ -9,6 +9,7 @@
  * Camellia, which paf's configuration leaves out). */
 #include <string.h>
 
+#include <mbedtls/constant_time.h> /* mbedtls_ct_memcmp: clang refuses it undeclared */
 #include <mbedtls/error.h>
 #include <mbedtls/gcm.h>
 #include <mbedtls/platform_util.h>

@@ -1,0 +1,356 @@
+// Writes the seed corpora (fuzz/corpus/TARGET/NAME) in the inputs' encoding
+// (steps.h): known-good exchanges, each side's bytes recorded from paf's own
+// engines talking to each other, and hand-made frames where the point is a
+// peer that breaks the rules (late frames on closed streams).
+//   make_seeds OUTPUT_DIR      (make fuzz-seeds: OUTPUT_DIR is fuzz/corpus)
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+
+#include "client.h"
+#include "driver.h"
+#include "engine.h"
+#include "ethernet.h"
+#include "frames.h"
+#include "paf/alpn.h"
+#include "paf/h1.h"
+#include "paf/h2.h"
+#include "paf/loop.h"
+#include "paf/memory_flow.h"
+#include "paf/tls.h"
+#include "steps.h"
+
+namespace {
+
+using namespace paf;
+using namespace paf::testing;
+using fuzz::encode_action;
+using fuzz::encode_advance;
+using fuzz::encode_end_of_input;
+using fuzz::encode_feed;
+
+std::filesystem::path output_dir;
+
+void write_seed(std::string_view target, std::string_view name, std::string_view input) {
+  std::filesystem::path dir = output_dir / target;
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / name, std::ios::binary) << input;
+}
+
+// What a client engine and a server engine say to each other when the client
+// sends the fuzz targets' first requests (fuzz::Requests::send_first).
+struct Recorded {
+  std::string client_wrote, server_wrote;
+};
+
+// Runs the two engines back to back; both sides' bytes are kept as they pass.
+template <typename Client>
+Recorded record(Client& client, Connection& server) {
+  Driver client_driver(&client), server_driver(&server);
+  fuzz::Requests requests(client);
+  requests.send_first();
+  Recorded exchange;
+  for (int turn = 0; turn < 1000; ++turn) {
+    client_driver.pump();
+    server_driver.pump();
+    std::string from_client = client_driver.take_output(),
+                from_server = server_driver.take_output();
+    if (from_client.empty() && from_server.empty()) break;
+    exchange.client_wrote += from_client;
+    exchange.server_wrote += from_server;
+    server_driver.feed(from_client);
+    client_driver.feed(from_server);
+  }
+  return exchange;
+}
+
+// The engines run without clocks: no timeout can fire while they talk.
+Recorded record_h1() {
+  std::string log;
+  auto client = H1ClientConnection::create({}, {});
+  auto server = H1ServerConnection::create({}, fuzz::server_handler(&log), nullptr, {});
+  return record(*client, *server);
+}
+
+Recorded record_h2() {
+  std::string log;
+  H2Config config;
+  config.scheme = "http";
+  auto client = H2ClientConnection::create(config, {});
+  auto server = H2ServerConnection::create({}, fuzz::server_handler(&log), nullptr, {});
+  return record(*client, *server);
+}
+
+void h1_seeds(const Recorded& exchange) {
+  const std::string get = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+  const std::string conversation =
+      "GET / HTTP/1.1\r\nHost: a\r\n\r\n"
+      "POST /length HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello"
+      "POST /chunked HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "3;ext=1\r\nabc\r\n10\r\n0123456789abcdef\r\n0\r\nX-Sum: 19\r\nX-Other: y\r\n\r\n"
+      "\r\nGET /last HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
+  write_seed("h1_server", "get", encode_feed(get));
+  write_seed("h1_server", "conversation_in_7_byte_reads", encode_feed(conversation, 7));
+  write_seed("h1_server", "conversation_then_end",
+             encode_feed(conversation) + encode_end_of_input());
+  write_seed("h1_server", "client_engine_requests", encode_feed(exchange.client_wrote, 13));
+  write_seed("h1_server", "early_answer_then_drain",
+             encode_feed("POST /early HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n01234") +
+                 encode_feed("56789" + get));
+  write_seed(
+      "h1_server", "expect_continue",
+      encode_feed(
+          "PUT /x HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n") +
+          encode_feed("abc"));
+  write_seed("h1_server", "http10_keep_alive",
+             encode_feed("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET / HTTP/1.0\r\n\r\n"));
+  write_seed(
+      "h1_server", "upgrade",
+      encode_feed(
+          "GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\nbytes"));
+  write_seed(
+      "h1_server", "slow_head_times_out",
+      encode_feed("GET / HTTP/1.1\r\nHo") + encode_advance(5) + encode_feed("st: a\r\n\r\n"));
+  write_seed("h1_server", "pipelined_then_shutdown",
+             encode_feed(get + get) + encode_action(0) + encode_feed(get));
+  write_seed("h1_server", "peer_not_reading",
+             "\xF9" + encode_feed(get + get + get) + "\xFA\x03" + "\xF9" + encode_advance(3));
+
+  write_seed("h1_client", "engine_responses", encode_feed(exchange.server_wrote));
+  write_seed("h1_client", "engine_responses_in_5_byte_reads",
+             encode_feed(exchange.server_wrote, 5));
+  const std::string chunked_with_trailers =
+      "HTTP/1.1 100 Continue\r\n\r\n"
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-Sum: 3\r\n\r\n"
+      "HTTP/1.1 204 No Content\r\n\r\n"
+      "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n";
+  write_seed("h1_client", "interim_chunked_trailers_head",
+             encode_feed(chunked_with_trailers) + encode_action(0) +
+                 encode_feed("HTTP/1.0 200 OK\r\n\r\nuntil the end") + encode_end_of_input());
+  write_seed("h1_client", "slow_response_times_out",
+             encode_feed("HTTP/1.1 200 OK\r\n") + encode_advance(6));
+  write_seed("h1_client", "cancel_then_respond",
+             encode_action(2) + encode_feed(exchange.server_wrote));
+}
+
+std::string frames(std::initializer_list<std::string> parts) {
+  std::string joined;
+  for (const std::string& part : parts) joined += part;
+  return joined;
+}
+
+void h2_seeds(const Recorded& exchange) {
+  write_seed("h2_server", "client_engine_requests", encode_feed(exchange.client_wrote));
+  write_seed("h2_server", "client_engine_requests_in_9_byte_reads",
+             encode_feed(exchange.client_wrote, 9));
+
+  HpackEncoder hpack;
+  auto headers = [&](std::uint32_t stream, const Fields& fields, bool end_stream) {
+    return frame(kHeaders, kEndHeaders | (end_stream ? kEndStream : 0), stream,
+                 hpack.encode(fields));
+  };
+  const std::string start = client_preface({{4, 65535}}) + settings_ack();
+  // RFC 9113 §5.1: frames on streams closed by END_STREAM both ways, by
+  // the client's RST_STREAM, and never opened.
+  write_seed(
+      "h2_server", "late_frames_on_closed_streams",
+      encode_feed(frames({start, headers(1, request_fields("GET", "/"), true)})) +
+          encode_feed(frames({data_frame(1, "late"), window_update_frame(1, 10),
+                              headers(1, {{"x-trailer", "late"}}, true), rst_stream_frame(1, 8)})) +
+          encode_feed(
+              frames({headers(3, request_fields("POST", "/"), false), rst_stream_frame(3, 8),
+                      data_frame(3, "late"), headers(3, {{"x-token", "t"}}, true),
+                      data_frame(7, "never opened", true)})));
+  write_seed("h2_server", "post_body_trailers_ping_goaway",
+             encode_feed(frames({start, headers(1, request_fields("POST", "/echo"), false),
+                                 data_frame(1, "hello "), data_frame(1, "world"),
+                                 headers(1, {{"x-sum", "11"}}, true), ping_frame(),
+                                 frame(kPriority, 0, 3, std::string("\x00\x00\x00\x01\x10", 5)),
+                                 frame(kGoaway, 0, 0, std::string(8, '\0'))}),
+                         17));
+  write_seed("h2_server", "continuation_and_early_answer", [&] {
+    std::string block =
+        hpack.encode(request_fields("POST", "/early", {{"x-a", std::string(40, 'a')}}));
+    return encode_feed(frames({start, frame(kHeaders, 0, 1, block.substr(0, 10)),
+                               frame(kContinuation, 0, 1, block.substr(10, 10)),
+                               frame(kContinuation, kEndHeaders, 1, block.substr(20)),
+                               data_frame(1, std::string(100, 'x')), data_frame(1, "", true)}));
+  }());
+  write_seed("h2_server", "requests_then_shutdown_and_idle",
+             encode_feed(frames({start, headers(1, request_fields("GET", "/"), true)})) +
+                 encode_action(0) + encode_feed(headers(3, request_fields("GET", "/"), true)) +
+                 encode_advance(7));
+  write_seed("h2_server", "window_changes_while_not_reading",
+             "\xF9" +
+                 encode_feed(frames({start, headers(1, request_fields("POST", "/echo"), false)})) +
+                 encode_action(1) + encode_feed(data_frame(1, std::string(200, 'y'), true)) +
+                 encode_action(2) + "\xF9" +
+                 encode_feed(window_update_frame(0, 100000) + window_update_frame(1, 100000)));
+
+  write_seed("h2_client", "engine_responses", encode_feed(exchange.server_wrote));
+  write_seed("h2_client", "engine_responses_in_11_byte_reads",
+             encode_feed(exchange.server_wrote, 11));
+  HpackEncoder server_hpack;
+  auto response = [&](std::uint32_t stream, const Fields& fields, bool end_stream) {
+    return frame(kHeaders, kEndHeaders | (end_stream ? kEndStream : 0), stream,
+                 server_hpack.encode(fields));
+  };
+  write_seed("h2_client", "push_reset_goaway",
+             encode_feed(frames(
+                 {settings_frame({{3, 10}}), settings_ack(),
+                  response(1, {{":status", "103"}, {"link", "</a>"}}, false),
+                  response(1, {{":status", "200"}}, false), data_frame(1, "body"),
+                  response(1, {{"x-trailer", "t"}}, true),
+                  frame(kPushPromise, kEndHeaders, 1,
+                        std::string("\x00\x00\x00\x02", 4) +
+                            server_hpack.encode(request_fields("GET", "/pushed"))),
+                  rst_stream_frame(3, 2), ping_frame(),
+                  frame(kGoaway, 0, 0, std::string("\x00\x00\x00\x05\x00\x00\x00\x00", 8))})));
+}
+
+// Frames a LAN peer (10.0.0.1, 02:00:00:00:00:01) sends the stack
+// (10.0.0.2, 02:00:00:00:00:02); checksums, and the numbers learnt from the
+// stack, are the target's to fill in (ethernet.h).
+void stack_seeds() {
+  using namespace paf::fuzz;
+  const std::string stack_mac("\x02\x00\x00\x00\x00\x02", 6),
+      peer_mac("\x02\x00\x00\x00\x00\x01", 6);
+  const std::string broadcast(6, '\xff');
+  const std::string stack_ip("\x0a\x00\x00\x02", 4), peer_ip("\x0a\x00\x00\x01", 4);
+  const std::string static_mode(1, '\0'), dhcp_mode(1, '\1');
+  auto one = [](const std::string& frame) { return encode_feed(frame, 0xFFFF); };
+  const std::string arp_request =
+      ethernet(broadcast, peer_mac, 0x0806,
+               std::string("\x00\x01\x08\x00\x06\x04\x00\x01", 8) + peer_mac + peer_ip +
+                   std::string(6, '\0') + stack_ip);
+  auto to_stack = [&](std::uint8_t protocol, const std::string& payload) {
+    return ethernet(stack_mac, peer_mac, 0x0800, ipv4(peer_ip, stack_ip, protocol, payload));
+  };
+  write_seed("stack_input", "arp_request", static_mode + one(arp_request));
+  write_seed(
+      "stack_input", "ping",
+      static_mode + one(arp_request) +
+          one(to_stack(kIcmp, std::string("\x08\x00\x00\x00\x00\x01\x00\x01", 8) + "abcdefgh")));
+  const std::string get = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+  write_seed(
+      "stack_input", "tcp_http_get",
+      static_mode + one(arp_request) + one(to_stack(kTcp, tcp(40000, 80, 1000, 0, 0x02, ""))) +
+          one(to_stack(kTcp, tcp(40000, 80, 1001, 1, 0x10, ""))) +
+          one(to_stack(kTcp, tcp(40000, 80, 1001, 1, 0x18, get))) + encode_advance(2) +
+          one(to_stack(
+              kTcp, tcp(40000, 80, 1001 + static_cast<std::uint32_t>(get.size()), 1, 0x11, ""))) +
+          encode_advance(4));
+  write_seed("stack_input", "udp_to_a_closed_port",
+             static_mode + one(arp_request) + one(to_stack(kUdp, udp(5000, 9, "x"))));
+  write_seed(
+      "stack_input", "dns_reply",
+      static_mode + one(arp_request) + encode_action(1) +
+          one(to_stack(kUdp,
+                       udp(53, 0,
+                           std::string("\x00\x00\x81\x80\x00\x01\x00\x01\x00\x00\x00\x00", 12) +
+                               std::string("\x07"
+                                           "example"
+                                           "\x04"
+                                           "test\x00\x00\x01\x00\x01",
+                                           18) +
+                               std::string("\xc0\x0c\x00\x01\x00\x01\x00\x00\x0e\x10\x00\x04", 12) +
+                               peer_ip))));
+  // IPv6: the stack's link-local address (EUI-64 of its MAC), once its
+  // duplicate detection is over; a router's advertisement for SLAAC.
+  const std::string stack_ll("\xfe\x80\0\0\0\0\0\0\0\0\0\xff\xfe\0\0\x02", 16);
+  const std::string peer_ll("\xfe\x80\0\0\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
+  const std::string all_nodes("\xff\x02\0\0\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
+  const std::string router_advertisement = ethernet(
+      std::string("\x33\x33\x00\x00\x00\x01", 6), peer_mac, 0x86DD,
+      ipv6(peer_ll, all_nodes, kIcmpV6,
+           std::string("\x86\x00\x00\x00\x40\x00\x07\x08\0\0\0\0\0\0\0\0", 16) +
+               std::string("\x01\x01", 2) + peer_mac +
+               std::string("\x03\x04\x40\xc0\x00\x00\x70\x80\x00\x00\x38\x40\0\0\0\0", 16) +
+               std::string("\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\0", 16),
+           255));
+  write_seed("stack_input", "ipv6_ping_and_router_advertisement",
+             static_mode + encode_advance(4) +
+                 one(ethernet(stack_mac, peer_mac, 0x86DD,
+                              ipv6(peer_ll, stack_ll, kIcmpV6,
+                                   std::string("\x80\x00\x00\x00\x00\x01\x00\x01", 8) + "ping"))) +
+                 one(router_advertisement) + encode_advance(5));
+  auto dhcp = [&](char type) {
+    std::string bootp("\x02\x01\x06\x00", 4);
+    bootp += std::string(4, '\0');  // xid: the stack's (fix_up)
+    bootp += std::string(8, '\0');
+    bootp +=
+        stack_ip + peer_ip + std::string(4, '\0') + stack_mac + std::string(10 + 64 + 128, '\0');
+    bootp += std::string("\x63\x82\x53\x63\x35\x01", 6) + type;
+    bootp += std::string("\x36\x04", 2) + peer_ip + std::string("\x33\x04\x00\x00\x0e\x10", 6);
+    bootp += std::string("\x01\x04\xff\xff\xff\x00\x03\x04", 8) + peer_ip +
+             std::string("\x06\x04", 2) + peer_ip + "\xff";
+    return ethernet(broadcast, peer_mac, 0x0800,
+                    ipv4(peer_ip, std::string(4, '\xff'), kUdp, udp(67, 68, bootp)));
+  };
+  write_seed("stack_input", "dhcp_offer_and_ack",
+             dhcp_mode + encode_advance(3) + one(dhcp('\x02')) + encode_advance(1) +
+                 one(dhcp('\x05')) + encode_advance(3));
+}
+
+// What paf's TLS client sends first: its ClientHello (SNI localhost, ALPN
+// as given), over a MemoryFlow.
+std::string client_hello(std::initializer_list<std::string_view> alpn) {
+  SimulatedTimeBackend backend;
+  Loop loop(backend);
+  MemoryFlowPair pair = MemoryFlow::pair(loop);
+  auto config = TlsConfig::client().insecure_for_tests().alpn(alpn).build();
+  if (!config) return {};
+  auto client = TlsFlow::client(loop, *config, std::move(pair.client), "localhost");
+  if (!client) return {};
+  (void)(*client)->handshake();
+  (void)loop.run_until(loop.now_ns() + 1);
+  std::string hello;
+  std::uint8_t buffer[4096];
+  for (auto n = pair.server->read(buffer); n && *n > 0; n = pair.server->read(buffer))
+    hello.append(reinterpret_cast<const char*>(buffer), *n);
+  return hello;
+}
+
+void tls_seeds() {
+  const std::string h2 = client_hello({"h2", "http/1.1"}), http1 = client_hello({"http/1.1"});
+  write_seed("tls_server", "client_hello_h2", encode_feed(h2));
+  write_seed("tls_server", "client_hello_in_5_byte_reads", encode_feed(h2, 5));
+  write_seed("tls_server", "client_hello_http1_then_end",
+             encode_feed(http1) + encode_end_of_input());
+  write_seed("tls_server", "client_hello_then_silence", encode_feed(h2) + encode_advance(6));
+}
+
+void cmdline_seeds() {
+  write_seed("cmdline", "static", "ip=10.0.2.15/24 gw=10.0.2.2 dns=10.0.2.3 dns=1.1.1.1 ipv6=off");
+  write_seed("cmdline", "application_words",
+             "--net:service0=tap0 requests=100 access-log=off ip=10.0.0.2");
+  write_seed("cmdline", "bad_prefix", "ip=10.0.0.2/33");
+}
+
+void preface_seeds(const Recorded& h1, const Recorded& h2) {
+  write_seed("preface_dispatch", "http1_requests", encode_feed(h1.client_wrote, 3));
+  write_seed("preface_dispatch", "h2c_requests", encode_feed(h2.client_wrote, 5));
+  write_seed("preface_dispatch", "broken_preface", encode_feed("PRI * HTTP/2.0\r\n\r\nXX\r\n\r\n"));
+  write_seed("preface_dispatch", "silent_then_slow",
+             encode_advance(6) + encode_feed("PRI * HTTP/2.0\r\n") + encode_advance(5));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: make_seeds OUTPUT_DIR\n");
+    return 2;
+  }
+  output_dir = argv[1];
+  const Recorded h1 = record_h1(), h2 = record_h2();
+  h1_seeds(h1);
+  h2_seeds(h2);
+  preface_seeds(h1, h2);
+  stack_seeds();
+  cmdline_seeds();
+  tls_seeds();
+  return 0;
+}
