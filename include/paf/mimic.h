@@ -15,7 +15,7 @@
 //   auto uri = paf::Uri::parse("https://example.com/");
 //   auto target = paf::mimic::with_uri(ctx, *uri);                        // TLS from the scheme
 //   auto resolving = paf::mimic::resolve(*target, loop, [](paf::mimic::Resolution r) {
-//     if (!r) return log(r.error().describe().view());  // "dns: …; tls+tcp: …"
+//     if (!r) return log(r.error().describe());  // "dns: …; tls+tcp: …"
 //     use(std::move(r->flow), r->protocol, r->secure ? r->secure->alpn() : "");
 //   });                                                  // resolving.cancel() stops it
 //
@@ -31,6 +31,7 @@
 #include <memory>
 #include <span>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -81,8 +82,9 @@ class Ctx {
   Ctx() = default;
 
   // This context with `key` bound to `value` (replacing an earlier binding).
+  // The key alone names the type: `ctx.with(keys::port, 8080)`.
   template <typename T>
-  Ctx with(const Key<T>& key, T value) const {
+  Ctx with(const Key<T>& key, std::type_identity_t<T> value) const {
     return with_entry(key, std::make_shared<const T>(std::move(value)));
   }
   // This context without a binding for `key`.

@@ -23,7 +23,7 @@
 #include "paf/posix/epoll_loop_backend.h"
 #include "paf/posix/mimic.h"
 #include "paf/posix/socket_listener.h"
-#include "posix/socket_test_support.h"
+#include "support/socket_test_support.h"
 #include "tls/child_process.h"
 #include "tls/tls_test_support.h"
 

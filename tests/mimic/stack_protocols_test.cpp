@@ -51,7 +51,7 @@ TEST(MimicOverLwip, TheStacksDnsStepTurnsAHostIntoAnAddress) {
   // an IP address in text resolves to itself, without a server).
   Ctx ctx = with_stack_protocols(Ctx{}, *net.client)
                 .with(keys::host, Buffer("10.0.0.2"))
-                .with(keys::port, std::uint16_t{8080});
+                .with(keys::port, 8080);  // the key names the type
   auto answer = resolve_now(net, ctx);
   ASSERT_TRUE(answer && *answer) << answer->error().describe();
   EXPECT_EQ((*answer)->protocol, "tcp");
