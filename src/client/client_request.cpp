@@ -135,9 +135,15 @@ void ClientRequest::on_body_end(Result<void> end) {
 void ClientRequest::finish(Result<void> end) {
   if (finished_) return;
   finished_ = true;
+  ExchangeRef keep(this);
   disarm(request_timer_);
   disarm(response_timer_);
   disarm(body_timer_);
+  // The application's callbacks often hold a handle on this request (a body
+  // callback that cancels its body); kept past the end, they would keep it
+  // alive for ever.
+  on_data_ = nullptr;
+  on_writable_ = nullptr;
   leave_connection(end.has_value());
   if (!head_delivered_) {
     ResponseHandler callback = std::move(on_response_);
@@ -170,7 +176,11 @@ void ClientRequest::set_on_data(Function<void(Bytes)> on_data) {
     if (body_timer_ != TimerId{})
       arm(body_timer_, config() ? config()->body_idle_timeout_ns : kNoDeadline,
           "the response body stalled");
-    if (on_data_) on_data_(bytes);
+    // Called from a local: the callback may end the body, which drops it.
+    auto callback = std::move(on_data_);
+    on_data_ = nullptr;
+    if (callback) callback(bytes);
+    if (!on_data_ && !finished_) on_data_ = std::move(callback);
   });
 }
 

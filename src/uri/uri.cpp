@@ -199,6 +199,7 @@ bool Uri::port_is_default() const { return port_ == default_port(scheme()); }
 Result<Buffer> Uri::decoded_path() const {
   Buffer decoded(path());
   if (decoded.empty()) return decoded;
+  decoded.append('\0');  // uriparser unescapes up to a NUL
   char* first = reinterpret_cast<char*>(decoded.data());
   const char* end = uriUnescapeInPlaceExA(first, URI_FALSE, URI_BR_DONT_TOUCH);
   std::size_t length = static_cast<std::size_t>(end - first);

@@ -3,6 +3,8 @@
 // a new connection and is served.
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "raw_server.h"
 #include "support.h"
 
@@ -250,6 +252,30 @@ TEST_F(BadAnswers, CancellingARequestInFlightClosesItsConnectionOnly) {
   Seen next = fetch(server);
   EXPECT_EQ(next.body, "ok");
   EXPECT_EQ(connections, 2);  // HTTP/1.1 cannot skip a response: its connection went
+}
+
+// A body callback that holds its own reader (to cancel it, as the URI client
+// does) is released when the body ends, and what it holds with it.
+TEST_F(BadAnswers, BodyCallbacksHoldingTheirReaderAreReleasedAtTheEnd) {
+  RawServer server({RawServer::answer(kGood), RawServer::answer(kGood)});
+  make_client();
+  for (bool cancel : {false, true}) {
+    auto token = std::make_shared<int>(0);
+    std::weak_ptr<int> watch = token;
+    std::optional<Error> ended;
+    ASSERT_TRUE(client->request(
+        origin("http", "127.0.0.1", server.port()), Request(Method::GET, "/"),
+        [&, token = std::move(token)](Result<Response> response, BodyReader body) mutable {
+          ASSERT_TRUE(response);
+          body.on_data([body, token, cancel](Bytes) mutable {
+            if (cancel) body.cancel();
+          });
+          body.on_end([&](Result<void> end) { ended = end ? Error{Errc::ok} : end.error(); });
+        }));
+    ASSERT_TRUE(run_until(*loop, [&] { return ended.has_value(); }));
+    EXPECT_EQ(ended->code, cancel ? Errc::cancelled : Errc::ok);
+    EXPECT_TRUE(run_until(*loop, [&] { return watch.expired(); }, 2)) << "cancel=" << cancel;
+  }
 }
 
 TEST_F(BadAnswers, AnIdleConnectionClosesAfterItsTimeout) {
