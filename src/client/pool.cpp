@@ -102,9 +102,18 @@ bool PooledConnection::can_take_request() const {
   return version_ == HttpVersion::http_2 || (requests_.empty() && h1_->requests_in_flight() == 0);
 }
 
+bool PooledConnection::about_to_take_request() {
+  if (awaited_ || state_ != State::ready || !accepting_ || shut_down_ || engine_->is_closed() ||
+      version_ == HttpVersion::http_2 || !requests_.empty() || h1_->requests_in_flight() == 0)
+    return false;
+  awaited_ = true;
+  return true;
+}
+
 Result<BodyWriter> PooledConnection::send(ClientRequest& request, Request message,
                                           ResponseHandler on_response) {
   requests_.push_back(&request);
+  awaited_ = false;
   auto writer = h2_ ? h2_->request(std::move(message), std::move(on_response))
                     : h1_->request(std::move(message), std::move(on_response));
   if (!writer) std::erase(requests_, &request);
@@ -188,8 +197,12 @@ void Pool::dispatch() {
   }
   // Open connections for what waits. Until the protocol is known, and for
   // HTTP/2, one connection at a time; HTTP/1.1 one per waiting request.
-  std::size_t opening =
-      count(PooledConnection::State::connecting) + count(PooledConnection::State::handshaking);
+  // A connection about to be free counts as one opening, for one more turn.
+  const auto awaited = static_cast<std::size_t>(std::count_if(
+      connections_.begin(), connections_.end(), [](const auto& c) { return c->about_to_take_request(); }));
+  if (awaited > 0) post_dispatch();
+  std::size_t opening = count(PooledConnection::State::connecting) +
+                        count(PooledConnection::State::handshaking) + awaited;
   const bool one_connection = !version_ || *version_ == HttpVersion::http_2;
   if (one_connection) {
     if (opening == 0) open_connection();

@@ -149,6 +149,12 @@ class PooledConnection {
   HttpVersion version() const { return version_; }
   // Ready, and free for one more request (HTTP/1.1: nothing in flight).
   bool can_take_request() const;
+  // HTTP/1.1: its request has left it (a response handler's next request
+  // comes while the engine ends the exchange): it will take the next one on
+  // the dispatch that leaving posted. True once per request it takes, so
+  // that an exchange the engine does not end (a request body still going
+  // out after its response) holds nothing back for longer than that.
+  bool about_to_take_request();
   // Whether it served a request before (a stale connection's failure is retried).
   bool reused() const { return completed_ > 0; }
   std::size_t active() const { return requests_.size(); }
@@ -179,6 +185,7 @@ class PooledConnection {
   bool accepting_ = true;
   bool shut_down_ = false;
   std::size_t completed_ = 0;
+  bool awaited_ = false;  // about_to_take_request() said so since the last send
   std::vector<ClientRequest*> requests_;  // bound, not ended
 
   // Destroyed in reverse: the runtime before the engine before the flow.

@@ -165,6 +165,34 @@ TEST_F(NginxClient, Http1HundredSequentialGetsShareOneConnection) {
   EXPECT_EQ(protocols, std::vector<HttpVersion>{HttpVersion::http_1_1});
 }
 
+// The next request sent from the last one's on_end, while the engine is
+// still ending that exchange, waits for its connection instead of opening
+// another (as a handler that chains requests does).
+TEST_F(NginxClient, Http1RequestsChainedFromTheEndCallbackShareOneConnection) {
+  constexpr int kChained = 20;
+  int ended = 0;
+  std::optional<Error> failed;
+  Function<void()> next;
+  next = [&] {
+    auto sent = client->request(http(), Request(Method::GET, "/"),
+                                [&](Result<Response> response, BodyReader body) {
+                                  if (!response) return void(failed = response.error());
+                                  body.on_data([](Bytes) {});
+                                  body.on_end([&](Result<void> end) {
+                                    if (!end) return void(failed = end.error());
+                                    if (++ended < kChained) next();
+                                  });
+                                });
+    if (!sent) failed = sent.error();
+  };
+  next();
+  ASSERT_TRUE(run_until(*loop, [&] { return ended == kChained || failed.has_value(); }));
+  ASSERT_FALSE(failed) << failed->message;
+  std::vector<std::string> connections = connections_logged(kChained);
+  ASSERT_EQ(connections.size(), std::size_t(kChained));
+  EXPECT_EQ(std::set<std::string>(connections.begin(), connections.end()).size(), 1u);
+}
+
 // nginx takes 16 streams at once: the others wait for a stream to end.
 TEST_F(NginxClient, Http2HundredConcurrentGetsShareOneConnection) {
   std::vector<Seen> seen(100);
