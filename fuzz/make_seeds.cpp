@@ -329,6 +329,17 @@ void cmdline_seeds() {
   write_seed("cmdline", "bad_prefix", "ip=10.0.0.2/33");
 }
 
+// A URI, then (after a newline) a reference resolved against it (fuzz/uri.cpp).
+void uri_seeds() {
+  write_seed("uri", "plain", "http://example.com/");
+  write_seed("uri", "port_query_fragment", "https://10.0.0.1:8443/x?y#f");
+  write_seed("uri", "ipv6_escaped", "http://[::1]:8080/a%20b");
+  write_seed("uri", "nul_in_path", "http://h.example/%00x");
+  write_seed("uri", "resolve_dot_segments", "http://a.example/b/c/d;p?q\n../../g");
+  write_seed("uri", "resolve_network_path", "https://h.example/x\n//other.example/p?q");
+  write_seed("uri", "resolve_absolute", "http://h.example/p\nhttps://x.example:444/");
+}
+
 void preface_seeds(const Recorded& h1, const Recorded& h2) {
   write_seed("preface_dispatch", "http1_requests", encode_feed(h1.client_wrote, 3));
   write_seed("preface_dispatch", "h2c_requests", encode_feed(h2.client_wrote, 5));
@@ -351,6 +362,7 @@ int main(int argc, char** argv) {
   preface_seeds(h1, h2);
   stack_seeds();
   cmdline_seeds();
+  uri_seeds();
   tls_seeds();
   return 0;
 }
