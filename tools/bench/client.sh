@@ -43,26 +43,8 @@ source "$here/common.sh"
 printf 'Hello World!' >"$work/index.html"
 plain_port=$(free_port)
 tls_port=$(free_port $((plain_port + 1)))
-cat >"$work/h2o.conf" <<CONF
-user: $(id -un)
-num-threads: 1
-pid-file: $work/h2o.pid
-error-log: $work/h2o-error.log
-listen:
-  host: 127.0.0.1
-  port: $plain_port
-listen:
-  host: 127.0.0.1
-  port: $tls_port
-  ssl:
-    certificate-file: $work/cert/localhost.pem
-    key-file: $work/cert/localhost.key
-hosts:
-  default:
-    paths:
-      /:
-        file.file: $work/index.html
-CONF
+write_h2o_conf "$work/h2o.conf" "$work" "$plain_port" "$tls_port" "$work/cert/localhost.pem" \
+  "$work/cert/localhost.key" "/=$work/index.html"
 taskset -c 0 h2o -c "$work/h2o.conf" >/dev/null 2>&1 &
 h2o_pid=$!
 wait_listening "$plain_port" h2o

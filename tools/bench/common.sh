@@ -76,3 +76,23 @@ cpu_shares() {
     wall = (t1 - t0 > 0 ? t1 - t0 : 1)
     printf "%.2f %.2f\n", s / hz / wall, c / hz / wall }'
 }
+
+# write_h2o_conf FILE WORK PLAIN_PORT TLS_PORT|- CERT KEY PATH=FILE...: one
+# worker, no access log, its pid and error log in WORK; serves clear text on
+# PLAIN_PORT and TLS on TLS_PORT (none for -), each PATH with its FILE (the
+# most specific PATH first: h2o takes the first that matches).
+write_h2o_conf() {
+  local file=$1 work=$2 plain=$3 tls=$4 cert=$5 key=$6 route
+  shift 6
+  {
+    printf 'user: %s\nnum-threads: 1\npid-file: %s/h2o.pid\nerror-log: %s/h2o-error.log\n' \
+      "$(id -un)" "$work" "$work"
+    printf 'listen:\n  host: 127.0.0.1\n  port: %s\n' "$plain"
+    if [[ $tls != - ]]; then
+      printf 'listen:\n  host: 127.0.0.1\n  port: %s\n  ssl:\n' "$tls"
+      printf '    certificate-file: %s\n    key-file: %s\n' "$cert" "$key"
+    fi
+    printf 'hosts:\n  default:\n    paths:\n'
+    for route in "$@"; do printf '      %s:\n        file.file: %s\n' "${route%%=*}" "${route#*=}"; done
+  } >"$file"
+}

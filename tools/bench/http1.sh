@@ -65,22 +65,7 @@ CONF
   pids+=($!)
 }
 start_h2o() {
-  cat >"$work/h2o.conf" <<CONF
-user: $(id -un)
-num-threads: 1
-listen:
-  host: 127.0.0.1
-  port: $1
-pid-file: $work/h2o.pid
-error-log: $work/h2o-error.log
-hosts:
-  default:
-    paths:
-      /large:
-        file.file: $work/www/large
-      /:
-        file.file: $work/www/hello
-CONF
+  write_h2o_conf "$work/h2o.conf" "$work" "$1" - - - "/large=$work/www/large" "/=$work/www/hello"
   taskset -c 0 h2o -c "$work/h2o.conf" >/dev/null 2>&1 &
   pids+=($!)
 }

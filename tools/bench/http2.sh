@@ -59,28 +59,8 @@ start_paf() {
   pids+=($!)
 }
 start_h2o() {
-  cat >"$work/h2o.conf" <<CONF
-user: $(id -un)
-num-threads: 1
-pid-file: $work/h2o.pid
-error-log: $work/h2o-error.log
-listen:
-  host: 127.0.0.1
-  port: $1
-listen:
-  host: 127.0.0.1
-  port: $2
-  ssl:
-    certificate-file: $cert
-    key-file: $key
-hosts:
-  default:
-    paths:
-      /large:
-        file.file: $work/www/large
-      /:
-        file.file: $work/www/index.html
-CONF
+  write_h2o_conf "$work/h2o.conf" "$work" "$1" "$2" "$cert" "$key" \
+    "/large=$work/www/large" "/=$work/www/index.html"
   taskset -c 0 h2o -c "$work/h2o.conf" >/dev/null 2>&1 &
   pids+=($!)
 }
