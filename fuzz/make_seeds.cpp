@@ -329,6 +329,25 @@ void cmdline_seeds() {
   write_seed("cmdline", "bad_prefix", "ip=10.0.0.2/33");
 }
 
+// A configuration byte, then steps (fuzz/client_pool.cpp): 0 HTTP/1.1, 1 h2c,
+// 2 HTTP/1.1 with redirects followed.
+void client_pool_seeds(const Recorded& h1, const Recorded& h2) {
+  const std::string ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  write_seed("client_pool", "h1_responses", "\x00" + encode_feed(h1.server_wrote, 7));
+  write_seed("client_pool", "h1_keep_alive_then_stale",
+             "\x00" + encode_feed(ok) + encode_action(0) + encode_feed(ok) + encode_action(0) +
+                 encode_end_of_input() + encode_action(3) + encode_feed(ok));
+  write_seed("client_pool", "h1_head_timeout", "\x00" + encode_action(0) + encode_advance(5));
+  write_seed("client_pool", "h1_redirect_followed",
+             "\x02" + encode_action(1) + encode_feed(ok) + encode_action(3) +
+                 encode_feed("HTTP/1.1 302 Found\r\nLocation: /final\r\nContent-Length: 0\r\n\r\n") +
+                 encode_feed("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal"));
+  write_seed("client_pool", "h2c_responses", std::string(1, '\x01') + encode_feed(h2.server_wrote, 9));
+  write_seed("client_pool", "h2c_requests_then_cancel",
+             std::string(1, '\x01') + encode_action(0) + encode_action(1) + encode_action(2) +
+                 encode_feed(h2.server_wrote));
+}
+
 // A URI, then (after a newline) a reference resolved against it (fuzz/uri.cpp).
 void uri_seeds() {
   write_seed("uri", "plain", "http://example.com/");
@@ -363,6 +382,7 @@ int main(int argc, char** argv) {
   stack_seeds();
   cmdline_seeds();
   uri_seeds();
+  client_pool_seeds(h1, h2);
   tls_seeds();
   return 0;
 }
