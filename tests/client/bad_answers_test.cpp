@@ -3,7 +3,11 @@
 // a new connection and is served.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "raw_server.h"
 #include "support.h"
@@ -298,11 +302,19 @@ TEST_F(BadAnswers, AnIdleConnectionClosesAfterItsTimeout) {
 
 // A minimal HTTP/2 server by prior knowledge: it resets stream 1 and answers
 // any other stream with an empty 200.
-RawServer::Script h2_reset_first_stream() {
-  return [](int fd) {
+// What a minimal HTTP/2 server by prior knowledge does with a request's
+// HEADERS on `stream` (`id`: its four bytes): writes its answer, or returns
+// false to stop reading and close.
+using H2Answer = std::function<bool(int fd, std::uint32_t stream, const std::string& id)>;
+
+// HEADERS END_STREAM|END_HEADERS, :status 200 (static index 8).
+std::string h2_ok(const std::string& id) { return std::string("\0\0\x01\x01\x05", 5) + id + "\x88"; }
+
+RawServer::Script h2_server(H2Answer answer) {
+  return [answer = std::move(answer)](int fd) {
     if (RawServer::read_exactly(fd, 24).size() != 24) return;          // the client preface
     RawServer::write_all(fd, std::string("\0\0\0\x04\0\0\0\0\0", 9));  // SETTINGS
-    for (int frames = 0; frames < 20; ++frames) {
+    for (int frames = 0; frames < 40; ++frames) {
       std::string head = RawServer::read_exactly(fd, 9);
       if (head.size() != 9) return;
       auto byte = [&](int i) { return static_cast<std::uint8_t>(head[i]); };
@@ -314,13 +326,19 @@ RawServer::Script h2_reset_first_stream() {
         RawServer::write_all(fd, std::string("\0\0\0\x04\x01\0\0\0\0", 9));
       if (type != 0x1) continue;  // HEADERS
       std::string id{char(stream >> 24), char(stream >> 16), char(stream >> 8), char(stream)};
-      if (stream == 1)  // RST_STREAM INTERNAL_ERROR
-        RawServer::write_all(fd,
-                             std::string("\0\0\x04\x03\0", 5) + id + std::string("\0\0\0\x02", 4));
-      else  // HEADERS END_STREAM|END_HEADERS, :status 200 (static index 8)
-        RawServer::write_all(fd, std::string("\0\0\x01\x01\x05", 5) + id + "\x88");
+      if (!answer(fd, stream, id)) return;
     }
   };
+}
+
+RawServer::Script h2_reset_first_stream() {
+  return h2_server([](int fd, std::uint32_t stream, const std::string& id) {
+    if (stream == 1)  // RST_STREAM INTERNAL_ERROR
+      RawServer::write_all(fd, std::string("\0\0\x04\x03\0", 5) + id + std::string("\0\0\0\x02", 4));
+    else
+      RawServer::write_all(fd, h2_ok(id));
+    return true;
+  });
 }
 
 TEST_F(BadAnswers, AStreamResetFailsThatRequestOnlyOverHttp2) {
@@ -337,6 +355,75 @@ TEST_F(BadAnswers, AStreamResetFailsThatRequestOnlyOverHttp2) {
   EXPECT_EQ(next.status, 200);
   EXPECT_EQ(connections, 1);  // a reset ends a stream, not the connection
   client.reset();             // the server's script ends when the connection does
+}
+
+// A server going away (GOAWAY, last stream 1) before it read streams 3 and
+// 5 processed neither (RFC 9113 §6.8): both go again on a new connection,
+// whatever their method, and are answered there.
+TEST_F(BadAnswers, RequestsAboveAGoawaysLastStreamGoAgainOnANewConnection) {
+  RawServer server({h2_server([](int fd, std::uint32_t stream, const std::string& id) {
+                      if (stream == 1) {
+                        RawServer::write_all(fd, h2_ok(id));
+                        return true;
+                      }
+                      // GOAWAY: last stream 1, NO_ERROR; then the connection closes.
+                      RawServer::write_all(fd, std::string("\0\0\x08\x07\0\0\0\0\0", 9) +
+                                                   std::string("\0\0\0\x01\0\0\0\0", 8));
+                      RawServer::drain_until_closed(fd);
+                      return false;
+                    }),
+                    h2_server([](int fd, std::uint32_t, const std::string& id) {
+                      RawServer::write_all(fd, h2_ok(id));
+                      return true;
+                    })});
+  ClientConfig config;
+  config.h2_prior_knowledge = true;
+  make_client(config);
+  std::vector<Seen> seen(3);
+  const Method methods[] = {Method::GET, Method::GET, Method::POST};
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    Request request(methods[i], "/");
+    if (methods[i] == Method::POST) request.headers.set("content-length", "0");
+    ASSERT_TRUE(client->request(origin("http", "127.0.0.1", server.port()), std::move(request),
+                                record(&seen[i])));
+  }
+  ASSERT_TRUE(run_until(*loop, [&] {
+    return std::all_of(seen.begin(), seen.end(), [](const Seen& s) { return s.done(); });
+  }));
+  for (const Seen& one : seen) {
+    ASSERT_FALSE(one.error) << one.error->message;
+    EXPECT_EQ(one.status, 200);
+  }
+  EXPECT_EQ(connections, 2);
+  client.reset();  // the second script ends when its connection does
+}
+
+// A stream the server refused (RST_STREAM REFUSED_STREAM: it processed
+// nothing, as a server over its MAX_CONCURRENT_STREAMS does) goes once more,
+// here on the same connection; refused again, the request fails.
+TEST_F(BadAnswers, ARefusedStreamGoesOnceMore) {
+  auto refuse = [](int fd, const std::string& id) {
+    RawServer::write_all(fd, std::string("\0\0\x04\x03\0", 5) + id + std::string("\0\0\0\x07", 4));
+  };
+  RawServer server({h2_server([refuse](int fd, std::uint32_t stream, const std::string& id) {
+    // Streams 1 and 5 refused; 3 (stream 1 again) and 7 (stream 5 again) too.
+    if (stream == 1 || stream >= 5)
+      refuse(fd, id);
+    else
+      RawServer::write_all(fd, h2_ok(id));
+    return true;
+  })});
+  ClientConfig config;
+  config.h2_prior_knowledge = true;
+  make_client(config);
+  Seen retried = fetch(server);
+  ASSERT_FALSE(retried.error) << retried.error->message;
+  EXPECT_EQ(retried.status, 200);
+  Seen refused = fetch(server);
+  ASSERT_TRUE(refused.error);
+  EXPECT_EQ(refused.error->code, Errc::closed);
+  EXPECT_EQ(connections, 1);
+  client.reset();  // the server's script ends when the connection does
 }
 
 }  // namespace
