@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# fetch.sh CASE RUNNER IMAGE PAF_SERVER: boots the client image fetch.elf
+# (unikernel/fetch) under QEMU (tests/virtio/run-qemu-test.sh: TCG, user
+# networking) against servers this script starts on the host's 127.0.0.1,
+# which the guest reaches as 10.0.2.2. Each URL's console line must give the
+# status, the protocol and the size and sha256 of the bytes the server serves
+# (sha256sum of what curl gets from it on the host, or of nginx's file).
+#   http          paf-server over HTTP/1.1: three URLs on one connection
+#   h2c           the same with --h2c: HTTP/2 by prior knowledge
+#   https_h2      paf-server over TLS, verified against a CA made here and
+#                 given through fw_cfg (opt/paf/ca-bundle.pem): ALPN h2
+#   https_http1   the same with --http1.1: ALPN http/1.1
+#   nginx         nginx: a 1 MiB file twice over HTTP/1.1 and once over
+#                 HTTP/2 and TLS; nginx's own log says each origin used one
+#                 connection
+#   refused       a refused port: status 1 and one FAILED line, and the next
+#                 URL is still fetched
+#   fail_status   a 404 is an answer (status 0), but with --fail a failure
+#   untrusted     https with a CA bundle that did not sign the server's
+#                 certificate: a TLS failure; without a bundle, a clear line
+# Every process started here is stopped by its PID; every wait is bounded.
+set -u
+case_name=${1:?usage: fetch.sh CASE RUNNER IMAGE PAF_SERVER}
+runner=${2:?} image=${3:?} server=${4:?}
+. "$(dirname "$0")/../support/paf-server-harness.sh"
+nginx_pid=
+cleanup() {
+  [ -n "$nginx_pid" ] && kill -KILL "$nginx_pid" 2>/dev/null
+  harness_cleanup
+}
+trap cleanup EXIT
+
+# A CA, and a certificate it signs for 10.0.2.2 (the host as the guest sees
+# it) and 127.0.0.1 (the host as curl here sees it).
+make_ca() {  # make_ca NAME: $work/NAME-ca.pem, $work/NAME-ca.key
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
+    -subj "/CN=paf fetch test CA $1" -keyout "$work/$1-ca.key" -out "$work/$1-ca.pem" 2>/dev/null
+}
+make_ca test && make_ca other || { echo "FAIL: openssl cannot make a CA"; exit 1; }
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=10.0.2.2 \
+  -keyout "$work/server.key" -out "$work/server.csr" 2>/dev/null &&
+  openssl x509 -req -in "$work/server.csr" -CA "$work/test-ca.pem" -CAkey "$work/test-ca.key" \
+    -CAcreateserial -days 1 -out "$work/server.pem" -extfile <(printf '%s\n' \
+      "subjectAltName=IP:10.0.2.2,IP:127.0.0.1" "basicConstraints=critical,CA:FALSE" \
+      "extendedKeyUsage=serverAuth") 2>/dev/null ||
+  { echo "FAIL: openssl cannot make the server's certificate"; exit 1; }
+
+# The text as an extended regular expression matching itself.
+ere_quote() { sed 's/[][\.*^$?+(){}|/]/\\&/g' <<<"$1"; }
+
+runner_args=()
+urls=()
+served_files=0
+# fetched GUEST_URL VERSION STATUS FILE [TIMES]: GUEST_URL goes TIMES (1) on
+# the image's command line, which must print as many lines for it with the
+# size and sha256 of FILE (what the server serves).
+fetched() {
+  local url=$1 version=$2 status=$3 file=$4 times=${5:-1} size sum
+  size=$(stat -c %s "$file") sum=$(sha256sum <"$file") sum=${sum%% *}
+  echo "expect $times time(s): $url: $status $version, $size bytes, sha256 $sum"
+  for _ in $(seq "$times"); do urls+=("$url"); done
+  runner_args+=(--expect-count "$times:^fetch: $(ere_quote "$url"): $status $(ere_quote "$version"), $size bytes, sha256 $sum$")
+}
+# served HOST_URL CURL-ARGS...: what curl gets from HOST_URL on the host, in
+# the file $served.
+served() {
+  served=$work/served-$((++served_files))
+  curl --silent --show-error --max-time 30 -o "$served" "$@" ||
+    { echo "FAIL: curl $* on the host"; exit 1; }
+}
+# boot [--status N] RUNNER-ARGS...: boots the image with urls[] (and the
+# words of `flags`) on its command line; the runner's checks decide.
+boot() {
+  "$runner" --net modern --timeout 150 --append "${flags:-} ${urls[*]}" "${runner_args[@]}" "$@" "$image"
+}
+
+# nginx on 127.0.0.1 (HTTP and HTTPS with h2), unprivileged, from a config in
+# $work: its pid, logs and temporary files there; $connection in its access log.
+start_nginx() {
+  local attempt
+  [ -x /usr/sbin/nginx ] || { echo "FAIL: no /usr/sbin/nginx (tools/install-build-deps installs nginx-light)"; exit 1; }
+  mkdir -p "$work/www" "$work/temp"
+  head -c 1048576 /dev/urandom >"$work/www/blob"
+  # Run as root, nginx's workers become nobody: they must read the files.
+  chmod 755 "$work" "$work/www" "$work/temp"
+  chmod 644 "$work/www/blob" "$work/server.pem" "$work/server.key"
+  for attempt in 1 2 3 4 5; do
+    read -r nginx_port nginx_tls_port < <(python3 -c '
+import socket
+a, b = socket.socket(), socket.socket()
+a.bind(("127.0.0.1", 0)); b.bind(("127.0.0.1", 0))
+print(a.getsockname()[1], b.getsockname()[1])')
+    cat >"$work/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/error.log info;
+events { worker_connections 64; }
+http {
+  log_format conn '\$connection \$server_protocol \$request_uri \$status';
+  access_log $work/access.log conn;
+  client_body_temp_path $work/temp/body;
+  proxy_temp_path $work/temp/proxy;
+  fastcgi_temp_path $work/temp/fastcgi;
+  uwsgi_temp_path $work/temp/uwsgi;
+  scgi_temp_path $work/temp/scgi;
+  server { listen 127.0.0.1:$nginx_port; root $work/www; }
+  server { listen 127.0.0.1:$nginx_tls_port ssl http2; root $work/www;
+    ssl_certificate $work/server.pem; ssl_certificate_key $work/server.key; }
+}
+EOF
+    /usr/sbin/nginx -p "$work" -e "$work/error.log" -c "$work/nginx.conf" >"$work/nginx.out" 2>&1 &
+    nginx_pid=$!
+    for _ in $(seq 50); do
+      curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$nginx_port/blob" &&
+        curl -s -o /dev/null --max-time 2 --cacert "$work/test-ca.pem" "https://127.0.0.1:$nginx_tls_port/blob" &&
+        return 0
+      kill -0 "$nginx_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$nginx_pid" 2>/dev/null; wait "$nginx_pid" 2>/dev/null; nginx_pid=
+  done
+  echo "FAIL: nginx did not start"; cat "$work/error.log" "$work/nginx.out" 2>/dev/null
+  exit 1
+}
+stop_nginx() {
+  kill -TERM "$nginx_pid"
+  for _ in $(seq 100); do kill -0 "$nginx_pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$nginx_pid" 2>/dev/null; wait "$nginx_pid" 2>/dev/null; nginx_pid=
+}
+
+status=0
+case $case_name in
+  http | h2c)
+    start_paf_server "$server" --http @PORT@ --access-log off
+    version=HTTP/1.1 flags=
+    [ "$case_name" = h2c ] && version=HTTP/2 flags=--h2c
+    for path in / /large "/random?len=100000&seed=7"; do
+      served "http://127.0.0.1:$port$path"
+      fetched "http://10.0.2.2:$port$path" "$version" 200 "$served"
+    done
+    boot --expect-count "1:^fetch: connection [0-9]+ to 10\.0\.2\.2 " \
+      --expect "^fetch: 3 of 3 URLs fetched, 0 failed, over 1 connections$" || status=1
+    ;;
+  https_h2 | https_http1)
+    start_paf_server "$server" --http @PORT@ --https @PORT2@ --cert "$work/server.pem" \
+      --key "$work/server.key" --access-log off
+    version=HTTP/2 alpn=h2 flags=
+    [ "$case_name" = https_http1 ] && version=HTTP/1.1 alpn=http/1.1 flags=--http1.1
+    for path in / /large "/random?len=100000&seed=7"; do
+      served "https://127.0.0.1:$port2$path" --cacert "$work/test-ca.pem"
+      fetched "https://10.0.2.2:$port2$path" "$version" 200 "$served"
+    done
+    boot --fw-cfg "opt/paf/ca-bundle.pem=$work/test-ca.pem" \
+      --expect "^fetch: trusting the CA bundle opt/paf/ca-bundle\.pem " \
+      --expect-count "1:^fetch: connection [0-9]+ to 10\.0\.2\.2 .* over tls\+tcp: $(ere_quote "$version"), TLS 1\.[23], ALPN $(ere_quote "$alpn")$" \
+      --expect "^fetch: 3 of 3 URLs fetched, 0 failed, over 1 connections$" || status=1
+    ;;
+  nginx)
+    start_nginx
+    fetched "http://10.0.2.2:$nginx_port/blob" HTTP/1.1 200 "$work/www/blob" 2
+    fetched "https://10.0.2.2:$nginx_tls_port/blob" HTTP/2 200 "$work/www/blob"
+    log_before=$(wc -l <"$work/access.log")
+    boot --fw-cfg "opt/paf/ca-bundle.pem=$work/test-ca.pem" \
+      --expect "^fetch: 3 of 3 URLs fetched, 0 failed, over 2 connections$" || status=1
+    sleep 0.5  # nginx logs a request once it has answered it
+    tail -n +$((log_before + 1)) "$work/access.log" >"$work/image.log"
+    echo "--- nginx's access log of the image's requests (connection protocol uri status) ---"
+    cat "$work/image.log"
+    check "nginx served three requests of /blob" test "$(grep -c ' /blob 200$' "$work/image.log")" = 3
+    check "the two HTTP/1.1 requests came on one connection" \
+      test "$(grep ' HTTP/1.1 ' "$work/image.log" | cut -d' ' -f1 | sort -u | wc -l)-$(grep -c ' HTTP/1.1 ' "$work/image.log")" = 1-2
+    check "the HTTPS request came over HTTP/2" test "$(grep -c ' HTTP/2.0 /blob 200$' "$work/image.log")" = 1
+    stop_nginx
+    ;;
+  refused)
+    start_paf_server "$server" --http @PORT@ --access-log off
+    refused_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    urls+=("http://10.0.2.2:$refused_port/")
+    served "http://127.0.0.1:$port/"
+    fetched "http://10.0.2.2:$port/" HTTP/1.1 200 "$served"
+    boot --status 1 \
+      --expect-count "1:^fetch: http://10\.0\.2\.2:$refused_port/: FAILED: no connection: .*connection refused$" \
+      --expect-count "1:FAILED" \
+      --expect "^fetch: 1 of 2 URLs fetched, 1 failed, " || status=1
+    ;;
+  fail_status)
+    start_paf_server "$server" --http @PORT@ --access-log off
+    served "http://127.0.0.1:$port/missing"
+    fetched "http://10.0.2.2:$port/missing" HTTP/1.1 404 "$served"
+    boot --expect "^fetch: 1 of 1 URLs fetched, 0 failed, " --expect-count "0:FAILED" || status=1
+    flags=--fail
+    boot --status 1 --expect-count "1:^fetch: http://10\.0\.2\.2:$port/missing: FAILED: the server answered 404: " \
+      --expect "^fetch: 0 of 1 URLs fetched, 1 failed, " || status=1
+    ;;
+  untrusted)
+    start_paf_server "$server" --http @PORT@ --https @PORT2@ --cert "$work/server.pem" \
+      --key "$work/server.key" --access-log off
+    urls=("https://10.0.2.2:$port2/")
+    boot --status 1 --fw-cfg "opt/paf/ca-bundle.pem=$work/other-ca.pem" \
+      --expect-count "1:^fetch: https://10\.0\.2\.2:$port2/: FAILED: no connection: TLS: .*trusted" \
+      --expect "^fetch: 0 of 1 URLs fetched, 1 failed, " || status=1
+    boot --status 1 \
+      --expect "^fetch: no CA bundle in the configuration \(opt/paf/ca-bundle\.pem; " \
+      --expect-count "1:^fetch: https://10\.0\.2\.2:$port2/: FAILED: https: no CA bundle " || status=1
+    ;;
+  *) echo "fetch.sh: unknown case $case_name"; exit 2 ;;
+esac
+if [ -n "$pid" ]; then
+  stop_paf_server || { echo "FAIL: paf-server did not stop cleanly"; status=1; }
+fi
+[ "$failures" -eq 0 ] || status=1
+[ "$status" -eq 0 ] && echo "fetch.sh $case_name: passed"
+exit "$status"
