@@ -18,20 +18,32 @@
 #   fail_status   a 404 is an answer (status 0), but with --fail a failure
 #   untrusted     https with a CA bundle that did not sign the server's
 #                 certificate: a TLS failure; without a bundle, a clear line
+#   tap_dns       on a TAP interface in a network namespace (QEMU's -netdev
+#                 tap) where dnsmasq gives the lease and resolves paf.test to
+#                 paf-server's address: http and https by that name, the
+#                 certificate verified for it (skips, 77, without TAP or
+#                 namespaces)
 # Every process started here is stopped by its PID; every wait is bounded.
 set -u
 case_name=${1:?usage: fetch.sh CASE RUNNER IMAGE PAF_SERVER}
 runner=${2:?} image=${3:?} server=${4:?}
 . "$(dirname "$0")/../support/paf-server-harness.sh"
+. "$(dirname "$0")/../support/tap-namespace.sh"
 nginx_pid=
 cleanup() {
   [ -n "$nginx_pid" ] && kill -KILL "$nginx_pid" 2>/dev/null
+  # paf-server runs in the namespace in tap_dns: stopped before it goes.
+  [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  pid=
+  tap_namespace_cleanup
   harness_cleanup
 }
 trap cleanup EXIT
+die() { echo "FAIL: $*"; [ -s "$work/dnsmasq.log" ] && cat "$work/dnsmasq.log"; exit 1; }
+skip() { echo "SKIP: $*"; exit 77; }
 
 # A CA, and a certificate it signs for 10.0.2.2 (the host as the guest sees
-# it) and 127.0.0.1 (the host as curl here sees it).
+# it), 127.0.0.1 (the host as curl here sees it) and paf.test (tap_dns).
 make_ca() {  # make_ca NAME: $work/NAME-ca.pem, $work/NAME-ca.key
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
     -subj "/CN=paf fetch test CA $1" -keyout "$work/$1-ca.key" -out "$work/$1-ca.pem" 2>/dev/null
@@ -41,7 +53,7 @@ openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=10.0.2.
   -keyout "$work/server.key" -out "$work/server.csr" 2>/dev/null &&
   openssl x509 -req -in "$work/server.csr" -CA "$work/test-ca.pem" -CAkey "$work/test-ca.key" \
     -CAcreateserial -days 1 -out "$work/server.pem" -extfile <(printf '%s\n' \
-      "subjectAltName=IP:10.0.2.2,IP:127.0.0.1" "basicConstraints=critical,CA:FALSE" \
+      "subjectAltName=IP:10.0.2.2,IP:127.0.0.1,DNS:paf.test" "basicConstraints=critical,CA:FALSE" \
       "extendedKeyUsage=serverAuth") 2>/dev/null ||
   { echo "FAIL: openssl cannot make the server's certificate"; exit 1; }
 
@@ -50,6 +62,7 @@ ere_quote() { sed 's/[][\.*^$?+(){}|/]/\\&/g' <<<"$1"; }
 
 runner_args=()
 urls=()
+in_test_net=()  # what runs curl and the runner: nothing, or `ip netns exec NS`
 served_files=0
 # fetched GUEST_URL VERSION STATUS FILE [TIMES]: GUEST_URL goes TIMES (1) on
 # the image's command line, which must print as many lines for it with the
@@ -65,13 +78,13 @@ fetched() {
 # the file $served.
 served() {
   served=$work/served-$((++served_files))
-  curl --silent --show-error --max-time 30 -o "$served" "$@" ||
+  "${in_test_net[@]}" curl --silent --show-error --max-time 30 -o "$served" "$@" ||
     { echo "FAIL: curl $* on the host"; exit 1; }
 }
 # boot [--status N] RUNNER-ARGS...: boots the image with urls[] (and the
 # words of `flags`) on its command line; the runner's checks decide.
 boot() {
-  "$runner" --net modern --timeout 150 --append "${flags:-} ${urls[*]}" "${runner_args[@]}" "$@" "$image"
+  "${in_test_net[@]}" "$runner" --net modern --timeout 150 --append "${flags:-} ${urls[*]}" "${runner_args[@]}" "$@" "$image"
 }
 
 # nginx on 127.0.0.1 (HTTP and HTTPS with h2), unprivileged, from a config in
@@ -203,6 +216,32 @@ case $case_name in
     boot --status 1 \
       --expect "^fetch: no CA bundle in the configuration \(opt/paf/ca-bundle\.pem; " \
       --expect-count "1:^fetch: https://10\.0\.2\.2:$port2/: FAILED: https: no CA bundle " || status=1
+    ;;
+  tap_dns)
+    tap_namespace_up 10.78.0 fd00:78
+    start_dnsmasq 10.78.0 paf.test=10.78.0.1
+    # paf-server on the router's address, in the namespace (whose ports are
+    # all free): started as start_paf_server does, by its own PID.
+    ip netns exec "$ns" "$server" --host 10.78.0.1 --http 80 --https 443 --cert "$work/server.pem" \
+      --key "$work/server.key" --access-log off >"$work/out" 2>"$work/err" &
+    pid=$!
+    wait_for 10 "$work/out" "listening on https://10\.78\.0\.1:443" "$pid" ||
+      die "paf-server did not start: $(cat "$work/err")"
+    in_test_net=(ip netns exec "$ns")
+    resolve=(--resolve paf.test:80:10.78.0.1 --resolve paf.test:443:10.78.0.1)
+    served "http://paf.test/" "${resolve[@]}"
+    fetched "http://paf.test/" HTTP/1.1 200 "$served"
+    for path in /large "/random?len=100000&seed=7"; do
+      served "https://paf.test$path" "${resolve[@]}" --cacert "$work/test-ca.pem"
+      fetched "https://paf.test$path" HTTP/2 200 "$served"
+    done
+    boot --tap "$tap" --fw-cfg "opt/paf/ca-bundle.pem=$work/test-ca.pem" \
+      --expect "^fetch: address 10\.78\.0\.[5-9][0-9] \(by DHCP\)" \
+      --expect-count "1:^fetch: connection [0-9]+ to paf\.test \(10\.78\.0\.1:80\) over tcp: HTTP/1\.1$" \
+      --expect-count "1:^fetch: connection [0-9]+ to paf\.test \(10\.78\.0\.1:443\) over tls\+tcp: HTTP/2, TLS 1\.3, ALPN h2$" \
+      --expect "^fetch: 3 of 3 URLs fetched, 0 failed, over 2 connections$" || status=1
+    check "dnsmasq leased the image its address" grep -q "DHCPACK($tap) 10\.78\.0\.[5-9][0-9] 52:54:00:12:34:56" "$work/dnsmasq.log"
+    check "dnsmasq answered the image's query for paf.test" grep -q "query\[A\] paf\.test from 10\.78\.0\.[5-9][0-9]" "$work/dnsmasq.log"
     ;;
   *) echo "fetch.sh: unknown case $case_name"; exit 2 ;;
 esac
