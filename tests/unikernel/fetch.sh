@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# fetch.sh CASE RUNNER IMAGE PAF_SERVER: boots the client image fetch.elf
+# fetch.sh CASE RUNNER IMAGE PAF_SERVER [FETCH_POSIX]: boots the client image fetch.elf
 # (unikernel/fetch) under QEMU (tests/virtio/run-qemu-test.sh: TCG, user
 # networking) against servers this script starts on the host's 127.0.0.1,
 # which the guest reaches as 10.0.2.2. Each URL's console line must give the
@@ -22,11 +22,12 @@
 #                 tap) where dnsmasq gives the lease and resolves paf.test to
 #                 paf-server's address: http and https by that name, the
 #                 certificate verified for it (skips, 77, without TAP or
-#                 namespaces)
+#                 namespaces); then FETCH_POSIX, the same program on
+#                 platform/posix, over that TAP interface, must print the same
 # Every process started here is stopped by its PID; every wait is bounded.
 set -u
 case_name=${1:?usage: fetch.sh CASE RUNNER IMAGE PAF_SERVER}
-runner=${2:?} image=${3:?} server=${4:?}
+runner=${2:?} image=${3:?} server=${4:?} fetch_posix=${5:-}
 . "$(dirname "$0")/../support/paf-server-harness.sh"
 . "$(dirname "$0")/../support/tap-namespace.sh"
 nginx_pid=
@@ -58,10 +59,11 @@ openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=10.0.2.
   { echo "FAIL: openssl cannot make the server's certificate"; exit 1; }
 
 # The text as an extended regular expression matching itself.
-ere_quote() { sed 's/[][\.*^$?+(){}|/]/\\&/g' <<<"$1"; }
+ere_quote() { sed 's/[][\.*^$?+(){}|]/\\&/g' <<<"$1"; }
 
 runner_args=()
 urls=()
+url_lines=()  # the regular expressions of the lines fetched() expects
 in_test_net=()  # what runs curl and the runner: nothing, or `ip netns exec NS`
 served_files=0
 # fetched GUEST_URL VERSION STATUS FILE [TIMES]: GUEST_URL goes TIMES (1) on
@@ -72,7 +74,8 @@ fetched() {
   size=$(stat -c %s "$file") sum=$(sha256sum <"$file") sum=${sum%% *}
   echo "expect $times time(s): $url: $status $version, $size bytes, sha256 $sum"
   for _ in $(seq "$times"); do urls+=("$url"); done
-  runner_args+=(--expect-count "$times:^fetch: $(ere_quote "$url"): $status $(ere_quote "$version"), $size bytes, sha256 $sum$")
+  url_lines+=("^fetch: $(ere_quote "$url"): $status $(ere_quote "$version"), $size bytes, sha256 $sum$")
+  runner_args+=(--expect-count "$times:${url_lines[-1]}")
 }
 # served HOST_URL CURL-ARGS...: what curl gets from HOST_URL on the host, in
 # the file $served.
@@ -242,6 +245,22 @@ case $case_name in
       --expect "^fetch: 3 of 3 URLs fetched, 0 failed, over 2 connections$" || status=1
     check "dnsmasq leased the image its address" grep -q "DHCPACK($tap) 10\.78\.0\.[5-9][0-9] 52:54:00:12:34:56" "$work/dnsmasq.log"
     check "dnsmasq answered the image's query for paf.test" grep -q "query\[A\] paf\.test from 10\.78\.0\.[5-9][0-9]" "$work/dnsmasq.log"
+    if [ -n "$fetch_posix" ]; then
+      # Its configuration item opt/paf/ca-bundle.pem is $PAF_CONFIG_DIR's file.
+      mkdir -p "$work/config/opt/paf" && cp "$work/test-ca.pem" "$work/config/opt/paf/ca-bundle.pem"
+      PAF_CONFIG_DIR=$work/config timeout --signal=KILL 60 ip netns exec "$ns" "$fetch_posix" \
+        --net:service0="$tap" "${urls[@]}" >"$work/posix.out" 2>&1
+      posix_status=$?
+      echo "--- fetch-posix over $tap (status $posix_status) ---"
+      cat "$work/posix.out"
+      check "fetch-posix exited 0" [ "$posix_status" = 0 ]
+      for line in "${url_lines[@]}"; do
+        check "fetch-posix: $line" grep -Eq "$line" "$work/posix.out"
+      done
+      check "fetch-posix: HTTP/2 over TLS 1.3 to paf.test" \
+        grep -Eq "^fetch: connection [0-9]+ to paf\.test \(10\.78\.0\.1:443\) over tls\+tcp: HTTP/2, TLS 1\.3, ALPN h2$" "$work/posix.out"
+      check "fetch-posix: one connection per origin" grep -q "^fetch: 3 of 3 URLs fetched, 0 failed, over 2 connections$" "$work/posix.out"
+    fi
     ;;
   *) echo "fetch.sh: unknown case $case_name"; exit 2 ;;
 esac
