@@ -16,6 +16,10 @@
 #   refused       a refused port: status 1 and one FAILED line, and the next
 #                 URL is still fetched
 #   fail_status   a 404 is an answer (status 0), but with --fail a failure
+#   timeout       a server that accepts and never answers: with timeout=2,
+#                 status 1 and a FAILED line saying it took too long
+#   usage         an unknown flag, a word neither URL nor setting, a bad
+#                 timeout=: status 2 and a line saying which, before any network
 #   untrusted     https with a CA bundle that did not sign the server's
 #                 certificate: a TLS failure; without a bundle, a clear line
 #   tap_dns       on a TAP interface in a network namespace (QEMU's -netdev
@@ -30,9 +34,10 @@ case_name=${1:?usage: fetch.sh CASE RUNNER IMAGE PAF_SERVER}
 runner=${2:?} image=${3:?} server=${4:?} fetch_posix=${5:-}
 . "$(dirname "$0")/../support/paf-server-harness.sh"
 . "$(dirname "$0")/../support/tap-namespace.sh"
-nginx_pid=
+nginx_pid= silent_pid=
 cleanup() {
   [ -n "$nginx_pid" ] && kill -KILL "$nginx_pid" 2>/dev/null
+  [ -n "$silent_pid" ] && kill -KILL "$silent_pid" 2>/dev/null
   # paf-server runs in the namespace in tap_dns: stopped before it goes.
   [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
   pid=
@@ -208,6 +213,31 @@ case $case_name in
     flags=--fail
     boot --status 1 --expect-count "1:^fetch: http://10\.0\.2\.2:$port/missing: FAILED: the server answered 404: " \
       --expect "^fetch: 0 of 1 URLs fetched, 1 failed, " || status=1
+    ;;
+  timeout)
+    python3 -c '
+import socket, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
+print(s.getsockname()[1], flush=True)
+c, _ = s.accept(); time.sleep(60)' >"$work/silent.port" &
+    silent_pid=$!
+    for _ in $(seq 50); do [ -s "$work/silent.port" ] && break; sleep 0.1; done
+    silent_port=$(cat "$work/silent.port")
+    urls=("http://10.0.2.2:$silent_port/")
+    flags=timeout=2
+    boot --status 1 --min-seconds 2 \
+      --expect-count "1:^fetch: http://10\.0\.2\.2:$silent_port/: FAILED: no response: the request took too long$" \
+      --expect "^fetch: 0 of 1 URLs fetched, 1 failed, " || status=1
+    kill -KILL "$silent_pid" 2>/dev/null; wait "$silent_pid" 2>/dev/null; silent_pid=
+    ;;
+  usage)
+    urls=("http://10.0.2.2:1/")
+    flags=--no-such-flag
+    boot --status 2 --expect-count "1:^fetch: unknown option --no-such-flag " --expect-count "0:^fetch: address" || status=1
+    flags=10.0.2.2/
+    boot --status 2 --expect-count "1:^fetch: 10\.0\.2\.2/: neither a URL " || status=1
+    flags=timeout=soon
+    boot --status 2 --expect-count "1:^fetch: timeout=soon: want a number of seconds" || status=1
     ;;
   untrusted)
     start_paf_server "$server" --http @PORT@ --https @PORT2@ --cert "$work/server.pem" \

@@ -19,7 +19,8 @@
 //   --http1.1    over TLS, offer http/1.1 only
 //   --h2c        plain http speaks HTTP/2 by prior knowledge
 //   timeout=S    each URL's whole exchange, in seconds (default 60)
-// Unknown --flags end the image at once with status 2.
+// A word that is none of these (an unknown --flag, a word neither a URL nor
+// key=value) ends the image at once with status 2, as does a malformed timeout=.
 //
 // On platform/posix the same program (fetch-posix) runs over a TAP device:
 // fetch-posix --net:service0=TAP URL...
@@ -90,6 +91,10 @@ std::optional<Options> parse_options(std::string_view cmdline) {
       return std::nullopt;
     } else if (word.find("://") != std::string_view::npos) {
       options.urls.push_back(word);
+    } else if (word.find('=') == std::string_view::npos) {
+      std::printf("fetch: %.*s: neither a URL (scheme://...) nor a setting (key=value)\n",
+                  int(word.size()), word.data());
+      return std::nullopt;
     }
     // Other words are settings: the stack's (ip=, ...) or timeout=.
   }
