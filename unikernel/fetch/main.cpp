@@ -210,7 +210,6 @@ class Fetcher {
   }
 
   std::size_t failures() const { return failures_; }
-  std::size_t fetched() const { return fetched_; }
 
  private:
   struct OriginProtocol {
@@ -259,8 +258,8 @@ class Fetcher {
   }
 
   void on_response(paf::Result<paf::Response> response, paf::BodyReader body) {
-    // Before any answer: the connection's failure (TCP, TLS) when none was
-    // made for this URL, else the exchange's.
+    // Before any answer: the connection's failure (TCP, TLS) when no
+    // connection to this origin was ever made, else (most likely) the exchange's.
     if (!response)
       return failed(
           connections_ == connections_before_ && !knows(origin_) ? "no connection" : "no response",
