@@ -3,9 +3,12 @@
 #   make test    install missing Debian packages, fetch dependency sources, build
 #                the hosted and the freestanding targets, run every test
 #   make run     boot the demo unikernel (hello.elf) under QEMU, serving on 127.0.0.1
+#   make run-fetch URLS='http://10.0.2.2:8080/ ...'  boot the client unikernel
+#                (fetch.elf): it fetches the URLs (the host is 10.0.2.2) and exits;
+#                https trusts CA_BUNDLE (default: make cert's, also make run's)
 #   make bench   benchmarks against peers (side by side, one run)
 #   make cert    a self-signed localhost certificate for paf-server --https, in $(BUILD)/cert
-#   make image   the freestanding build alone (images included: unikernel/hello/hello.elf)
+#   make image   the freestanding build alone (images included: unikernel/hello/hello.elf, unikernel/fetch/fetch.elf)
 #   make fuzz    build the fuzz targets (clang, ASan+UBSan, libFuzzer) and run each
 #                for FUZZ_SECONDS on its corpus (FUZZ_TARGETS: some only)
 #   make fuzz-seeds  rewrite the committed seed corpora (fuzz/corpus) from the engines
@@ -29,7 +32,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
 GENERATOR  := $(if $(shell command -v ninja),Ninja,Unix Makefiles)
 
-.PHONY: all setup deps host freestanding image fuzz-build fuzz fuzz-seeds test run bench cert clean
+.PHONY: all setup deps host freestanding image fuzz-build fuzz fuzz-seeds test run run-fetch bench cert clean
 
 all: host freestanding
 
@@ -74,6 +77,12 @@ test: host freestanding fuzz-build
 
 run: image
 	@CERT_DIR=$(BUILD)/cert tools/run-image $(FS_DIR)/unikernel/hello/hello.elf
+
+URLS      ?=
+CA_BUNDLE ?= $(BUILD)/cert/localhost.pem
+run-fetch: image
+	@test -n "$(URLS)" || { echo "make run-fetch: say which, e.g. URLS='http://10.0.2.2:8080/'" >&2; exit 2; }
+	@CERT_DIR=$(BUILD)/cert APPEND="$(URLS)" CA_BUNDLE="$(CA_BUNDLE)" tools/run-image $(FS_DIR)/unikernel/fetch/fetch.elf
 
 bench: host
 	@tools/bench/run $(HOST_DIR)

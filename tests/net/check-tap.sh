@@ -14,16 +14,13 @@
 # its PID and the namespace deleted on exit.
 set -u
 mode=$1 program=$2
-ns=paf-tap-$$
-tap=paftap0
 work=$(mktemp -d)
-app_pid= dnsmasq_pid= failures=0
+app_pid= failures=0
+. "$(dirname "$0")/../support/tap-namespace.sh"
 
 cleanup() {
-  [ -n "$app_pid" ] && kill -KILL "$app_pid" 2>/dev/null
-  [ -n "$dnsmasq_pid" ] && kill -KILL "$dnsmasq_pid" 2>/dev/null
-  [ -n "$app_pid$dnsmasq_pid" ] && wait 2>/dev/null
-  ip netns delete "$ns" 2>/dev/null
+  [ -n "$app_pid" ] && kill -KILL "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
+  tap_namespace_cleanup
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -38,52 +35,13 @@ check() {  # check NAME CONDITION...
   local name=$1; shift
   if "$@"; then echo "ok: $name"; else echo "FAIL: $name"; failures=$((failures + 1)); fi
 }
-# Not for processes in the background: their PID must be the process's own
-# (ip netns exec execs it), not a subshell's.
-in_ns() { ip netns exec "$ns" "$@"; }
-# wait_for SECONDS FILE PATTERN [PID]: until FILE has a line matching PATTERN;
-# fails early if PID is gone.
-wait_for() {
-  local tries=$(($1 * 10))
-  for _ in $(seq "$tries"); do
-    grep -qE "$3" "$2" 2>/dev/null && return 0
-    [ -n "${4:-}" ] && ! kill -0 "$4" 2>/dev/null && { grep -qE "$3" "$2" 2>/dev/null; return; }
-    sleep 0.1
-  done
-  return 1
-}
 
-[ -c /dev/net/tun ] || skip "no /dev/net/tun on this host"
-ip netns add "$ns" 2>"$work/netns.err" || skip "cannot create a network namespace: $(cat "$work/netns.err")"
-for tool in dnsmasq curl; do
-  command -v "$tool" >/dev/null || die "$tool is missing (tools/install-build-deps installs it)"
-done
-
-# The host's side: the TAP interface with a router's addresses.
-in_ns ip link set lo up || die "lo up"
-in_ns ip tuntap add dev "$tap" mode tap || die "cannot create TAP interface $tap"
-# The link comes up (carrier) only when the application opens the TAP: skip
-# the kernel's duplicate detection of its link-local address then, else the
-# router advertisements answering the first solicitations cannot be sent.
-in_ns sysctl -qw net.ipv6.conf."$tap".accept_dad=0 || die "sysctl accept_dad"
-in_ns ip addr add 10.77.0.1/24 dev "$tap" || die "IPv4 address"
-in_ns ip -6 addr add fd00:77::1/64 dev "$tap" nodad || die "IPv6 address"
-in_ns ip link set "$tap" up || die "link up"
-
-# DHCP (10.77.0.50-99), DNS (paf.test -> 10.77.0.7) and router advertisements
-# of fd00:77::/64 with the autonomous flag (ra-only: SLAAC, no DHCPv6).
-# --no-ping: no one else is on this link, so no 3-second check that an
-# address is free before offering it.
-ip netns exec "$ns" dnsmasq --keep-in-foreground --conf-file=/dev/null --user=root --group=root \
-  --interface="$tap" --bind-interfaces --no-resolv --no-hosts --leasefile-ro --no-ping \
-  --dhcp-range=10.77.0.50,10.77.0.99,255.255.255.0,1h \
-  --enable-ra --dhcp-range=::,constructor:"$tap",ra-only,64,1h \
-  --address=/paf.test/10.77.0.7 \
-  --log-dhcp --log-queries --log-facility="$work/dnsmasq.log" &
-dnsmasq_pid=$!
-sleep 0.1
-[ "$(cat /proc/$dnsmasq_pid/comm 2>/dev/null)" = dnsmasq ] || die "dnsmasq is not process $dnsmasq_pid"
-wait_for 10 "$work/dnsmasq.log" "DHCP, IP range 10.77.0.50" "$dnsmasq_pid" || die "dnsmasq did not start"
+command -v curl >/dev/null || die "curl is missing (tools/install-build-deps installs it)"
+# The host's side: the TAP interface with a router's addresses; dnsmasq gives
+# leases in 10.77.0.50-99, answers paf.test with 10.77.0.7 and advertises
+# fd00:77::/64.
+tap_namespace_up 10.77.0 fd00:77
+start_dnsmasq 10.77.0 paf.test=10.77.0.7
 
 # Waits up to 15 s for the application to exit; sets `status` (124: it did not).
 wait_exit() {

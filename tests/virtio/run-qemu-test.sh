@@ -14,6 +14,8 @@
 #                     user network: legacy (disable-modern=on, 1af4:1000) or
 #                     modern only (1af4:1041); without it, no NIC
 #   --forward PORT    forwards a free host port on 127.0.0.1 to guest TCP PORT
+#   --tap IFACE       with --net: the NIC on the existing TAP interface IFACE
+#                     (QEMU runs no script) instead of the user network
 #   --client-when REGEX  once a serial line matches, runs the --client command
 #   --client COMMAND  run by bash with HOST_PORT set (the forwarded port); it
 #                     must exit 0 (within the timeout) for the test to pass
@@ -35,7 +37,7 @@ die() {
 }
 
 expected_status=0 append= min_seconds=0 limit=60 memory=128 machine_type=q35
-net= guest_port= client_when= client= bios=
+net= guest_port= tap= client_when= client= bios=
 expects=() expect_counts=() fw_cfg=()
 while (($# > 1)); do
   case $1 in
@@ -48,6 +50,7 @@ while (($# > 1)); do
     --memory) memory=$2 ;;
     --net) net=$2 ;;
     --forward) guest_port=$2 ;;
+    --tap) tap=$2 ;;
     --client-when) client_when=$2 ;;
     --client) client=$2 ;;
     --bios) bios=$2 ;;
@@ -59,7 +62,7 @@ while (($# > 1)); do
   esac
   shift 2
 done
-(($# == 1)) || die "usage: $0 [--status N|fatal] [--append CMDLINE] [--expect REGEX]... [--expect-count N:REGEX]... [--min-seconds S] [--timeout S] [--memory MB] [--net legacy|modern [--forward PORT] [--client-when REGEX --client COMMAND]] [--bios FILE] [--machine q35|pc|microvm] [--fw-cfg NAME=FILE]... IMAGE"
+(($# == 1)) || die "usage: $0 [--status N|fatal] [--append CMDLINE] [--expect REGEX]... [--expect-count N:REGEX]... [--min-seconds S] [--timeout S] [--memory MB] [--net legacy|modern [--forward PORT | --tap IFACE] [--client-when REGEX --client COMMAND]] [--bios FILE] [--machine q35|pc|microvm] [--fw-cfg NAME=FILE]... IMAGE"
 image=$1
 
 command -v qemu-system-x86_64 >/dev/null ||
@@ -85,6 +88,8 @@ case $net in
   legacy | modern)
     [[ $net == legacy ]] && model=disable-modern=on || model=disable-legacy=on,disable-modern=off
     netdev=user,id=n0
+    [[ -z $tap ]] || netdev=tap,id=n0,ifname=$tap,script=no,downscript=no
+    [[ -z $tap || -z $guest_port ]] || die "--forward needs the user network, not --tap"
     if [[ -n $guest_port ]]; then
       host_port=$(free_port) || die "cannot find a free host port"
       netdev+=",hostfwd=tcp:127.0.0.1:$host_port-:$guest_port"
@@ -94,6 +99,7 @@ case $net in
 esac
 [[ -n $bios ]] && machine+=(-bios "$bios")
 [[ -z $client || -n $client_when ]] || die "--client needs --client-when"
+[[ -z $tap || -n $net ]] || die "--tap needs --net"
 
 log=$(mktemp)
 qemu_pid=
