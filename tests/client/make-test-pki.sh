@@ -6,6 +6,8 @@
 #   wrong-name.pem/.key    wrong.example only, signed by the CA
 #   untrusted.pem/.key     localhost, signed by another CA (other-ca.pem)
 #   expired.pem/.key       localhost, signed by the CA, valid in January 2020 only
+#   verify.txt             openssl verify's verdict on each against ca.pem, for
+#                          the test to check the certificates are as meant
 # Usage: make-test-pki.sh DIR
 set -eu
 dir=${1:?usage: make-test-pki.sh DIR}
