@@ -14,8 +14,7 @@ namespace {
 
 using namespace paf::testing;
 
-// nginx, unprivileged, from a config in a scratch folder: `daemon off`, its
-// pid file, error and access logs there; stopped by its PID.
+// nginx (start_nginx) with an http and an https (HTTP/2) server.
 struct Nginx {
   ScratchDir dir;
   Process process;
@@ -26,53 +25,40 @@ struct Nginx {
     if (!make_certificate(dir)) return false;
     certificate = read_file(dir.file("cert.pem"));
     std::filesystem::create_directories(dir.path / "www");
-    std::filesystem::create_directories(dir.path / "temp");
     std::ofstream(dir.file("www/index.html")) << "hello from nginx\n";
     std::mt19937 generator(42);
     blob.resize(1024 * 1024 + 13);
     for (char& byte : blob) byte = static_cast<char>(generator());
     std::ofstream(dir.file("www/blob"), std::ios::binary) << blob;
     // Run as root, nginx's workers become nobody: they must read the files.
-    for (const char* path : {"", "www", "www/index.html", "www/blob", "temp"})
+    for (const char* path : {"", "www", "www/index.html", "www/blob"})
       ::chmod(dir.file(path).c_str(), 0755);
     for (int attempt = 0; attempt < 5; ++attempt) {
       http_port = free_port();
       https_port = free_port();
-      std::ofstream(dir.file("nginx.conf"))
-          << "worker_processes 1;\ndaemon off;\npid " << dir.file("nginx.pid") << ";\n"
-          << "error_log " << dir.file("error.log") << " info;\n"
-          << "events { worker_connections 512; }\n"
-          << "http {\n"
-          << "  log_format conn '$connection $server_protocol $request_uri $status';\n"
-          << "  access_log " << dir.file("access.log") << " conn;\n"
-          << "  client_body_temp_path " << dir.file("temp/body") << ";\n"
-          << "  proxy_temp_path " << dir.file("temp/proxy") << ";\n"
-          << "  fastcgi_temp_path " << dir.file("temp/fastcgi") << ";\n"
-          << "  uwsgi_temp_path " << dir.file("temp/uwsgi") << ";\n"
-          << "  scgi_temp_path " << dir.file("temp/scgi") << ";\n"
-          << "  keepalive_requests 1000;\n"
-          << "  http2_max_concurrent_streams 16;\n"
-          << "  server { listen 127.0.0.1:" << http_port << "; root " << dir.file("www") << ";\n"
-          << "    location = /echo-request { return 200 \"$request_method auth=$http_authorization"
-          << " cookie=$http_cookie\"; }\n"
-          << "    location = /found { return 302 /index.html; }\n"
-          << "    location = /same-origin { return 302 /echo-request; }\n"
-          << "    location = /other-origin { return 302 https://localhost:" << https_port
-          << "/echo-request; }\n"
-          << "    location = /see-other { return 303 /echo-request; }\n"
-          << "    location = /temporary { return 307 /echo-request; }\n"
-          << "    location = /loop { return 302 /loop; }\n"
-          << "  }\n"
-          << "  server { listen 127.0.0.1:" << https_port << " ssl http2; root " << dir.file("www")
-          << ";\n"
-          << "    location = /echo-request { return 200 \"$request_method auth=$http_authorization"
-          << " cookie=$http_cookie\"; }\n"
-          << "    ssl_certificate " << dir.file("cert.pem") << "; ssl_certificate_key "
-          << dir.file("key.pem") << "; }\n"
-          << "}\n";
-      process.start({"/usr/sbin/nginx", "-p", dir.path.string(), "-e", dir.file("error.log"), "-c",
-                     dir.file("nginx.conf")},
-                    dir.file("nginx.out"));
+      std::ostringstream http;
+      http << "  log_format conn '$connection $server_protocol $request_uri $status';\n"
+           << "  access_log " << dir.file("access.log") << " conn;\n"
+           << "  keepalive_requests 1000;\n"
+           << "  http2_max_concurrent_streams 16;\n"
+           << "  server { listen 127.0.0.1:" << http_port << "; root " << dir.file("www") << ";\n"
+           << "    location = /echo-request { return 200 \"$request_method auth=$http_authorization"
+           << " cookie=$http_cookie\"; }\n"
+           << "    location = /found { return 302 /index.html; }\n"
+           << "    location = /same-origin { return 302 /echo-request; }\n"
+           << "    location = /other-origin { return 302 https://localhost:" << https_port
+           << "/echo-request; }\n"
+           << "    location = /see-other { return 303 /echo-request; }\n"
+           << "    location = /temporary { return 307 /echo-request; }\n"
+           << "    location = /loop { return 302 /loop; }\n"
+           << "  }\n"
+           << "  server { listen 127.0.0.1:" << https_port << " ssl http2; root " << dir.file("www")
+           << ";\n"
+           << "    location = /echo-request { return 200 \"$request_method auth=$http_authorization"
+           << " cookie=$http_cookie\"; }\n"
+           << "    ssl_certificate " << dir.file("cert.pem") << "; ssl_certificate_key "
+           << dir.file("key.pem") << "; }\n";
+      start_nginx(process, dir, http.str());
       if (wait_accepting(process, http_port) && wait_accepting(process, https_port)) return true;
       process.stop();
     }
@@ -80,12 +66,7 @@ struct Nginx {
   }
 
   // The access log's lines so far, as "connection protocol uri status".
-  std::vector<std::string> access_log() const {
-    std::vector<std::string> lines;
-    std::istringstream log(read_file(dir.file("access.log")));
-    for (std::string line; std::getline(log, line);) lines.push_back(line);
-    return lines;
-  }
+  std::vector<std::string> access_log() const { return read_lines(dir.file("access.log")); }
 };
 
 Nginx* nginx = nullptr;

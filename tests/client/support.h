@@ -163,6 +163,36 @@ inline bool make_certificate(const ScratchDir& dir) {
   return std::system(command.c_str()) == 0;
 }
 
+// nginx, unprivileged, from `dir`/nginx.conf: `daemon off`, its pid file,
+// error log and temporary folders in `dir`, and `http` (log format, access
+// log, servers) in its http block. Run as root, nginx's workers become
+// nobody: files they serve must be readable by all.
+inline bool start_nginx(Process& process, const ScratchDir& dir, const std::string& http) {
+  std::filesystem::create_directories(dir.path / "temp");
+  std::ofstream(dir.file("nginx.conf"))
+      << "worker_processes 1;\ndaemon off;\npid " << dir.file("nginx.pid") << ";\n"
+      << "error_log " << dir.file("error.log") << " info;\n"
+      << "events { worker_connections 512; }\n"
+      << "http {\n"
+      << "  client_body_temp_path " << dir.file("temp/body") << ";\n"
+      << "  proxy_temp_path " << dir.file("temp/proxy") << ";\n"
+      << "  fastcgi_temp_path " << dir.file("temp/fastcgi") << ";\n"
+      << "  uwsgi_temp_path " << dir.file("temp/uwsgi") << ";\n"
+      << "  scgi_temp_path " << dir.file("temp/scgi") << ";\n"
+      << http << "}\n";
+  return process.start({"/usr/sbin/nginx", "-p", dir.path.string(), "-e", dir.file("error.log"),
+                        "-c", dir.file("nginx.conf")},
+                       dir.file("nginx.out"));
+}
+
+// The lines of a log file so far.
+inline std::vector<std::string> read_lines(const std::string& path) {
+  std::vector<std::string> lines;
+  std::istringstream text(read_file(path));
+  for (std::string line; std::getline(text, line);) lines.push_back(line);
+  return lines;
+}
+
 // What the application saw of one response.
 struct Seen {
   std::optional<int> status;

@@ -4,15 +4,21 @@
 // protocol ALPN chose and the TLS version.
 //
 //   paf-client [-X METHOD] [-H 'Name: value']... [-d DATA | --data-binary @FILE]
-//              [-o FILE] [-i] [-v] [-L] [-k] [--cacert FILE]
+//              [-o FILE]... [-i] [-v] [-L] [-k] [--cacert FILE]
 //              [--http1.1 | --http2 | --http2-prior-knowledge] [--unix-socket PATH]
 //              [--connect-timeout S] [-m S] [--fail] URL...
+//
+// Each -o FILE takes the next URL's body, as curl pairs them (in order,
+// wherever they stand on the line); URLs past the last -o go to stdout, and
+// -o past the last URL are left out with a warning. A file is made when its
+// URL's response arrives: not for a failed transfer, nor for --fail's.
 //
 // Exit status, as curl's: 0 when every URL was answered (with --fail, below
 // 400); 6 a name did not resolve, 7 no connection, 35 TLS failed, 28 a
 // timeout, 8 the server's answer broke HTTP, 22 --fail and a status >= 400,
 // 2 bad usage, 26 a file could not be read, 23 the output could not be
-// written. One line on stderr per failure says which.
+// written. One line on stderr per failure says which. With several URLs, the
+// status is the first failure's (curl gives the last URL's).
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
@@ -23,6 +29,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "paf/client.h"
@@ -39,9 +46,11 @@ using namespace paf;
 int usage() {
   std::fprintf(stderr,
                "usage: paf-client [-X METHOD] [-H 'Name: value']... [-d DATA | --data-binary @FILE]"
-               " [-o FILE] [-i] [-v] [-L] [-k] [--cacert FILE]"
+               " [-o FILE]... [-i] [-v] [-L] [-k] [--cacert FILE]"
                " [--http1.1 | --http2 | --http2-prior-knowledge] [--unix-socket PATH]"
-               " [--connect-timeout S] [-m S] [--fail] URL...\n");
+               " [--connect-timeout S] [-m S] [--fail] URL..."
+               " (each -o FILE takes one URL's body, in order, as curl's; the others go to"
+               " stdout)\n");
   return 2;
 }
 
@@ -49,7 +58,7 @@ struct Options {
   std::optional<std::string> method;
   std::vector<std::pair<std::string, std::string>> headers;
   std::optional<std::string> data;
-  std::optional<std::string> output;
+  std::vector<std::string> outputs;  // -o, one per URL in order
   bool include = false, verbose = false, follow = false, insecure = false, fail_on_error = false;
   std::optional<std::string> cacert;
   enum class Http { any, http1_1, http2, prior_knowledge } http = Http::any;
@@ -112,7 +121,7 @@ int parse(int argc, char** argv, Options& options) {
       options.data = text;
     } else if (arg == "-o") {
       if (!value(text)) return usage();
-      options.output = text;
+      options.outputs.push_back(text);
     } else if (arg == "-i") {
       options.include = true;
     } else if (arg == "-v") {
@@ -146,7 +155,10 @@ int parse(int argc, char** argv, Options& options) {
       options.urls.emplace_back(arg);
     }
   }
-  return options.urls.empty() ? usage() : 0;
+  if (options.urls.empty()) return usage();
+  if (options.outputs.size() > options.urls.size())
+    std::fprintf(stderr, "paf-client: Warning: Got more output options than URLs\n");
+  return 0;
 }
 
 // What went wrong, as curl says it: its exit status and the word for it.
@@ -181,8 +193,8 @@ std::string_view tls_version_name(TlsVersion version) {
 
 class Session {
  public:
-  Session(const Options& options, Loop& loop, Client& client, std::FILE* out)
-      : options_(options), loop_(loop), client_(client), out_(out) {
+  Session(const Options& options, Loop& loop, Client& client)
+      : options_(options), loop_(loop), client_(client) {
     client_.on_connection([this](const ConnectionInfo& info) { on_connection(info); });
   }
 
@@ -264,18 +276,42 @@ class Session {
       body.on_end([this](Result<void>) { loop_.post([this] { next(); }); });
       return;
     }
-    if (options_.include) std::fwrite(head.data(), 1, head.size(), out_);
+    if (!open_output(url)) {
+      body.discard();
+      body.on_end([this](Result<void>) { loop_.post([this] { next(); }); });
+      return;
+    }
+    if (options_.include && std::fwrite(head.data(), 1, head.size(), out_) != head.size())
+      write_failed_ = true;
     body.on_data([this](Bytes bytes) {
       if (std::fwrite(bytes.data(), 1, bytes.size(), out_) != bytes.size()) write_failed_ = true;
     });
     body.on_end([this, url](Result<void> end) {
+      if (!close_output()) write_failed_ = true;
       if (!end) return failed(url, end.error(), true);
-      if (write_failed_) {
-        std::fprintf(stderr, "paf-client: cannot write the output\n");
+      if (std::exchange(write_failed_, false)) {
+        std::fprintf(stderr, "paf-client: %s: cannot write the output\n", url.c_str());
         status_ = status_ ? status_ : 23;
       }
       loop_.post([this] { next(); });
     });
+  }
+
+  // The current URL's output: its -o file, made now, or stdout.
+  bool open_output(const std::string& url) {
+    out_ = stdout;
+    if (index_ > options_.outputs.size()) return true;
+    const std::string& path = options_.outputs[index_ - 1];
+    out_ = std::fopen(path.c_str(), "wb");
+    if (out_ != nullptr) return true;
+    std::fprintf(stderr, "paf-client: %s: cannot write %s\n", url.c_str(), path.c_str());
+    status_ = status_ ? status_ : 23;
+    out_ = stdout;
+    return false;
+  }
+  bool close_output() {
+    if (out_ == stdout) return std::fflush(stdout) == 0;
+    return std::fclose(std::exchange(out_, stdout)) == 0;
   }
 
   void failed(const std::string& url, const Error& error, bool connected) {
@@ -289,7 +325,7 @@ class Session {
   const Options& options_;
   Loop& loop_;
   Client& client_;
-  std::FILE* out_;
+  std::FILE* out_ = stdout;
   std::size_t index_ = 0;
   std::size_t connections_ = 0, connections_before_ = 0;
   HttpVersion version_ = HttpVersion::http_1_1;
@@ -343,20 +379,9 @@ int main(int argc, char** argv) {
   if (options.max_time) config.request_timeout_ns = nanoseconds(*options.max_time);
   Client client(loop, mimic_connector(ctx, loop), config);
 
-  std::FILE* out = stdout;
-  if (options.output) {
-    out = std::fopen(options.output->c_str(), "wb");
-    if (out == nullptr) {
-      std::fprintf(stderr, "paf-client: cannot write %s\n", options.output->c_str());
-      return 23;
-    }
-  }
-  Session session(options, loop, client, out);
+  Session session(options, loop, client);
   session.next();
   (void)loop.run();
-  if (out != stdout)
-    std::fclose(out);
-  else
-    std::fflush(stdout);
+  std::fflush(stdout);
   return session.status();
 }
