@@ -21,6 +21,8 @@ using namespace paf::testing;
 // there, as the user running the test (h2o started by root would become
 // nobody, who may not write there); stopped by its PID.
 struct H2o {
+  static constexpr const char* kProgram = "/usr/bin/h2o";
+  static constexpr const char* kPackage = "h2o";
   ScratchDir dir;
   Process process;
   std::uint16_t http_port = 0, https_port = 0;
@@ -67,42 +69,13 @@ struct H2o {
   std::vector<std::string> access_log() const { return read_lines(dir.file("access.log")); }
 };
 
-H2o* h2o = nullptr;
-
-class H2oClient : public ::testing::Test {
+class H2oClient : public PeerTest<H2o> {
  protected:
-  static void SetUpTestSuite() {
-    if (!std::filesystem::exists("/usr/bin/h2o")) return;
-    h2o = new H2o;
-    if (!h2o->start()) {
-      delete h2o;
-      h2o = nullptr;
-    }
-  }
-  static void TearDownTestSuite() {
-    delete h2o;
-    h2o = nullptr;
-  }
-
-  void SetUp() override {
-    ASSERT_NE(h2o, nullptr) << "h2o did not start (tools/install-build-deps installs h2o)";
-    auto created = posix::EpollLoopBackend::create();
-    ASSERT_TRUE(created);
-    backend = std::move(*created);
-    loop = std::make_unique<Loop>(*backend);
-    log_lines_before = h2o->access_log().size();
-  }
-  void TearDown() override {
-    client.reset();
-    loop.reset();
-    backend.reset();
-  }
-
   // A client that offers h2 then http/1.1 over TLS, trusting h2o's
   // certificate; cleartext origins by prior knowledge when `h2c`.
   void make_client(bool h2c) {
     auto tls =
-        TlsConfig::client().trust_certificate(h2o->certificate).alpn({"h2", "http/1.1"}).build();
+        TlsConfig::client().trust_certificate(peer->certificate).alpn({"h2", "http/1.1"}).build();
     ASSERT_TRUE(tls) << tls.error().message;
     ClientConfig config;
     config.h2_prior_knowledge = h2c;
@@ -111,19 +84,6 @@ class H2oClient : public ::testing::Test {
       protocols.push_back(info.version);
       alpn.push_back(info.secure ? std::string(info.secure->alpn()) : "");
     });
-  }
-
-  // The log lines since the test began, once `count` are there (h2o logs a
-  // request after answering it).
-  std::vector<std::string> logged(std::size_t count) {
-    std::vector<std::string> lines;
-    for (int i = 0; i < 100; ++i) {
-      lines = h2o->access_log();
-      if (lines.size() >= log_lines_before + count) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return {lines.begin() + static_cast<std::ptrdiff_t>(std::min(log_lines_before, lines.size())),
-            lines.end()};
   }
 
   // GETs `/` and `/large` on `origin` at once; both must arrive whole.
@@ -136,10 +96,10 @@ class H2oClient : public ::testing::Test {
     ASSERT_FALSE(small.error) << small.error->message;
     ASSERT_FALSE(large.error) << large.error->message;
     EXPECT_EQ(small.status, 200);
-    EXPECT_EQ(small.body, h2o->small);
+    EXPECT_EQ(small.body, peer->small);
     EXPECT_EQ(large.status, 200);
-    EXPECT_EQ(large.body.size(), h2o->large.size());
-    EXPECT_TRUE(large.body == h2o->large);
+    EXPECT_EQ(large.body.size(), peer->large.size());
+    EXPECT_TRUE(large.body == peer->large);
     EXPECT_EQ(client->connection_count(), 1u);
     EXPECT_EQ(protocols, std::vector<HttpVersion>{HttpVersion::http_2});
     std::vector<std::string> lines = logged(2);
@@ -148,15 +108,11 @@ class H2oClient : public ::testing::Test {
       EXPECT_NE(line.find(" HTTP/2 "), std::string::npos) << line;
   }
 
-  Origin http() const { return origin("http", "127.0.0.1", h2o->http_port); }
-  Origin https() const { return origin("https", "localhost", h2o->https_port); }
+  Origin http() const { return origin("http", "127.0.0.1", peer->http_port); }
+  Origin https() const { return origin("https", "localhost", peer->https_port); }
 
-  std::unique_ptr<posix::EpollLoopBackend> backend;
-  std::unique_ptr<Loop> loop;
-  std::unique_ptr<Client> client;
   std::vector<HttpVersion> protocols;
   std::vector<std::string> alpn;
-  std::size_t log_lines_before = 0;
 };
 
 TEST_F(H2oClient, OverTlsAlpnChoosesH2AndFilesArriveByteForByte) {
@@ -183,7 +139,7 @@ TEST_F(H2oClient, HundredConcurrentGetsShareOneH2Connection) {
       30));
   for (const Seen& one : seen) {
     ASSERT_FALSE(one.error) << one.error->message << " " << one.error->detail;
-    ASSERT_EQ(one.body, h2o->small);
+    ASSERT_EQ(one.body, peer->small);
   }
   EXPECT_EQ(client->connection_count(), 1u);
   EXPECT_EQ(protocols, std::vector<HttpVersion>{HttpVersion::http_2});

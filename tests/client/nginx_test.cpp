@@ -16,6 +16,8 @@ using namespace paf::testing;
 
 // nginx (start_nginx) with an http and an https (HTTP/2) server.
 struct Nginx {
+  static constexpr const char* kProgram = "/usr/sbin/nginx";
+  static constexpr const char* kPackage = "nginx-light";
   ScratchDir dir;
   Process process;
   std::uint16_t http_port = 0, https_port = 0;
@@ -69,67 +71,31 @@ struct Nginx {
   std::vector<std::string> access_log() const { return read_lines(dir.file("access.log")); }
 };
 
-Nginx* nginx = nullptr;
-
-class NginxClient : public ::testing::Test {
+class NginxClient : public PeerTest<Nginx> {
  protected:
-  static void SetUpTestSuite() {
-    if (!std::filesystem::exists("/usr/sbin/nginx")) return;
-    nginx = new Nginx;
-    if (!nginx->start()) {
-      delete nginx;
-      nginx = nullptr;
-    }
-  }
-  static void TearDownTestSuite() {
-    delete nginx;
-    nginx = nullptr;
-  }
-
   void SetUp() override {
-    ASSERT_NE(nginx, nullptr)
-        << "nginx did not start (tools/install-build-deps installs nginx-light)";
-    auto created = posix::EpollLoopBackend::create();
-    ASSERT_TRUE(created);
-    backend = std::move(*created);
-    loop = std::make_unique<Loop>(*backend);
+    PeerTest::SetUp();
+    if (HasFatalFailure()) return;
     auto tls =
-        TlsConfig::client().trust_certificate(nginx->certificate).alpn({"h2", "http/1.1"}).build();
+        TlsConfig::client().trust_certificate(peer->certificate).alpn({"h2", "http/1.1"}).build();
     ASSERT_TRUE(tls) << tls.error().message;
     client = std::make_unique<Client>(*loop, host_connector(*backend, *loop, *tls));
     client->on_connection(
         [this](const ConnectionInfo& info) { protocols.push_back(info.version); });
-    log_lines_before = nginx->access_log().size();
-  }
-  void TearDown() override {
-    client.reset();
-    loop.reset();
-    backend.reset();
   }
 
   // The $connection of each request logged since the test began, once
-  // `count` are there (nginx logs a request after answering it).
+  // `count` are there.
   std::vector<std::string> connections_logged(std::size_t count) {
-    std::vector<std::string> lines;
-    for (int i = 0; i < 100; ++i) {
-      lines = nginx->access_log();
-      if (lines.size() >= log_lines_before + count) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
     std::vector<std::string> connections;
-    for (std::size_t i = log_lines_before; i < lines.size(); ++i)
-      connections.push_back(lines[i].substr(0, lines[i].find(' ')));
+    for (const std::string& line : logged(count)) connections.push_back(line.substr(0, line.find(' ')));
     return connections;
   }
 
-  Origin http() const { return origin("http", "127.0.0.1", nginx->http_port); }
-  Origin https() const { return origin("https", "localhost", nginx->https_port); }
+  Origin http() const { return origin("http", "127.0.0.1", peer->http_port); }
+  Origin https() const { return origin("https", "localhost", peer->https_port); }
 
-  std::unique_ptr<posix::EpollLoopBackend> backend;
-  std::unique_ptr<Loop> loop;
-  std::unique_ptr<Client> client;
   std::vector<HttpVersion> protocols;
-  std::size_t log_lines_before = 0;
 };
 
 TEST_F(NginxClient, Http1HundredSequentialGetsShareOneConnection) {
@@ -191,7 +157,7 @@ TEST_F(NginxClient, Http2HundredConcurrentGetsShareOneConnection) {
   ASSERT_EQ(connections.size(), 100u);
   EXPECT_EQ(std::set<std::string>(connections.begin(), connections.end()).size(), 1u);
   EXPECT_EQ(protocols, std::vector<HttpVersion>{HttpVersion::http_2});
-  const std::string last = nginx->access_log().back();
+  const std::string last = peer->access_log().back();
   EXPECT_NE(last.find("HTTP/2.0"), std::string::npos) << last;
 }
 
@@ -203,9 +169,9 @@ TEST_F(NginxClient, LargeBodiesArriveByteForByteOverBothProtocols) {
       *loop, [&] { return over_h1.done() && over_h2.done(); }, 30));
   ASSERT_FALSE(over_h1.error) << over_h1.error->message;
   ASSERT_FALSE(over_h2.error) << over_h2.error->message;
-  EXPECT_EQ(over_h1.body.size(), nginx->blob.size());
-  EXPECT_TRUE(over_h1.body == nginx->blob);
-  EXPECT_TRUE(over_h2.body == nginx->blob);
+  EXPECT_EQ(over_h1.body.size(), peer->blob.size());
+  EXPECT_TRUE(over_h1.body == peer->blob);
+  EXPECT_TRUE(over_h2.body == peer->blob);
 }
 
 TEST_F(NginxClient, ANotFoundIsAResponseNotAnError) {
@@ -227,10 +193,10 @@ namespace {
 class NginxUriClient : public NginxClient {
  protected:
   std::string http_url(std::string_view path) const {
-    return "http://127.0.0.1:" + std::to_string(nginx->http_port) + std::string(path);
+    return "http://127.0.0.1:" + std::to_string(peer->http_port) + std::string(path);
   }
   std::string https_url(std::string_view path) const {
-    return "https://localhost:" + std::to_string(nginx->https_port) + std::string(path);
+    return "https://localhost:" + std::to_string(peer->https_port) + std::string(path);
   }
   // Runs the loop until `start`'s request is answered; returns the answer.
   template <typename Start>
@@ -254,7 +220,7 @@ TEST_F(NginxUriClient, GetCollectsTheWholeBodyOverBothProtocols) {
     auto got = answer([&](AnswerHandler done) { client->get(url, std::move(done)); });
     ASSERT_TRUE(got) << got.error().message;
     EXPECT_EQ(got->response.status, 200);
-    EXPECT_TRUE(got->body == nginx->blob) << url;
+    EXPECT_TRUE(got->body == peer->blob) << url;
   }
 }
 

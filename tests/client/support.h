@@ -4,12 +4,14 @@
 #ifndef PAF_TESTS_CLIENT_SUPPORT_H
 #define PAF_TESTS_CLIENT_SUPPORT_H
 
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -229,6 +231,61 @@ inline ResponseHandler record(Seen* seen) {
     });
   };
 }
+
+// A suite with one server from Debian (nginx, h2o) for all its tests, and an
+// event loop per test. `Server` names its program (kProgram) and package
+// (kPackage), and has start() and access_log(); the tests reach it as `peer`.
+template <typename Server>
+class PeerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!std::filesystem::exists(Server::kProgram)) return;
+    peer = new Server;
+    if (!peer->start()) {
+      delete peer;
+      peer = nullptr;
+    }
+  }
+  static void TearDownTestSuite() {
+    delete peer;
+    peer = nullptr;
+  }
+
+  void SetUp() override {
+    ASSERT_NE(peer, nullptr) << Server::kProgram << " did not start (tools/install-build-deps installs "
+                             << Server::kPackage << ")";
+    auto created = posix::EpollLoopBackend::create();
+    ASSERT_TRUE(created);
+    backend = std::move(*created);
+    loop = std::make_unique<Loop>(*backend);
+    log_lines_before = peer->access_log().size();
+  }
+  void TearDown() override {
+    client.reset();
+    loop.reset();
+    backend.reset();
+  }
+
+  // The access log's lines since the test began, once `count` are there
+  // (servers log a request after answering it), or what there is after 2 s.
+  std::vector<std::string> logged(std::size_t count) {
+    std::vector<std::string> lines;
+    for (int i = 0; i < 100; ++i) {
+      lines = peer->access_log();
+      if (lines.size() >= log_lines_before + count) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    lines.erase(lines.begin(),
+                lines.begin() + static_cast<std::ptrdiff_t>(std::min(log_lines_before, lines.size())));
+    return lines;
+  }
+
+  static inline Server* peer = nullptr;
+  std::unique_ptr<posix::EpollLoopBackend> backend;
+  std::unique_ptr<Loop> loop;
+  std::unique_ptr<Client> client;
+  std::size_t log_lines_before = 0;
+};
 
 }  // namespace paf::testing
 

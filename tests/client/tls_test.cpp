@@ -21,6 +21,8 @@ using namespace paf::testing;
 // nginx serving `/` on one TLS port per certificate: "good" twice (with
 // HTTP/2 and without), "wrong-name", "untrusted", "expired".
 struct TlsNginx {
+  static constexpr const char* kProgram = "/usr/sbin/nginx";
+  static constexpr const char* kPackage = "nginx-light";
   ScratchDir dir;
   Process process;
   std::map<std::string, std::uint16_t> ports;
@@ -59,35 +61,18 @@ struct TlsNginx {
     }
     return false;
   }
+
+  std::vector<std::string> access_log() const { return read_lines(dir.file("access.log")); }
 };
 
-TlsNginx* nginx = nullptr;
-
-class TlsClient : public ::testing::Test {
+class TlsClient : public PeerTest<TlsNginx> {
  protected:
-  static void SetUpTestSuite() {
-    if (!std::filesystem::exists("/usr/sbin/nginx")) return;
-    nginx = new TlsNginx;
-    if (!nginx->start()) {
-      delete nginx;
-      nginx = nullptr;
-    }
-  }
-  static void TearDownTestSuite() {
-    delete nginx;
-    nginx = nullptr;
-  }
-
   void SetUp() override {
-    ASSERT_NE(nginx, nullptr)
-        << "nginx did not start (tools/install-build-deps installs nginx-light)";
-    auto created = posix::EpollLoopBackend::create();
-    ASSERT_TRUE(created);
-    backend = std::move(*created);
-    loop = std::make_unique<Loop>(*backend);
+    PeerTest::SetUp();
+    if (HasFatalFailure()) return;
     // The CA file, as an application reads it.
     auto tls = TlsConfig::client()
-                   .trust_ca(read_file(nginx->dir.file("ca.pem")))
+                   .trust_ca(read_file(peer->dir.file("ca.pem")))
                    .alpn({"h2", "http/1.1"})
                    .build();
     ASSERT_TRUE(tls) << tls.error().message;
@@ -96,16 +81,10 @@ class TlsClient : public ::testing::Test {
       alpn.push_back(info.secure ? std::string(info.secure->alpn()) : "none");
       versions.push_back(info.version);
     });
-    log_lines_before = read_lines(nginx->dir.file("access.log")).size();
-  }
-  void TearDown() override {
-    client.reset();
-    loop.reset();
-    backend.reset();
   }
 
   Origin at(const std::string& server) const {
-    return origin("https", "localhost", nginx->ports.at(server));
+    return origin("https", "localhost", peer->ports.at(server));
   }
 
   // GETs `/` from each server at once; returns what each saw.
@@ -140,30 +119,13 @@ class TlsClient : public ::testing::Test {
     EXPECT_EQ(again[0].error->code, Errc::tls_error);
   }
 
-  // The access log's lines since the test began, once `count` are there.
-  std::vector<std::string> logged(std::size_t count) {
-    std::vector<std::string> lines;
-    for (int i = 0; i < 100; ++i) {
-      lines = read_lines(nginx->dir.file("access.log"));
-      if (lines.size() >= log_lines_before + count) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    lines.erase(lines.begin(), lines.begin() + static_cast<std::ptrdiff_t>(
-                                                   std::min(log_lines_before, lines.size())));
-    return lines;
-  }
-
-  std::unique_ptr<posix::EpollLoopBackend> backend;
-  std::unique_ptr<Loop> loop;
-  std::unique_ptr<Client> client;
   std::vector<std::string> alpn;
   std::vector<HttpVersion> versions;  // what each connection speaks, alpn's order
-  std::size_t log_lines_before = 0;
 };
 
 TEST_F(TlsClient, TheTestPkiIsAsMeant) {
   // openssl's own verdicts against the test CA (a wrong name is not its concern).
-  EXPECT_EQ(read_file(nginx->dir.file("verify.txt")),
+  EXPECT_EQ(read_file(peer->dir.file("verify.txt")),
             "good: verifies\nwrong-name: verifies\nuntrusted: fails\nexpired: fails\n");
 }
 
@@ -185,7 +147,7 @@ TEST_F(TlsClient, AnExpiredCertificateFailsThatRequestOnly) {
 }
 
 TEST_F(TlsClient, TrustingTheOtherCaAcceptsItsServerAndRefusesOurs) {
-  auto tls = TlsConfig::client().trust_ca(nginx->other_ca).build();
+  auto tls = TlsConfig::client().trust_ca(peer->other_ca).build();
   ASSERT_TRUE(tls) << tls.error().message;
   client = std::make_unique<Client>(*loop, host_connector(*backend, *loop, *tls));
   std::vector<Seen> seen = get({"untrusted", "h2"});
@@ -207,8 +169,8 @@ TEST_F(TlsClient, AlpnChoosesH2WhereNginxSpeaksItAndHttp11WhereNot) {
   std::vector<std::string> lines = logged(2);
   ASSERT_EQ(lines.size(), 2u);
   std::set<std::string> expected = {
-      std::to_string(nginx->ports.at("h2")) + " HTTP/2.0 TLSv1.3 / 200",
-      std::to_string(nginx->ports.at("h1")) + " HTTP/1.1 TLSv1.3 / 200"};
+      std::to_string(peer->ports.at("h2")) + " HTTP/2.0 TLSv1.3 / 200",
+      std::to_string(peer->ports.at("h1")) + " HTTP/1.1 TLSv1.3 / 200"};
   EXPECT_EQ(std::set<std::string>(lines.begin(), lines.end()), expected);
 }
 
