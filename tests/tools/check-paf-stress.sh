@@ -5,6 +5,9 @@
 # the answers; --json parses and says the same; errors are counted by kind
 # with exit status 1: 404s with --fail, a refused port, and a server that
 # resets every 10th connection (its own count of resets is the expected one).
+# -r holds its rate within 5%, and against a server that stalls 200 ms once
+# its latencies (from the scheduled times) show the stall for every request
+# due meanwhile, where the closed model's show it only for those in flight.
 # Usage: check-paf-stress.sh PATH/TO/paf-stress PATH/TO/paf-server
 set -u
 stress=${1:?usage: check-paf-stress.sh PAF_STRESS PAF_SERVER}
@@ -147,6 +150,67 @@ check "resetting server: exit 1, one reset error per reset, the rest answered" \
   test "$status-$(figure resetting error:reset)-$(figure resetting errors)-$(figure resetting answered)" = \
   "1-$resets-$resets-$((60 - resets))"
 check "resetting server: Got $resets error(s)" grep -q "^Got $resets error(s)$" "$work/resetting.out"
+
+# -r: an open model at a constant rate.
+run rate -c 4 -n 100 -r 200 --json "$http/"
+check "-r 200: exit 0, 400 requests, all logged" \
+  test "$status-$(wc -l <"$work/rate.log")" = "0-400"
+check "-r 200: held within 5%" python3 -c '
+import json, sys
+result = json.load(open(sys.argv[1]))
+assert result["rate_asked"] == 200 and result["requests"] == 400, result
+assert abs(result["requests_per_second"] - 200) <= 10, result["requests_per_second"]
+' "$work/rate.out"
+
+# A server that stalls every answer for 200 ms once its 100th request comes.
+stalling_server() {
+  python3 -c '
+import socket, sys, threading, time
+count = 0; stall_until = 0.0; lock = threading.Lock()
+def serve(c):
+    global count, stall_until
+    c.settimeout(30)
+    data = b""
+    try:
+        while True:
+            while b"\r\n\r\n" not in data:
+                chunk = c.recv(4096)
+                if not chunk: return c.close()
+                data += chunk
+            data = data[data.index(b"\r\n\r\n") + 4:]
+            with lock:
+                count += 1
+                if count == 100: stall_until = time.monotonic() + 0.2
+                wait = stall_until - time.monotonic()
+            if wait > 0: time.sleep(wait)
+            c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+    except OSError:
+        c.close()
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(128)
+print(s.getsockname()[1], flush=True)
+while True:
+    c, _ = s.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+' >"$work/stalling.port" &
+  stalling=$!
+  for _ in $(seq 50); do [ -s "$work/stalling.port" ] && break; sleep 0.1; done
+}
+slow_answers() {  # slow_answers NAME: how many took 50 ms or more (10 ms buckets)
+  python3 -c 'import json, sys; print(sum(json.load(open(sys.argv[1]))["histogram"]["counts"][5:]))' "$work/$1.out"
+}
+stalling_server
+run stall_open -c 2 -n 200 -r 200 --json "http://127.0.0.1:$(cat "$work/stalling.port")/"
+open_status=$status
+kill "$stalling"; wait "$stalling" 2>/dev/null
+stalling_server
+run stall_closed -c 2 -n 200 --json "http://127.0.0.1:$(cat "$work/stalling.port")/"
+kill "$stalling"; wait "$stalling" 2>/dev/null
+open_slow=$(slow_answers stall_open) closed_slow=$(slow_answers stall_closed)
+echo "answers of 50 ms or more in the stall: $open_slow with -r 200, $closed_slow without"
+check "stall: exit 0 with and without -r" test "$open_status-$status" = 0-0
+check "stall, -r 200: the ~40 requests due during the 200 ms stall show it (20 or more of 50 ms+)" \
+  test "$open_slow" -ge 20
+check "stall, closed model: only the 2 in flight show it (5 or fewer)" test "$closed_slow" -le 5
 
 check "paf-server exits 0 on SIGTERM" stop_paf_server
 [ "$failures" -eq 0 ] && echo "all paf-stress checks passed"

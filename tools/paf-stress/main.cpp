@@ -5,15 +5,22 @@
 // -m streams in flight. Each client sends -n requests, or as many as it can
 // for -d seconds; the URLs are taken in turn (round robin).
 //
-//   paf-stress [-c CLIENTS] [-n REQUESTS | -d SECONDS] [-m STREAMS] [--timeout S]
+// With -r RATE the load is an open model: the c x n requests (or those of
+// -d seconds) are scheduled RATE a second whatever the answers, each sent by
+// a client free to take it, and a request's latency runs from its scheduled
+// time, so that a stalling server delays (and counts against) every request
+// due meanwhile instead of only those in flight: coordinated omission is
+// corrected, as wrk2 does.
+//
+//   paf-stress [-c CLIENTS] [-n REQUESTS | -d SECONDS] [-m STREAMS] [-r RATE] [--timeout S]
 //              [--http1.1 | --http2 | --http2-prior-knowledge] [-X METHOD]
 //              [-H 'Name: value']... [-D DATA | --data-binary @FILE] [-k]
 //              [--cacert FILE] [--unix-socket PATH] [--fail] [--buckets MS]
 //              [--json] URL...
 //   (defaults: -c 50 -n 200 -m 1, 10 ms buckets)
 //
-// A request's latency runs from the moment it is handed to the client to its
-// response body's end. It prints the summary, percentiles (log-linear
+// Without -r, a request's latency runs from the moment it is handed to the
+// client to its response body's end. It prints the summary, percentiles (log-linear
 // histogram, within 0.4%), status codes, connections by protocol and TLS
 // version, the latencies drawn in buckets, and errors by kind; a 5xx answer
 // is an error (and a 4xx with --fail). Exit status: 0 without error, 1 with
@@ -43,7 +50,7 @@ using tools::FailureKind;
 
 int usage() {
   std::fprintf(stderr,
-               "usage: paf-stress [-c CLIENTS] [-n REQUESTS | -d SECONDS] [-m STREAMS]"
+               "usage: paf-stress [-c CLIENTS] [-n REQUESTS | -d SECONDS] [-m STREAMS] [-r RATE]"
                " [--timeout S] [--http1.1 | --http2 | --http2-prior-knowledge] [-X METHOD]"
                " [-H 'Name: value']... [-D DATA | --data-binary @FILE] [-k] [--cacert FILE]"
                " [--unix-socket PATH] [--fail] [--buckets MS] [--json] URL...\n");
@@ -54,7 +61,7 @@ struct Options {
   tools::RequestOptions request;  // -X, -H, -D, --data-binary, -k, --cacert, --http*, --unix-socket
   std::size_t clients = 50, requests = 200, streams = 1;
   bool requests_given = false;
-  std::optional<double> duration, timeout;
+  std::optional<double> duration, timeout, rate;
   double bucket_ms = 10;
   bool json = false, fail_on_4xx = false;
   std::vector<std::string> urls;
@@ -94,6 +101,10 @@ int parse(int argc, char** argv, Options& options) {
     } else if (arg == "-d" || arg == "--timeout") {
       if (!value(text) || !tools::parse_seconds(text, seconds) || seconds == 0) return usage();
       (arg == "-d" ? options.duration : options.timeout) = seconds;
+    } else if (arg == "-r") {
+      double rate = 0;
+      if (!value(text) || !tools::parse_seconds(text, rate) || rate < 0.001) return usage();
+      options.rate = rate;
     } else if (arg == "--buckets") {
       if (!value(text) || !tools::parse_seconds(text, options.bucket_ms) ||
           options.bucket_ms < 0.001)
@@ -131,10 +142,18 @@ class Stress {
   const std::string& next_url() { return options_.urls[next_url_++ % options_.urls.size()]; }
   // Whether a client may send one more request now (-d: before the deadline).
   bool running() const { return !deadline_ns_ || loop_.now_ns() < *deadline_ns_; }
+  // -r: the scheduled time of the next request if it is due (taking it).
+  std::optional<std::uint64_t> take_due();
+  // -r: whether every request there is to send was taken.
+  bool schedule_exhausted() const;
   void client_done();
 
  private:
   void show_progress();
+  std::uint64_t scheduled_time(std::uint64_t index) const {
+    return started_ns_ + static_cast<std::uint64_t>(double(index) * 1e9 / *options_.rate);
+  }
+  void on_schedule();
 
   const Options& options_;
   Loop& loop_;
@@ -143,6 +162,9 @@ class Stress {
   tools::StressResults results_;
   std::vector<std::unique_ptr<SimulatedClient>> clients_;
   std::size_t next_url_ = 0, clients_running_ = 0, clients_open_ = 0;
+  std::uint64_t scheduled_ = 0;  // -r: requests taken so far
+  std::optional<std::uint64_t> total_;  // -r: requests to schedule (c x n), unless -d alone
+  std::size_t next_client_ = 0;
   std::uint64_t started_ns_ = 0;
   std::optional<std::uint64_t> deadline_ns_;
   TimerId progress_timer_;
@@ -159,14 +181,27 @@ class SimulatedClient {
   }
 
   void fill() {
-    while (in_flight_ < window_ && more_to_send()) send();
-    if (in_flight_ == 0 && !done_) {
+    const bool open_model = stress_.options().rate.has_value();
+    while (in_flight_ < window_) {
+      std::uint64_t started_ns = stress_.loop().now_ns();
+      if (open_model) {
+        auto due = stress_.take_due();
+        if (!due) break;
+        started_ns = *due;
+      } else if (!more_to_send()) {
+        break;
+      }
+      send(started_ns);
+    }
+    const bool more = open_model ? !stress_.schedule_exhausted() : more_to_send();
+    if (in_flight_ == 0 && !more && !done_) {
       done_ = true;
       stress_.client_done();
     }
   }
 
   Client& client() { return client_; }
+  bool done() const { return done_; }
 
  private:
   bool more_to_send() const {
@@ -177,12 +212,12 @@ class SimulatedClient {
     return stress_.running();
   }
 
-  void send() {
+  void send(std::uint64_t started_ns) {
     ++sent_;
     ++in_flight_;
     const std::string& url = stress_.next_url();
     const Options& options = stress_.options();
-    Exchange exchange{stress_.loop().now_ns(), connections_,
+    Exchange exchange{started_ns, connections_,
                       connections_ > 0 && client_.connection_count() > 0};
     auto started = client_.fetch(
         options.request.request_method(), url, options.request.request_headers(),
@@ -197,7 +232,7 @@ class SimulatedClient {
   }
 
   struct Exchange {
-    std::uint64_t started_ns;
+    std::uint64_t started_ns;  // its latency's start: now, or (-r) its scheduled time
     std::size_t connections_before;
     bool connected;  // a connection was open when it was sent
   };
@@ -290,13 +325,18 @@ Stress::Stress(const Options& options, Loop& loop, const mimic::Ctx& ctx, Client
   for (std::size_t i = 0; i < options.clients; ++i)
     clients_.push_back(std::make_unique<SimulatedClient>(*this));
   progress_ = !options.json && ::isatty(STDERR_FILENO);
+  results_.rate_asked = options.rate.value_or(0);
 }
 
 void Stress::start() {
   started_ns_ = loop_.now_ns();
   if (options_.duration) deadline_ns_ = started_ns_ + nanoseconds(*options_.duration);
   clients_running_ = clients_.size();
+  if (options_.rate && (options_.requests_given || !options_.duration))
+    total_ = std::uint64_t{options_.clients} * options_.requests;
   for (auto& client : clients_) client->fill();
+  if (options_.rate && !schedule_exhausted())
+    loop_.add_timer_at(scheduled_time(scheduled_), [this] { on_schedule(); });
   if (progress_) progress_timer_ = loop_.add_timer_after(kSecond, [this] { show_progress(); });
 }
 
@@ -307,6 +347,37 @@ void Stress::show_progress() {
                double(results_.requests) / (double(elapsed) / 1e9),
                (unsigned long long)results_.failure_count());
   progress_timer_ = loop_.add_timer_after(kSecond, [this] { show_progress(); });
+}
+
+std::optional<std::uint64_t> Stress::take_due() {
+  if (schedule_exhausted()) return std::nullopt;
+  const std::uint64_t at = scheduled_time(scheduled_);
+  if (at > loop_.now_ns()) return std::nullopt;
+  ++scheduled_;
+  return at;
+}
+
+bool Stress::schedule_exhausted() const {
+  if (total_ && scheduled_ >= *total_) return true;
+  return deadline_ns_ && scheduled_time(scheduled_) >= *deadline_ns_;
+}
+
+// A request fell due: the clients take what is due in turn, each as many as
+// it has room for; what none can take waits for the first to finish (its
+// latency still counts from its scheduled time).
+void Stress::on_schedule() {
+  for (std::size_t tried = 0; tried < clients_.size(); ++tried) {
+    SimulatedClient& client = *clients_[next_client_++ % clients_.size()];
+    if (!client.done()) client.fill();
+    if (schedule_exhausted() || scheduled_time(scheduled_) > loop_.now_ns()) break;
+  }
+  if (!schedule_exhausted()) {
+    loop_.add_timer_at(scheduled_time(scheduled_), [this] { on_schedule(); });
+    return;
+  }
+  // The last was taken: the idle clients are done.
+  for (auto& client : clients_)
+    if (!client->done()) client->fill();
 }
 
 void Stress::client_done() {

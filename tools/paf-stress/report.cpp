@@ -123,6 +123,9 @@ void print_text(const StressResults& results, std::FILE* out) {
   std::fprintf(out, "  Fastest:      %.3f ms\n", milliseconds(latencies.min()));
   std::fprintf(out, "  Average:      %.3f ms\n", latencies.mean() / 1e6);
   std::fprintf(out, "  Requests/sec: %.1f\n", per_second(results.requests, results.elapsed_ns));
+  if (results.rate_asked > 0)
+    std::fprintf(out, "  Rate asked:   %.1f/s (open model: latencies from scheduled times)\n",
+                 results.rate_asked);
   std::fprintf(out, "  Bytes/sec:    %s/s (%s of response bodies)\n",
                bytes_text(per_second(results.body_bytes, results.elapsed_ns)).c_str(),
                bytes_text(double(results.body_bytes)).c_str());
@@ -164,6 +167,7 @@ void print_json(const StressResults& results, std::FILE* out) {
                "\"errors\": %llu,\n",
                seconds(results.elapsed_ns), (unsigned long long)results.requests,
                (unsigned long long)results.answered, (unsigned long long)results.failure_count());
+  if (results.rate_asked > 0) std::fprintf(out, " \"rate_asked\": %.3f,", results.rate_asked);
   std::fprintf(out, " \"requests_per_second\": %.3f, \"body_bytes\": %llu, "
                "\"body_bytes_per_second\": %.3f,\n",
                per_second(results.requests, results.elapsed_ns),
