@@ -99,6 +99,12 @@ check "--fail 404: Got 5 error(s)" grep -q '^Got 5 error(s)$' "$work/missing.out
 run missing_no_fail -c 2 -n 5 "$http/missing"
 check "404 without --fail: not an error" test "$status-$(figure missing_no_fail status:404)" = "0-10"
 
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
+  -keyout "$work/other.key" -out "$work/other.pem" 2>/dev/null
+run untrusted -c 3 -n 2 --cacert "$work/other.pem" "$https/"
+check "untrusted certificate: exit 1, 6 TLS errors" \
+  test "$status-$(figure untrusted error:tls)-$(figure untrusted errors)" = "1-6-6"
+
 closed_port=$((port + 2))
 run refused -c 3 -n 2 "http://127.0.0.1:$closed_port/"
 check "refused: exit 1, 6 connect errors" \
@@ -208,6 +214,14 @@ kill "$stalling"; wait "$stalling" 2>/dev/null
 open_slow=$(slow_answers stall_open) closed_slow=$(slow_answers stall_closed)
 echo "answers of 50 ms or more in the stall: $open_slow with -r 200, $closed_slow without"
 check "stall: exit 0 with and without -r" test "$open_status-$status" = 0-0
+stalling_server
+run stall_timeout -c 2 -n 100 --timeout 0.1 "http://127.0.0.1:$(cat "$work/stalling.port")/"
+kill "$stalling"; wait "$stalling" 2>/dev/null
+# Each client's request in the stall times out, and so may the one it sends
+# next, 100 ms into the 200 ms stall: 2 to 4 timeouts, no other error.
+timeouts=$(figure stall_timeout error:timeout)
+check "stall, --timeout 0.1: 2 to 4 timeouts, nothing else, exit 1" \
+  test "$status-$(figure stall_timeout errors)-$((timeouts >= 2 && timeouts <= 4))" = "1-$timeouts-1"
 check "stall, -r 200: the ~40 requests due during the 200 ms stall show it (20 or more of 50 ms+)" \
   test "$open_slow" -ge 20
 check "stall, closed model: only the 2 in flight show it (5 or fewer)" test "$closed_slow" -le 5
