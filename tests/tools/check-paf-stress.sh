@@ -5,7 +5,7 @@
 # the answers; --json parses and says the same; errors are counted by kind
 # with exit status 1: 404s with --fail, a refused port, and a server that
 # resets every 10th connection (its own count of resets is the expected one).
-# -r holds its rate within 5%, and against a server that stalls 200 ms once
+# -t's workers add up; -r holds its rate within 5%, and against a server that stalls 200 ms once
 # its latencies (from the scheduled times) show the stall for every request
 # due meanwhile, where the closed model's show it only for those in flight.
 # Usage: check-paf-stress.sh PATH/TO/paf-stress PATH/TO/paf-server
@@ -64,6 +64,12 @@ expect_clean urls 120 "HTTP/2_cleartext_(h2c)" 4
 check "urls: taken in turn, 40 each" \
   test "$(grep -c '^GET / 200' "$work/urls.log")-$(grep -c '^GET /random' "$work/urls.log")-$(grep -c '^GET /large' "$work/urls.log")" = "40-40-40"
 check "urls: the bodies' bytes counted (40 x (12 + 1000 + 1048576))" grep -q '(41.98 MB of response bodies)' "$work/urls.out"
+
+# -t: worker processes, each with its share of the clients; results add up.
+run workers -t 3 -c 7 -n 20 "$http/"
+expect_clean workers 140 HTTP/1.1 7
+run workers_h2 -t 2 -c 4 -n 25 -m 5 --cacert "$work/cert.pem" "$https/"
+expect_clean workers_h2 100 HTTP/2_over_TLSv1.3 4
 
 run post -c 2 -n 10 -D hello "$http/echo"
 expect_clean post 20 HTTP/1.1 2
@@ -167,6 +173,14 @@ result = json.load(open(sys.argv[1]))
 assert result["rate_asked"] == 200 and result["requests"] == 400, result
 assert abs(result["requests_per_second"] - 200) <= 10, result["requests_per_second"]
 ' "$work/rate.out"
+
+run rate_workers -t 2 -c 4 -n 50 -r 200 --json "$http/"
+check "-t 2 -r 200: the rate split over the workers, held within 5%" python3 -c '
+import json, sys
+result = json.load(open(sys.argv[1]))
+assert result["requests"] == 200 and sum(result["histogram"]["counts"]) == 200, result
+assert abs(result["requests_per_second"] - 200) <= 10, result["requests_per_second"]
+' "$work/rate_workers.out"
 
 # A server that stalls every answer for 200 ms once its 100th request comes.
 stalling_server() {

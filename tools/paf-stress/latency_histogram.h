@@ -57,6 +57,20 @@ class LatencyHistogram {
     return max_;
   }
 
+  // Its state piece by piece, and back, for paf-stress's worker processes to
+  // send theirs: the count of one bucket, the sum of the values.
+  std::uint64_t bucket(std::size_t index) const { return counts_[index]; }
+  double sum() const { return sum_; }
+  void add_to_bucket(std::size_t index, std::uint64_t count) {
+    counts_[index] += count;
+    count_ += count;
+  }
+  void add_extremes_and_sum(std::uint64_t min, std::uint64_t max, double sum) {
+    min_ = std::min(min_, min);
+    max_ = std::max(max_, max);
+    sum_ += sum;
+  }
+
   static std::size_t index_of(std::uint64_t value) {
     if (value < 2 * kSubCount) return static_cast<std::size_t>(value);
     const unsigned exponent = 63 - static_cast<unsigned>(std::countl_zero(value));  // >= 8

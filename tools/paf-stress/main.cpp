@@ -12,12 +12,18 @@
 // due meanwhile instead of only those in flight: coordinated omission is
 // corrected, as wrk2 does.
 //
-//   paf-stress [-c CLIENTS] [-n REQUESTS | -d SECONDS] [-m STREAMS] [-r RATE] [--timeout S]
+// -t N splits the clients (and the rate) over N worker processes, each with
+// its own loop, for when one core cannot load the server; their results add
+// up. Processes rather than threads: mbedTLS's random generator, which every
+// TLS handshake draws from, is built without locks (no MBEDTLS_THREADING_C).
+//
+//   paf-stress [-c CLIENTS] [-n REQUESTS | -d SECONDS] [-m STREAMS] [-r RATE] [-t N]
+//              [--timeout S]
 //              [--http1.1 | --http2 | --http2-prior-knowledge] [-X METHOD]
 //              [-H 'Name: value']... [-D DATA | --data-binary @FILE] [-k]
 //              [--cacert FILE] [--unix-socket PATH] [--fail] [--buckets MS]
 //              [--json] URL...
-//   (defaults: -c 50 -n 200 -m 1, 10 ms buckets)
+//   (defaults: -c 50 -n 200 -m 1 -t 1, 10 ms buckets)
 //
 // Without -r, a request's latency runs from the moment it is handed to the
 // client to its response body's end. It prints the summary, percentiles (log-linear
@@ -25,7 +31,11 @@
 // version, the latencies drawn in buckets, and errors by kind; a 5xx answer
 // is an error (and a 4xx with --fail). Exit status: 0 without error, 1 with
 // any ("Got N error(s)"), 2 bad usage.
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 
 #include <charconv>
 #include <cstdint>
@@ -50,7 +60,7 @@ using tools::FailureKind;
 
 int usage() {
   std::fprintf(stderr,
-               "usage: paf-stress [-c CLIENTS] [-n REQUESTS | -d SECONDS] [-m STREAMS] [-r RATE]"
+               "usage: paf-stress [-c CLIENTS] [-n REQUESTS | -d SECONDS] [-m STREAMS] [-r RATE] [-t N]"
                " [--timeout S] [--http1.1 | --http2 | --http2-prior-knowledge] [-X METHOD]"
                " [-H 'Name: value']... [-D DATA | --data-binary @FILE] [-k] [--cacert FILE]"
                " [--unix-socket PATH] [--fail] [--buckets MS] [--json] URL...\n");
@@ -59,11 +69,12 @@ int usage() {
 
 struct Options {
   tools::RequestOptions request;  // -X, -H, -D, --data-binary, -k, --cacert, --http*, --unix-socket
-  std::size_t clients = 50, requests = 200, streams = 1;
+  std::size_t clients = 50, requests = 200, streams = 1, workers = 1;
   bool requests_given = false;
   std::optional<double> duration, timeout, rate;
   double bucket_ms = 10;
   bool json = false, fail_on_4xx = false;
+  bool progress = true;  // on stderr when it is a terminal (not in -t's workers)
   std::vector<std::string> urls;
 };
 
@@ -92,10 +103,11 @@ int parse(int argc, char** argv, Options& options) {
     }
     std::string text;
     double seconds = 0;
-    if (arg == "-c" || arg == "-n" || arg == "-m") {
-      std::size_t& count = arg == "-c" ? options.clients
+    if (arg == "-c" || arg == "-n" || arg == "-m" || arg == "-t") {
+      std::size_t& count = arg == "-c"   ? options.clients
                            : arg == "-n" ? options.requests
-                                         : options.streams;
+                           : arg == "-m" ? options.streams
+                                         : options.workers;
       if (!value(text) || !parse_count(text, count)) return usage();
       if (arg == "-n") options.requests_given = true;
     } else if (arg == "-d" || arg == "--timeout") {
@@ -324,7 +336,7 @@ Stress::Stress(const Options& options, Loop& loop, const mimic::Ctx& ctx, Client
       results_(static_cast<std::uint64_t>(options.bucket_ms * 1e6)) {
   for (std::size_t i = 0; i < options.clients; ++i)
     clients_.push_back(std::make_unique<SimulatedClient>(*this));
-  progress_ = !options.json && ::isatty(STDERR_FILENO);
+  progress_ = options.progress && !options.json && ::isatty(STDERR_FILENO);
   results_.rate_asked = options.rate.value_or(0);
 }
 
@@ -397,21 +409,18 @@ void Stress::client_done() {
   loop_.add_timer_after(5 * kSecond, [this] { loop_.stop(); });
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  Options options;
-  if (int bad = parse(argc, argv, options); bad != 0) return bad;
-
+// Runs `options`' clients on a loop of its own; nothing if there is none
+// (said on stderr).
+std::optional<tools::StressResults> run_one_loop(const Options& options) {
   auto backend = posix::EpollLoopBackend::create();
   if (!backend) {
     std::fprintf(stderr, "paf-stress: no event loop: %.*s\n", int(backend.error().message.size()),
                  backend.error().message.data());
-    return 1;
+    return std::nullopt;
   }
   Loop loop(**backend);
   auto tls = tools::client_tls(options.request, "paf-stress");
-  if (!tls) return 1;
+  if (!tls) return std::nullopt;
   ClientConfig config = tools::client_config(options.request);
   config.max_connections_per_origin = 1;  // a client is a connection
   if (options.timeout) config.request_timeout_ns = nanoseconds(*options.timeout);
@@ -419,11 +428,82 @@ int main(int argc, char** argv) {
   Stress stress(options, loop, tools::host_context(options.request, **backend, *tls), config);
   stress.start();
   (void)loop.run();
-  const tools::StressResults& results = stress.results();
+  return stress.results();
+}
+
+// -t: each worker process runs its share of the clients (and of the rate) and
+// writes its results (tools::serialize) to a pipe; they are added up here.
+std::optional<tools::StressResults> run_workers(const Options& options) {
+  const std::size_t workers = std::min(options.workers, options.clients);
+  std::vector<pid_t> pids;
+  std::vector<int> pipes;
+  std::fflush(nullptr);
+  for (std::size_t worker = 0; worker < workers; ++worker) {
+    Options share = options;
+    share.clients = options.clients / workers + (worker < options.clients % workers ? 1 : 0);
+    if (options.rate) share.rate = *options.rate * double(share.clients) / double(options.clients);
+    share.progress = false;
+    int ends[2];
+    if (::pipe(ends) != 0) break;
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      ::close(ends[0]);
+      for (int other : pipes) ::close(other);
+      auto results = run_one_loop(share);
+      std::string text = results ? tools::serialize(*results) : std::string();
+      for (std::size_t written = 0; written < text.size();) {
+        const ssize_t wrote = ::write(ends[1], text.data() + written, text.size() - written);
+        if (wrote <= 0) ::_exit(1);
+        written += static_cast<std::size_t>(wrote);
+      }
+      ::_exit(results ? 0 : 1);
+    }
+    ::close(ends[1]);
+    if (pid < 0) {
+      ::close(ends[0]);
+      break;
+    }
+    pids.push_back(pid);
+    pipes.push_back(ends[0]);
+  }
+  bool all_well = pids.size() == workers;
+  tools::StressResults total(static_cast<std::uint64_t>(options.bucket_ms * 1e6));
+  total.rate_asked = options.rate.value_or(0);
+  for (std::size_t i = 0; i < pids.size(); ++i) {
+    std::string text;
+    char chunk[65536];
+    for (ssize_t got; (got = ::read(pipes[i], chunk, sizeof chunk)) != 0;) {
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) break;
+      text.append(chunk, static_cast<std::size_t>(got));
+    }
+    ::close(pipes[i]);
+    int status = 0;
+    while (::waitpid(pids[i], &status, 0) < 0 && errno == EINTR) {
+    }
+    tools::StressResults results(total.buckets.width_ns());
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !tools::deserialize(text, results)) {
+      std::fprintf(stderr, "paf-stress: worker %zu failed\n", i + 1);
+      all_well = false;
+      continue;
+    }
+    total.merge(results);
+  }
+  if (!all_well) return std::nullopt;
+  return total;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  if (int bad = parse(argc, argv, options); bad != 0) return bad;
+  auto results = options.workers > 1 ? run_workers(options) : run_one_loop(options);
+  if (!results) return 1;
   if (options.json)
-    tools::print_json(results, stdout);
+    tools::print_json(*results, stdout);
   else
-    tools::print_text(results, stdout);
+    tools::print_text(*results, stdout);
   std::fflush(stdout);
-  return results.failure_count() == 0 ? 0 : 1;
+  return results->failure_count() == 0 ? 0 : 1;
 }

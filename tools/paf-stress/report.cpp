@@ -1,6 +1,7 @@
 #include "report.h"
 
 #include <algorithm>
+#include <charconv>
 #include <string_view>
 
 namespace paf::tools {
@@ -102,6 +103,119 @@ void BucketCounts::record(std::uint64_t value_ns) {
   const std::size_t index = std::min<std::uint64_t>(value_ns / width_ns_, kMaxBuckets - 1);
   if (index >= counts_.size()) counts_.resize(index + 1);
   ++counts_[index];
+}
+
+void BucketCounts::add(std::size_t index, std::uint64_t count) {
+  if (index >= kMaxBuckets) index = kMaxBuckets - 1;
+  if (index >= counts_.size()) counts_.resize(index + 1);
+  counts_[index] += count;
+}
+
+void StressResults::merge(const StressResults& other) {
+  elapsed_ns = std::max(elapsed_ns, other.elapsed_ns);
+  requests += other.requests;
+  answered += other.answered;
+  body_bytes += other.body_bytes;
+  latencies.merge(other.latencies);
+  for (std::size_t i = 0; i < other.buckets.counts().size(); ++i)
+    if (other.buckets.counts()[i] != 0) buckets.add(i, other.buckets.counts()[i]);
+  for (const auto& [status, count] : other.statuses) statuses[status] += count;
+  for (std::size_t kind = 0; kind < kFailureKinds; ++kind) {
+    if (failures[kind].count == 0) failures[kind].first_message = other.failures[kind].first_message;
+    failures[kind].count += other.failures[kind].count;
+  }
+  for (const auto& [protocol, count] : other.connections) connections[protocol] += count;
+}
+
+// One fact a line: "NAME NUMBER..." and, for failures and connections, the
+// rest of the line as text (messages have no newline: replaced if any).
+std::string serialize(const StressResults& results) {
+  std::string text;
+  char line[128];
+  auto add = [&](const char* format, auto... values) {
+    std::snprintf(line, sizeof line, format, values...);
+    text += line;
+  };
+  add("elapsed %llu\nrequests %llu\nanswered %llu\nbytes %llu\n",
+      (unsigned long long)results.elapsed_ns, (unsigned long long)results.requests,
+      (unsigned long long)results.answered, (unsigned long long)results.body_bytes);
+  const auto& latencies = results.latencies;
+  if (latencies.count() != 0)
+    add("extremes %llu %llu %.17g\n", (unsigned long long)latencies.min(),
+        (unsigned long long)latencies.max(), latencies.sum());
+  for (std::size_t i = 0; i < LatencyHistogram::kBucketCount; ++i)
+    if (latencies.bucket(i) != 0) add("latency %zu %llu\n", i, (unsigned long long)latencies.bucket(i));
+  for (std::size_t i = 0; i < results.buckets.counts().size(); ++i)
+    if (results.buckets.counts()[i] != 0)
+      add("bucket %zu %llu\n", i, (unsigned long long)results.buckets.counts()[i]);
+  for (const auto& [status, count] : results.statuses)
+    add("status %d %llu\n", status, (unsigned long long)count);
+  auto text_of = [](std::string words) {
+    std::replace(words.begin(), words.end(), '\n', ' ');
+    return words + "\n";
+  };
+  for (std::size_t kind = 0; kind < kFailureKinds; ++kind) {
+    if (results.failures[kind].count == 0) continue;
+    add("failure %zu %llu ", kind, (unsigned long long)results.failures[kind].count);
+    text += text_of(results.failures[kind].first_message);
+  }
+  for (const auto& [protocol, count] : results.connections) {
+    add("connections %llu ", (unsigned long long)count);
+    text += text_of(protocol);
+  }
+  return text;
+}
+
+bool deserialize(std::string_view text, StressResults& results) {
+  auto number = [](std::string_view& rest, auto& value) {
+    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    auto [end, error] = std::from_chars(rest.data(), rest.data() + rest.size(), value);
+    if (error != std::errc{}) return false;
+    rest.remove_prefix(static_cast<std::size_t>(end - rest.data()));
+    return true;
+  };
+  while (!text.empty()) {
+    const std::size_t newline = text.find('\n');
+    if (newline == std::string_view::npos) return false;
+    std::string_view rest = text.substr(0, newline);
+    text.remove_prefix(newline + 1);
+    const std::string_view name = rest.substr(0, rest.find(' '));
+    rest.remove_prefix(name.size());
+    std::uint64_t a = 0, b = 0;
+    std::size_t index = 0;
+    double sum = 0;
+    int status = 0;
+    if (name == "elapsed" || name == "requests" || name == "answered" || name == "bytes") {
+      if (!number(rest, a)) return false;
+      (name == "elapsed"    ? results.elapsed_ns
+       : name == "requests" ? results.requests
+       : name == "answered" ? results.answered
+                            : results.body_bytes) = a;
+    } else if (name == "extremes") {
+      if (!number(rest, a) || !number(rest, b) || !number(rest, sum)) return false;
+      results.latencies.add_extremes_and_sum(a, b, sum);
+    } else if (name == "latency") {
+      if (!number(rest, index) || !number(rest, a) || index >= LatencyHistogram::kBucketCount)
+        return false;
+      results.latencies.add_to_bucket(index, a);
+    } else if (name == "bucket") {
+      if (!number(rest, index) || !number(rest, a)) return false;
+      results.buckets.add(index, a);
+    } else if (name == "status") {
+      if (!number(rest, status) || !number(rest, a)) return false;
+      results.statuses[status] += a;
+    } else if (name == "failure") {
+      if (!number(rest, index) || !number(rest, a) || index >= kFailureKinds) return false;
+      results.failures[index].count = a;
+      results.failures[index].first_message = rest.substr(rest.empty() ? 0 : 1);
+    } else if (name == "connections") {
+      if (!number(rest, a)) return false;
+      results.connections[std::string(rest.substr(rest.empty() ? 0 : 1))] += a;
+    } else {
+      return false;
+    }
+  }
+  return true;
 }
 
 std::uint64_t StressResults::failure_count() const {

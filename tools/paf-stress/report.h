@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "latency_histogram.h"
@@ -28,6 +29,7 @@ class BucketCounts {
   explicit BucketCounts(std::uint64_t width_ns) : width_ns_(width_ns) {}
   void record(std::uint64_t value_ns);
   std::uint64_t width_ns() const { return width_ns_; }
+  void add(std::size_t index, std::uint64_t count);
   // Up to the last bucket that counted something (the empty tail trimmed).
   const std::vector<std::uint64_t>& counts() const { return counts_; }
 
@@ -58,7 +60,14 @@ struct StressResults {
 
   std::uint64_t failure_count() const;
   void record_failure(FailureKind kind, std::string_view message);
+  // Adds another run's results (a worker process's): counts add up, the
+  // elapsed time is the longest.
+  void merge(const StressResults& other);
 };
+
+// Results as lines of text, and back: how worker processes (-t) send theirs.
+std::string serialize(const StressResults& results);
+bool deserialize(std::string_view text, StressResults& results);
 
 void print_text(const StressResults& results, std::FILE* out);
 void print_json(const StressResults& results, std::FILE* out);
