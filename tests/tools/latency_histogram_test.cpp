@@ -78,7 +78,8 @@ TEST(LatencyHistogram, MergeIsTheSumOfItsParts) {
   EXPECT_EQ(a.count(), both.count());
   EXPECT_EQ(a.min(), both.min());
   EXPECT_EQ(a.max(), both.max());
-  for (double percent : {50.0, 90.0, 99.0}) EXPECT_EQ(a.percentile(percent), both.percentile(percent));
+  for (double percent : {50.0, 90.0, 99.0})
+    EXPECT_EQ(a.percentile(percent), both.percentile(percent));
 }
 
 }  // namespace

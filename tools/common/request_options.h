@@ -35,10 +35,10 @@ struct RequestOptions {
 };
 
 enum class OptionParse {
-  not_mine,       // not one of RequestOptions': the tool's own, or bad usage
-  taken,          // parsed (with its value, argv[i] is now the value)
-  bad_usage,      // a missing or malformed value (said on stderr for -X)
-  unreadable,     // --data-binary @FILE that cannot be read (said on stderr)
+  not_mine,    // not one of RequestOptions': the tool's own, or bad usage
+  taken,       // parsed (with its value, argv[i] is now the value)
+  bad_usage,   // a missing or malformed value (said on stderr for -X)
+  unreadable,  // --data-binary @FILE that cannot be read (said on stderr)
 };
 
 // Parses argv[i] if it is one of RequestOptions' options; `short_data` is

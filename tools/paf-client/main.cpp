@@ -167,7 +167,8 @@ class Session {
     if (info.secure != nullptr) {
       // Mimic's TLS protocols make paf's TlsFlow.
       const auto* tls = static_cast<const TlsFlow*>(info.secure);
-      std::fprintf(stderr, "* TLS: %.*s, %.*s\n", int(tools::tls_version_name(tls->version()).size()),
+      std::fprintf(stderr, "* TLS: %.*s, %.*s\n",
+                   int(tools::tls_version_name(tls->version()).size()),
                    tools::tls_version_name(tls->version()).data(), int(tls->cipher_suite().size()),
                    tls->cipher_suite().data());
       std::fprintf(

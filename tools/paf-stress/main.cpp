@@ -36,7 +36,6 @@
 
 #include <algorithm>
 #include <cerrno>
-
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
@@ -59,11 +58,12 @@ using namespace paf;
 using tools::FailureKind;
 
 int usage() {
-  std::fprintf(stderr,
-               "usage: paf-stress [-c CLIENTS] [-n REQUESTS | -d SECONDS] [-m STREAMS] [-r RATE] [-t N]"
-               " [--timeout S] [--http1.1 | --http2 | --http2-prior-knowledge] [-X METHOD]"
-               " [-H 'Name: value']... [-D DATA | --data-binary @FILE] [-k] [--cacert FILE]"
-               " [--unix-socket PATH] [--fail] [--buckets MS] [--json] URL...\n");
+  std::fprintf(
+      stderr,
+      "usage: paf-stress [-c CLIENTS] [-n REQUESTS | -d SECONDS] [-m STREAMS] [-r RATE] [-t N]"
+      " [--timeout S] [--http1.1 | --http2 | --http2-prior-knowledge] [-X METHOD]"
+      " [-H 'Name: value']... [-D DATA | --data-binary @FILE] [-k] [--cacert FILE]"
+      " [--unix-socket PATH] [--fail] [--buckets MS] [--json] URL...\n");
   return 2;
 }
 
@@ -174,7 +174,7 @@ class Stress {
   tools::StressResults results_;
   std::vector<std::unique_ptr<SimulatedClient>> clients_;
   std::size_t next_url_ = 0, clients_running_ = 0, clients_open_ = 0;
-  std::uint64_t scheduled_ = 0;  // -r: requests taken so far
+  std::uint64_t scheduled_ = 0;         // -r: requests taken so far
   std::optional<std::uint64_t> total_;  // -r: requests to schedule (c x n), unless -d alone
   std::size_t next_client_ = 0;
   std::uint64_t started_ns_ = 0;
@@ -229,14 +229,13 @@ class SimulatedClient {
     ++in_flight_;
     const std::string& url = stress_.next_url();
     const Options& options = stress_.options();
-    Exchange exchange{started_ns, connections_,
-                      connections_ > 0 && client_.connection_count() > 0};
-    auto started = client_.fetch(
-        options.request.request_method(), url, options.request.request_headers(),
-        Buffer(options.request.data.value_or("")),
-        [this, exchange](Result<Response> response, BodyReader body) {
-          on_response(exchange, std::move(response), std::move(body));
-        });
+    Exchange exchange{started_ns, connections_, connections_ > 0 && client_.connection_count() > 0};
+    auto started =
+        client_.fetch(options.request.request_method(), url, options.request.request_headers(),
+                      Buffer(options.request.data.value_or("")),
+                      [this, exchange](Result<Response> response, BodyReader body) {
+                        on_response(exchange, std::move(response), std::move(body));
+                      });
     if (!started) {
       // A URL that does not parse: every request to it fails alike.
       finish(exchange, Error{Errc::invalid_argument, started.error().message});

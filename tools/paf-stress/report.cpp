@@ -52,7 +52,8 @@ void print_histogram(const StressResults& results, std::FILE* out) {
   char label[64];
   int label_width = 0;
   for (std::size_t i = 0; i < counts.size(); ++i)
-    label_width = std::max(label_width, std::snprintf(label, sizeof label, "%g", width_ms * double(i + 1)));
+    label_width =
+        std::max(label_width, std::snprintf(label, sizeof label, "%g", width_ms * double(i + 1)));
   const int count_width = std::snprintf(label, sizeof label, "%llu", (unsigned long long)fullest);
   for (std::size_t i = 0; i < counts.size(); ++i) {
     // A run of three or more empty buckets is drawn as one line.
@@ -88,13 +89,20 @@ void print_json_string(std::string_view text, std::FILE* out) {
 
 const char* failure_name(FailureKind kind) {
   switch (kind) {
-    case FailureKind::connect: return "connect";
-    case FailureKind::tls: return "tls";
-    case FailureKind::reset: return "reset";
-    case FailureKind::timeout: return "timeout";
-    case FailureKind::protocol: return "protocol";
-    case FailureKind::status: return "status";
-    case FailureKind::other: return "other";
+    case FailureKind::connect:
+      return "connect";
+    case FailureKind::tls:
+      return "tls";
+    case FailureKind::reset:
+      return "reset";
+    case FailureKind::timeout:
+      return "timeout";
+    case FailureKind::protocol:
+      return "protocol";
+    case FailureKind::status:
+      return "status";
+    case FailureKind::other:
+      return "other";
   }
   return "other";
 }
@@ -121,7 +129,8 @@ void StressResults::merge(const StressResults& other) {
     if (other.buckets.counts()[i] != 0) buckets.add(i, other.buckets.counts()[i]);
   for (const auto& [status, count] : other.statuses) statuses[status] += count;
   for (std::size_t kind = 0; kind < kFailureKinds; ++kind) {
-    if (failures[kind].count == 0) failures[kind].first_message = other.failures[kind].first_message;
+    if (failures[kind].count == 0)
+      failures[kind].first_message = other.failures[kind].first_message;
     failures[kind].count += other.failures[kind].count;
   }
   for (const auto& [protocol, count] : other.connections) connections[protocol] += count;
@@ -144,7 +153,8 @@ std::string serialize(const StressResults& results) {
     add("extremes %llu %llu %.17g\n", (unsigned long long)latencies.min(),
         (unsigned long long)latencies.max(), latencies.sum());
   for (std::size_t i = 0; i < LatencyHistogram::kBucketCount; ++i)
-    if (latencies.bucket(i) != 0) add("latency %zu %llu\n", i, (unsigned long long)latencies.bucket(i));
+    if (latencies.bucket(i) != 0)
+      add("latency %zu %llu\n", i, (unsigned long long)latencies.bucket(i));
   for (std::size_t i = 0; i < results.buckets.counts().size(); ++i)
     if (results.buckets.counts()[i] != 0)
       add("bucket %zu %llu\n", i, (unsigned long long)results.buckets.counts()[i]);
@@ -277,12 +287,14 @@ void print_text(const StressResults& results, std::FILE* out) {
 
 void print_json(const StressResults& results, std::FILE* out) {
   const auto& latencies = results.latencies;
-  std::fprintf(out, "{\"total_seconds\": %.6f, \"requests\": %llu, \"answered\": %llu, "
+  std::fprintf(out,
+               "{\"total_seconds\": %.6f, \"requests\": %llu, \"answered\": %llu, "
                "\"errors\": %llu,\n",
                seconds(results.elapsed_ns), (unsigned long long)results.requests,
                (unsigned long long)results.answered, (unsigned long long)results.failure_count());
   if (results.rate_asked > 0) std::fprintf(out, " \"rate_asked\": %.3f,", results.rate_asked);
-  std::fprintf(out, " \"requests_per_second\": %.3f, \"body_bytes\": %llu, "
+  std::fprintf(out,
+               " \"requests_per_second\": %.3f, \"body_bytes\": %llu, "
                "\"body_bytes_per_second\": %.3f,\n",
                per_second(results.requests, results.elapsed_ns),
                (unsigned long long)results.body_bytes,

@@ -47,9 +47,9 @@ struct StressResults {
   explicit StressResults(std::uint64_t bucket_width_ns) : buckets(bucket_width_ns) {}
 
   std::uint64_t elapsed_ns = 0;
-  double rate_asked = 0;        // -r; 0 without (latencies from sending, not schedule)
-  std::uint64_t requests = 0;   // finished, answered or not
-  std::uint64_t answered = 0;   // a whole response came back (latencies count these)
+  double rate_asked = 0;       // -r; 0 without (latencies from sending, not schedule)
+  std::uint64_t requests = 0;  // finished, answered or not
+  std::uint64_t answered = 0;  // a whole response came back (latencies count these)
   std::uint64_t body_bytes = 0;
   LatencyHistogram latencies;
   BucketCounts buckets;
