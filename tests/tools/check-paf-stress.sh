@@ -93,6 +93,17 @@ check "-d 0.5: exit 0, some requests, all logged" \
   test "$status-$(figure duration errors)-$(wc -l <"$work/duration.log")" = "0-0-$(figure duration requests)"
 check "-d 0.5: ran about half a second" grep -Eq 'Total: +0\.(4|5|6)' "$work/duration.out"
 
+# The progress line: on stderr once a second, only when it is a terminal.
+check "no progress line when stderr is a file" test ! -s "$work/h1.err"
+python3 -c '
+import os, pty, subprocess, sys
+leader, follower = pty.openpty()
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=follower, timeout=60)
+os.close(follower)
+sys.stdout.write(os.read(leader, 65536).decode(errors="replace"))
+' "$stress" -c 2 -d 1.5 "$http/" >"$work/progress.tty"
+check "a progress line on a terminal stderr" grep -Eq '[0-9]+ requests, [0-9]+ req/s, 0 errors' "$work/progress.tty"
+
 run buckets -c 2 -n 10 --buckets 0.5 "$http/"
 check "--buckets 0.5: buckets of 0.5 ms" grep -q '^Histogram (0.5 ms buckets):' "$work/buckets.out"
 check "--buckets 0.5: the counts add up" test "$(figure buckets histogram)" = 20
