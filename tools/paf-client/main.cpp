@@ -19,14 +19,10 @@
 // 2 bad usage, 26 a file could not be read, 23 the output could not be
 // written. One line on stderr per failure says which. With several URLs, the
 // status is the first failure's (curl gives the last URL's).
-#include <charconv>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -38,6 +34,7 @@
 #include "paf/posix/epoll_loop_backend.h"
 #include "paf/posix/mimic.h"
 #include "paf/tls.h"
+#include "request_options.h"
 
 namespace {
 
@@ -55,34 +52,12 @@ int usage() {
 }
 
 struct Options {
-  std::optional<std::string> method;
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::optional<std::string> data;
+  tools::RequestOptions request;  // -X, -H, -d, --data-binary, -k, --cacert, --http*, --unix-socket
   std::vector<std::string> outputs;  // -o, one per URL in order
-  bool include = false, verbose = false, follow = false, insecure = false, fail_on_error = false;
-  std::optional<std::string> cacert;
-  enum class Http { any, http1_1, http2, prior_knowledge } http = Http::any;
-  std::optional<std::string> unix_socket;
+  bool include = false, verbose = false, follow = false, fail_on_error = false;
   std::optional<double> connect_timeout, max_time;
   std::vector<std::string> urls;
 };
-
-bool read_file(const std::string& path, std::string& contents) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::stringstream text;
-  text << in.rdbuf();
-  contents = text.str();
-  return true;
-}
-
-bool parse_seconds(std::string_view text, std::optional<double>& seconds) {
-  double value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc{} || end != text.data() + text.size() || value < 0) return false;
-  seconds = value;
-  return true;
-}
 
 // Returns 0, or the exit status of a bad command line.
 int parse(int argc, char** argv, Options& options) {
@@ -94,32 +69,17 @@ int parse(int argc, char** argv, Options& options) {
       return true;
     };
     std::string text;
-    if (arg == "-X") {
-      if (!value(text)) return usage();
-      if (method_from_name(text) == Method::other) {
-        std::fprintf(stderr, "paf-client: unsupported method %s\n", text.c_str());
-        return 2;
-      }
-      options.method = text;
-    } else if (arg == "-H") {
-      if (!value(text)) return usage();
-      auto colon = text.find(':');
-      if (colon == std::string::npos) return usage();
-      std::string name = text.substr(0, colon), field = text.substr(colon + 1);
-      while (!field.empty() && field.front() == ' ') field.erase(0, 1);
-      options.headers.emplace_back(name, field);
-    } else if (arg == "-d" || arg == "--data" || arg == "--data-binary") {
-      if (!value(text)) return usage();
-      if (arg == "--data-binary" && text.starts_with("@")) {
-        std::string contents;
-        if (!read_file(text.substr(1), contents)) {
-          std::fprintf(stderr, "paf-client: cannot read %s\n", text.c_str() + 1);
-          return 26;
-        }
-        text = contents;
-      }
-      options.data = text;
-    } else if (arg == "-o") {
+    switch (tools::parse_request_option(argc, argv, i, options.request, "-d", "paf-client")) {
+      case tools::OptionParse::taken:
+        continue;
+      case tools::OptionParse::bad_usage:
+        return usage();
+      case tools::OptionParse::unreadable:
+        return 26;
+      case tools::OptionParse::not_mine:
+        break;
+    }
+    if (arg == "-o") {
       if (!value(text)) return usage();
       options.outputs.push_back(text);
     } else if (arg == "-i") {
@@ -128,27 +88,12 @@ int parse(int argc, char** argv, Options& options) {
       options.verbose = true;
     } else if (arg == "-L") {
       options.follow = true;
-    } else if (arg == "-k") {
-      options.insecure = true;
     } else if (arg == "--fail" || arg == "-f") {
       options.fail_on_error = true;
-    } else if (arg == "--cacert") {
-      if (!value(text)) return usage();
-      options.cacert = text;
-    } else if (arg == "--http1.1") {
-      options.http = Options::Http::http1_1;
-    } else if (arg == "--http2") {
-      options.http = Options::Http::http2;
-    } else if (arg == "--http2-prior-knowledge") {
-      options.http = Options::Http::prior_knowledge;
-    } else if (arg == "--unix-socket") {
-      if (!value(text)) return usage();
-      options.unix_socket = text;
     } else if (arg == "--connect-timeout" || arg == "-m" || arg == "--max-time") {
-      if (!value(text)) return usage();
-      if (!parse_seconds(text,
-                         arg == "--connect-timeout" ? options.connect_timeout : options.max_time))
-        return usage();
+      double seconds = 0;
+      if (!value(text) || !tools::parse_seconds(text, seconds)) return usage();
+      (arg == "--connect-timeout" ? options.connect_timeout : options.max_time) = seconds;
     } else if (arg.starts_with("-")) {
       return usage();
     } else {
@@ -187,10 +132,6 @@ FailureKind kind_of(const Error& error, bool connected) {
 
 std::uint64_t nanoseconds(double seconds) { return static_cast<std::uint64_t>(seconds * 1e9); }
 
-std::string_view tls_version_name(TlsVersion version) {
-  return version == TlsVersion::tls1_3 ? "TLSv1.3" : "TLSv1.2";
-}
-
 class Session {
  public:
   Session(const Options& options, Loop& loop, Client& client)
@@ -204,19 +145,15 @@ class Session {
       return;
     }
     const std::string& url = options_.urls[index_++];
-    Headers headers;
-    for (const auto& [name, value] : options_.headers) headers.add(name, value);
-    Method method = options_.data ? Method::POST : Method::GET;
-    if (options_.method) method = method_from_name(*options_.method);
-    if (options_.data && !headers.has("content-type"))
-      headers.add("content-type", "application/x-www-form-urlencoded");
+    Headers headers = options_.request.request_headers();
+    Method method = options_.request.request_method();
     FetchOptions fetch;
     fetch.max_redirects = options_.follow ? 50 : 0;
     connections_before_ = connections_;
     if (options_.verbose)
       std::fprintf(stderr, "> %s %s\n", std::string(method_name(method)).c_str(), url.c_str());
     auto started = client_.fetch(
-        method, url, std::move(headers), Buffer(options_.data.value_or("")),
+        method, url, std::move(headers), Buffer(options_.request.data.value_or("")),
         [this](Result<Response> response, BodyReader body) {
           on_response(std::move(response), std::move(body));
         },
@@ -242,8 +179,9 @@ class Session {
     if (info.secure != nullptr) {
       // Mimic's TLS protocols make paf's TlsFlow.
       const auto* tls = static_cast<const TlsFlow*>(info.secure);
-      std::fprintf(stderr, "* TLS: %.*s, %.*s\n", int(tls_version_name(tls->version()).size()),
-                   tls_version_name(tls->version()).data(), int(tls->cipher_suite().size()),
+      std::fprintf(stderr, "* TLS: %.*s, %.*s\n",
+                   int(tools::tls_version_name(tls->version()).size()),
+                   tools::tls_version_name(tls->version()).data(), int(tls->cipher_suite().size()),
                    tls->cipher_suite().data());
       std::fprintf(
           stderr, "* ALPN: server accepted %s\n",
@@ -347,34 +285,10 @@ int main(int argc, char** argv) {
   }
   Loop loop(**backend);
 
-  auto tls_builder = TlsConfig::client();
-  if (options.insecure) {
-    tls_builder.insecure_for_tests();
-  } else {
-    std::string bundle;
-    const std::string path = options.cacert.value_or("/etc/ssl/certs/ca-certificates.crt");
-    if (!read_file(path, bundle)) {
-      std::fprintf(stderr, "paf-client: cannot read %s\n", path.c_str());
-      return 77;
-    }
-    tls_builder.trust_ca(bundle);
-  }
-  if (options.http == Options::Http::http1_1)
-    tls_builder.alpn({"http/1.1"});
-  else
-    tls_builder.alpn({"h2", "http/1.1"});
-  auto tls = tls_builder.build();
-  if (!tls) {
-    std::fprintf(stderr, "paf-client: TLS: %.*s\n", int(tls.error().message.size()),
-                 tls.error().message.data());
-    return 35;
-  }
-
-  mimic::Ctx ctx = posix::with_host_protocols({}, **backend).with(mimic::keys::tls, *tls);
-  if (options.unix_socket) ctx = ctx.with(mimic::keys::unix_path, Buffer(*options.unix_socket));
-
-  ClientConfig config;
-  config.h2_prior_knowledge = options.http == Options::Http::prior_knowledge;
+  auto tls = tools::client_tls(options.request, "paf-client");
+  if (!tls) return tls.error();
+  mimic::Ctx ctx = tools::host_context(options.request, **backend, *tls);
+  ClientConfig config = tools::client_config(options.request);
   if (options.connect_timeout) config.connect_timeout_ns = nanoseconds(*options.connect_timeout);
   if (options.max_time) config.request_timeout_ns = nanoseconds(*options.max_time);
   Client client(loop, mimic_connector(ctx, loop), config);

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# paf-stress as a load generator, beside h2load (HTTP/2 h2c, 32 connections,
+# -m 10) and wrk (HTTP/1.1, 32 connections), on the same paf-server (pinned
+# to CPU 0, no access log; each generator pinned to CPU 1, one thread) and
+# GET / (a 12-byte body). For each: req/s over DURATION seconds, the CPU the
+# generator itself used (its user and system time, os.wait4), and req/s per
+# core of its own CPU: req/s divided by the share of its core it used. Each
+# is measured ROUNDS times, the generators taking turns; the median round
+# is shown, then paf-stress's per-core ratio to each peer (the aim: 0.8x).
+#
+#   tools/bench/stress.sh BUILD_DIR   (DURATION=5 seconds per run, ROUNDS=3)
+set -euo pipefail
+build=${1:-build/host}
+duration=${DURATION:-5}
+rounds=${ROUNDS:-3}
+here=$(cd "$(dirname "$0")" && pwd)
+paf_server=$build/tools/paf-server
+paf_stress=$build/tools/paf-stress
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+for tool in h2load wrk taskset python3 ss; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool missing (make bench installs it)" >&2; exit 1; }
+done
+for binary in "$paf_server" "$paf_stress"; do
+  [[ -x $binary ]] || { echo "bench: $binary not built" >&2; exit 1; }
+done
+source "$here/common.sh"
+
+port=$(free_port)
+taskset -c 0 "$paf_server" --host 127.0.0.1 --http "$port" --access-log off >/dev/null 2>&1 &
+pids+=($!)
+wait_listening "$port" paf-server
+url=http://127.0.0.1:$port/
+
+# measure NAME COMMAND...: runs COMMAND on CPU 1; prints "REQ_PER_S CPU_SECONDS
+# WALL_SECONDS", req/s read from its output as its kind says.
+measure() {
+  local name=$1
+  shift
+  python3 - "$name" "$@" <<'PY'
+import os, re, subprocess, sys, time
+name, command = sys.argv[1], sys.argv[2:]
+start = time.monotonic()
+child = subprocess.Popen(["taskset", "-c", "1"] + command, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True)
+out = child.stdout.read()
+_, status, usage = os.wait4(child.pid, 0)
+wall = time.monotonic() - start
+if name == "paf-stress":
+    import json
+    rate = json.loads(out)["requests_per_second"]
+elif name == "h2load":
+    rate = float(re.search(r"finished in [\d.]+m?s, ([\d.]+) req/s", out).group(1))
+else:
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+print(f"{rate:.0f} {usage.ru_utime + usage.ru_stime:.3f} {wall:.3f}")
+PY
+}
+
+declare -A results
+run_round() {
+  results[h2load]+="$(measure h2load h2load -t1 -c32 -m10 -D "$duration" "$url")"$'\n'
+  results[paf-stress-h2]+="$(measure paf-stress "$paf_stress" -c 32 -m 10 --http2-prior-knowledge -d "$duration" --json "$url")"$'\n'
+  results[wrk]+="$(measure wrk wrk -t1 -c32 -d "${duration}s" "$url")"$'\n'
+  results[paf-stress-h1]+="$(measure paf-stress "$paf_stress" -c 32 -d "$duration" --json "$url")"$'\n'
+}
+for _ in $(seq "$rounds"); do run_round; done
+
+# median NAME: the round with the median req/s, with its per-core figure.
+median() {
+  printf '%s' "${results[$1]}" | sort -n | sed -n "$(((rounds + 1) / 2))p" |
+    awk '{ share = $2 / $3; printf "%.0f %.2f %.0f\n", $1, share, (share > 0 ? $1 / share : 0) }'
+}
+echo "== load generators on one paf-server (GET /, 32 connections, ${duration}s, median of $rounds)"
+printf '%-28s %12s %10s %16s\n' generator req/s "own CPU" "req/s per core"
+declare -A per_core
+for name in h2load paf-stress-h2 wrk paf-stress-h1; do
+  read -r rate share core <<<"$(median "$name")"
+  per_core[$name]=$core
+  label=$name
+  case $name in
+    h2load) label="h2load -c32 -m10 (h2c)" ;;
+    paf-stress-h2) label="paf-stress -c32 -m10 (h2c)" ;;
+    wrk) label="wrk -c32 (HTTP/1.1)" ;;
+    paf-stress-h1) label="paf-stress -c32 (HTTP/1.1)" ;;
+  esac
+  printf '%-28s %12s %9.0f%% %16s\n' "$label" "$rate" "$(awk -v s="$share" 'BEGIN { print s * 100 }')" "$core"
+done
+awk -v a="${per_core[paf-stress-h2]}" -v b="${per_core[h2load]}" -v c="${per_core[paf-stress-h1]}" \
+  -v d="${per_core[wrk]}" 'BEGIN {
+  printf "paf-stress per core: %.2fx h2load (HTTP/2), %.2fx wrk (HTTP/1.1)\n", a / b, c / d }'
