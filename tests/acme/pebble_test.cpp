@@ -309,3 +309,81 @@ TEST_F(AcmePebble, UnreachableDirectoryIsAClearErrorWithinItsTimeout) {
 
 }  // namespace
 }  // namespace paf
+
+namespace paf {
+namespace {
+
+// Waits (`seconds` at most) until `file` contains `text` or `process` ended.
+bool wait_for_text(Process& process, const std::string& file, const std::string& text,
+                   int seconds) {
+  for (int i = 0; i < seconds * 20; ++i) {
+    if (read_file(file).find(text) != std::string::npos) return true;
+    if (!process.running()) return read_file(file).find(text) != std::string::npos;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+// paf-server --acme-directory: a certificate for two names at start, HTTP-01
+// answered on its own plain port, then HTTPS with it over h2 and HTTP/1.1.
+TEST(PafServerAcme, ObtainsACertificateAtStartAndServesHttpsWithIt) {
+  Pebble pebble;
+  const std::uint16_t http_port = free_port(), https_port = free_port();
+  ASSERT_TRUE(pebble.start(http_port));
+  Process server;
+  ScratchDir files;
+  const std::string log = files.file("paf-server.log");
+  ASSERT_TRUE(server.start({PAF_SERVER_PATH, "--http", std::to_string(http_port), "--https",
+                            std::to_string(https_port), "--acme-directory", pebble.directory(),
+                            "--acme-email", "admin@example.com", "--domain", "www.example.com",
+                            "--domain", "example.com", "--acme-ca", pebble.dir.file("ca.pem"),
+                            "--access-log", "off"},
+                           log));
+  ASSERT_TRUE(wait_for_text(server, log, "serving https with the ACME certificate", 60))
+      << read_file(log);
+  std::ofstream(files.file("root.pem")) << pebble.root();
+  std::string output;
+  for (const char* name : {"www.example.com", "example.com"}) {
+    for (const char* version : {"--http2", "--http1.1"}) {
+      const std::string command = std::string("curl -sS --max-time 10 ") + version +
+                                  " -w ' %{http_version}' --cacert " + files.file("root.pem") +
+                                  " --resolve " + name + ":" + std::to_string(https_port) +
+                                  ":127.0.0.1 https://" + name + ":" + std::to_string(https_port) +
+                                  "/";
+      EXPECT_EQ(run(command, &output), 0) << command << "\n" << output;
+      EXPECT_EQ(output, std::string("Hello World! ") +
+                            (std::string_view(version) == "--http2" ? "2" : "1.1"))
+          << command;
+    }
+  }
+}
+
+// A directory nobody answers at: paf-server says why and exits.
+TEST(PafServerAcme, ExitsWithTheReasonWhenTheDirectoryIsUnreachable) {
+  Pebble pebble;  // for its certificates only
+  ASSERT_TRUE(pebble.make_certificates());
+  Process server;
+  ScratchDir files;
+  const std::string log = files.file("paf-server.log");
+  ASSERT_TRUE(server.start({PAF_SERVER_PATH, "--http", std::to_string(free_port()), "--https",
+                            std::to_string(free_port()), "--acme-directory",
+                            "https://127.0.0.1:" + std::to_string(free_port()) + "/dir",
+                            "--domain", "example.com", "--acme-ca", pebble.dir.file("ca.pem")},
+                           log));
+  int status = -1;
+  for (int i = 0; i < 200 && status == -1; ++i) {
+    if (::waitpid(server.pid, &status, WNOHANG) == 0) {
+      status = -1;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  ASSERT_NE(status, -1) << "paf-server still runs:\n" << read_file(log);
+  server.pid = -1;  // reaped
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1) << status;
+  EXPECT_NE(read_file(log).find("ACME: failed: ACME: the directory is unreachable"),
+            std::string::npos)
+      << read_file(log);
+}
+
+}  // namespace
+}  // namespace paf
