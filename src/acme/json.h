@@ -1,5 +1,6 @@
 // JSON for src/acme, on cJSON: a document owned by a Json, read through
-// views of its strings, and JSON text written with its escaping.
+// views of its strings. What src/acme sends it writes itself, strings
+// escaped by append_json_string (no number is ever printed).
 #ifndef PAF_SRC_ACME_JSON_H
 #define PAF_SRC_ACME_JSON_H
 
@@ -74,16 +75,6 @@ inline void append_json_string(Buffer& out, std::string_view text) {
     }
   }
   out.append('"');
-}
-
-// The document printed without whitespace.
-inline Buffer print(const Json& json) {
-  Buffer out;
-  if (char* text = cJSON_PrintUnformatted(json.get())) {
-    out.append(std::string_view(text));
-    cJSON_free(text);
-  }
-  return out;
 }
 
 }  // namespace paf::acme

@@ -356,6 +356,16 @@ TEST(PafServerAcme, ObtainsACertificateAtStartAndServesHttpsWithIt) {
           << command;
     }
   }
+  // The plain port: the challenges are over (their tokens gone), the rest
+  // goes to the application as before.
+  const std::string plain = "curl -sS --max-time 10 -w ' %{http_code}' http://127.0.0.1:" +
+                            std::to_string(http_port);
+  EXPECT_EQ(run(plain + "/", &output), 0);
+  EXPECT_EQ(output, "Hello World! 200");
+  EXPECT_EQ(run(plain + "/.well-known/acme-challenge/unknown-token", &output), 0);
+  EXPECT_EQ(output, "Not Found\n 404");
+  EXPECT_NE(read_file(log).find("ACME: authorized www.example.com"), std::string::npos)
+      << read_file(log);
 }
 
 // A directory nobody answers at: paf-server says why and exits.
