@@ -177,16 +177,19 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
     });
   }
 
-  // Calls `again` after the answer's Retry-After, else after `delay`
-  // (doubled for the next time, up to the maximum).
-  void wait_then(const Response& response, std::uint64_t& delay, Function<void()> again) {
+  // Calls `again` after the answer's Retry-After, else after `delay`, with
+  // the delay for the time after (doubled, up to the maximum).
+  void wait_then(const Response& response, std::uint64_t delay,
+                 Function<void(std::uint64_t next_delay)> again) {
     std::uint64_t wait = retry_after_ns(response).value_or(delay);
     if (wait > config.poll_max_delay_ns) wait = config.poll_max_delay_ns;
-    delay = delay * 2 > config.poll_max_delay_ns ? config.poll_max_delay_ns : delay * 2;
-    poll_timer = loop.add_timer_after(wait, [self = shared_from_this(), again = std::move(again)]() mutable {
-      self->poll_timer = {};
-      if (!self->finished) again();
-    });
+    const std::uint64_t next_delay =
+        delay * 2 > config.poll_max_delay_ns ? config.poll_max_delay_ns : delay * 2;
+    poll_timer = loop.add_timer_after(
+        wait, [self = shared_from_this(), next_delay, again = std::move(again)]() mutable {
+          self->poll_timer = {};
+          if (!self->finished) again(next_delay);
+        });
   }
 
   // --- the flow ---------------------------------------------------------------
@@ -302,7 +305,7 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
 
   void poll_authorization(std::size_t index, std::size_t polls, std::uint64_t delay) {
     post(Buffer(authorizations[index].view()), {}, "ACME: polling an authorization failed",
-         [this, index, polls, delay](Answer answer) mutable {
+         [this, index, polls, delay](Answer answer) {
            Json authorization = Json::parse(answer.body.view());
            const std::string_view status = string_or_empty(authorization.get(), "status");
            if (status == "valid") {
@@ -316,8 +319,8 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
            if (polls + 1 >= config.max_polls)
              return fail(Errc::timed_out, "ACME: an authorization stayed pending",
                          {}, "too many polls");
-           wait_then(answer.response, delay, [this, index, polls, delay] {
-             poll_authorization(index, polls + 1, delay);
+           wait_then(answer.response, delay, [this, index, polls](std::uint64_t next_delay) {
+             poll_authorization(index, polls + 1, next_delay);
            });
          });
   }
@@ -365,9 +368,11 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
     }
     if (polls + 1 >= config.max_polls)
       return fail(Errc::timed_out, "ACME: the order was not issued", {}, "too many polls");
-    wait_then(answer.response, delay, [this, polls, delay] {
+    wait_then(answer.response, delay, [this, polls](std::uint64_t next_delay) {
       post(Buffer(order_url.view()), {}, "ACME: polling the order failed",
-           [this, polls, delay](Answer next) { on_order(std::move(next), polls + 1, delay); });
+           [this, polls, next_delay](Answer next) {
+             on_order(std::move(next), polls + 1, next_delay);
+           });
     });
   }
 

@@ -54,7 +54,8 @@ class FakeCa {
   // Scripted behaviour.
   bool bad_nonce_on_first_order = false;
   std::string order_problem_type;  // newOrder answers this problem when set
-  int authorization_polls_pending = 1;  // "pending" answers (with Retry-After: 1) after the challenge
+  int authorization_polls_pending = 1;  // "pending" answers after the challenge
+  bool retry_after = true;              // ... each with Retry-After: 1
 
   std::vector<Seen> seen;
   std::string account_jwk;
@@ -153,9 +154,9 @@ class FakeCa {
       std::string status = "pending";
       Headers headers;
       if (challenged_) {
-        if (authorization_polls_pending-- > 0)
-          headers.add("retry-after", "1");
-        else
+        if (authorization_polls_pending-- > 0) {
+          if (retry_after) headers.add("retry-after", "1");
+        } else
           status = "valid";
       }
       return answer(reqd, 200,
@@ -205,8 +206,9 @@ class AcmeFakeCa : public ::testing::Test {
     run_until(*loop, [] { return false; }, 0.1);
   }
 
-  std::optional<acme::Outcome> provision() {
+  std::optional<acme::Outcome> provision(std::size_t max_polls = 60) {
     acme::Config config;
+    config.max_polls = max_polls;
     config.directory = Buffer(ca->directory());
     config.names.emplace_back(std::string_view("one.example.com"));
     config.http01 = responder;
@@ -272,6 +274,26 @@ TEST_F(AcmeFakeCa, AProblemDocumentIsAClearFailure) {
             "ACME: creating the order failed: urn:ietf:params:acme:error:rejectedIdentifier: "
             "Error creating new order :: not today");
   EXPECT_NE(log.find("ACME: failed: ACME: creating the order failed"), std::string::npos) << log;
+}
+
+// No Retry-After and an authorization that stays pending: polls back off
+// (0.2 s, then 0.4 s, doubling) and stop at max_polls with a clear failure.
+TEST_F(AcmeFakeCa, PollingBacksOffAndIsBounded) {
+  ca->authorization_polls_pending = 1000;
+  ca->retry_after = false;
+  auto outcome = provision(4);
+  ASSERT_TRUE(outcome.has_value()) << log;
+  ASSERT_FALSE(*outcome);
+  EXPECT_EQ(outcome->error().error.code, Errc::timed_out);
+  EXPECT_EQ(outcome->error().error.message, "ACME: an authorization stayed pending");
+  std::vector<std::uint64_t> polls;
+  for (const Seen& entry : ca->seen)
+    if (entry.path == "/authz/1") polls.push_back(entry.at_ns);
+  ASSERT_EQ(polls.size(), 5u) << "the first look, then max_polls polls";
+  EXPECT_GE(polls[2] - polls[1], milliseconds(190));
+  EXPECT_GE(polls[3] - polls[2], milliseconds(390));
+  EXPECT_GE(polls[4] - polls[3], milliseconds(790));
+  EXPECT_EQ(responder.size(), 0u) << "the token is taken back on failure too";
 }
 
 }  // namespace
