@@ -234,6 +234,30 @@ TEST_F(AcmePebble, CertificateForTwoNamesServedOverH2AndHttp11) {
   }
 }
 
+// The same account key twice: newAccount finds the account again (same kid)
+// and the certificate is for the key given.
+TEST_F(AcmePebble, TheSameAccountKeyFindsTheAccountAgain) {
+  ASSERT_TRUE(pebble.start(http_port));
+  make_client(pebble.test_ca_pem);
+  serve_http(responder.handler());
+  auto account_key = jose::EcKey::generate();
+  auto certificate_key = jose::EcKey::generate();
+  ASSERT_TRUE(account_key && certificate_key);
+  std::vector<std::string> accounts;
+  for (int round = 0; round < 2; ++round) {
+    acme::Config with = config({"again.example.com"});
+    with.account_key = *account_key;
+    with.certificate_key = *certificate_key;
+    auto outcome = provision(std::move(with));
+    ASSERT_TRUE(outcome.has_value()) << log;
+    ASSERT_TRUE(*outcome) << describe(*outcome) << "\nlog:\n" << log;
+    accounts.emplace_back((*outcome)->account_url.view());
+    EXPECT_EQ((*outcome)->key_pem.view(), certificate_key->to_pem()->view());
+  }
+  EXPECT_FALSE(accounts[0].empty());
+  EXPECT_EQ(accounts[0], accounts[1]);
+}
+
 // pebble rejecting half of the good nonces: every badNonce is retried with
 // the nonce its answer carried, and the certificate comes all the same.
 TEST_F(AcmePebble, BadNoncesAreRetried) {
