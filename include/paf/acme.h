@@ -13,7 +13,8 @@
 //       [&](paf::acme::Outcome outcome) {
 //         port80.turn_off();
 //         if (!outcome) return report(outcome.error().describe());
-//         auto tls = paf::TlsConfig::server(outcome->chain_pem.view(), outcome->key_pem.view()).build();
+//         auto tls = paf::TlsConfig::server(outcome->chain_pem.view(),
+//         outcome->key_pem.view()).build();
 //         ...                                                 // https_service with it
 //       });
 //
@@ -99,9 +100,9 @@ struct Config {
 };
 
 struct Certificate {
-  Buffer chain_pem;    // leaf first, then the CA's intermediates
-  Buffer key_pem;      // the certificate key (SEC1 PEM): a secret
-  Buffer account_url;  // the account's kid
+  Buffer chain_pem;                   // leaf first, then the CA's intermediates
+  Buffer key_pem;                     // the certificate key (SEC1 PEM): a secret
+  Buffer account_url;                 // the account's kid
   std::size_t bad_nonce_retries = 0;  // how many badNonce answers were retried
 };
 

@@ -21,8 +21,7 @@ Result<Buffer> certificate_request(const jose::EcKey& key, std::span<const Buffe
     const Buffer& name = names[names.size() - 1 - i];
     std::memset(&sans[i], 0, sizeof sans[i]);
     sans[i].node.type = MBEDTLS_X509_SAN_DNS_NAME;
-    sans[i].node.san.unstructured_name.p =
-        const_cast<unsigned char*>(name.bytes().data());
+    sans[i].node.san.unstructured_name.p = const_cast<unsigned char*>(name.bytes().data());
     sans[i].node.san.unstructured_name.len = name.size();
     sans[i].next = i + 1 < names.size() ? &sans[i + 1] : nullptr;
   }

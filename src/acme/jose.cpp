@@ -57,7 +57,8 @@ struct PublicPoint {
 
 Result<void> load_public(std::string_view jwk_json, PublicPoint& out) {
   Json jwk = Json::parse(jwk_json);
-  if (!jwk || !cJSON_IsObject(jwk.get())) return fail(Errc::invalid_argument, "JWK: not a JSON object");
+  if (!jwk || !cJSON_IsObject(jwk.get()))
+    return fail(Errc::invalid_argument, "JWK: not a JSON object");
   if (acme::string_or_empty(jwk.get(), "kty") != "EC" ||
       acme::string_or_empty(jwk.get(), "crv") != "P-256")
     return fail(Errc::invalid_argument, "JWK: not an EC P-256 key");
@@ -77,7 +78,6 @@ Result<void> load_public(std::string_view jwk_json, PublicPoint& out) {
 }
 
 }  // namespace
-
 
 Buffer base64url(Bytes bytes) {
   Buffer out;
@@ -112,7 +112,8 @@ Result<Buffer> base64url_decode(std::string_view text) {
   int held = 0;
   for (char c : text) {
     const int value = sextet(c);
-    if (value < 0) return fail(Errc::invalid_argument, "base64url: a character outside its alphabet");
+    if (value < 0)
+      return fail(Errc::invalid_argument, "base64url: a character outside its alphabet");
     bits = (bits << 6) | static_cast<std::uint32_t>(value);
     held += 6;
     if (held >= 8) {
@@ -188,9 +189,9 @@ Result<Buffer> EcKey::sign_es256(Bytes signing_input) const {
   mbedtls_mpi_init(&r);
   mbedtls_mpi_init(&s);
   // Deterministic (RFC 6979), with the generator for blinding only.
-  int status = mbedtls_ecdsa_sign_det_ext(&ec.grp, &r, &s, &ec.d, digest, sizeof digest,
-                                          MBEDTLS_MD_SHA256, tls::random_bytes,
-                                          tls::random_context());
+  int status =
+      mbedtls_ecdsa_sign_det_ext(&ec.grp, &r, &s, &ec.d, digest, sizeof digest, MBEDTLS_MD_SHA256,
+                                 tls::random_bytes, tls::random_context());
   Buffer out;
   out.resize(2 * kCoordinate);
   if (status == 0) status = mbedtls_mpi_write_binary(&r, out.data(), kCoordinate);
@@ -203,17 +204,22 @@ Result<Buffer> EcKey::sign_es256(Bytes signing_input) const {
 
 Result<Buffer> thumbprint(std::string_view jwk_json) {
   Json jwk = Json::parse(jwk_json);
-  if (!jwk || !cJSON_IsObject(jwk.get())) return fail(Errc::invalid_argument, "JWK: not a JSON object");
+  if (!jwk || !cJSON_IsObject(jwk.get()))
+    return fail(Errc::invalid_argument, "JWK: not a JSON object");
   const std::string_view kty = acme::string_or_empty(jwk.get(), "kty");
   // RFC 7638 §3.2: the required members, in lexicographic order.
   const char* const ec[] = {"crv", "kty", "x", "y"};
   const char* const rsa[] = {"e", "kty", "n"};
   const char* const oct[] = {"k", "kty"};
   std::span<const char* const> members;
-  if (kty == "EC") members = ec;
-  else if (kty == "RSA") members = rsa;
-  else if (kty == "oct") members = oct;
-  else return fail(Errc::invalid_argument, "JWK: unknown kty");
+  if (kty == "EC")
+    members = ec;
+  else if (kty == "RSA")
+    members = rsa;
+  else if (kty == "oct")
+    members = oct;
+  else
+    return fail(Errc::invalid_argument, "JWK: unknown kty");
   Buffer canonical("{");
   for (const char* name : members) {
     auto value = acme::string_member(jwk.get(), name);

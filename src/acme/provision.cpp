@@ -102,18 +102,20 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
             std::string_view step, Next next) {
     const std::uint64_t awaited = ++generation;
     loop.cancel_timer(request_timer);
-    request_timer = loop.add_timer_after(config.request_timeout_ns, [this, self = shared_from_this(), step] {
-      request_timer = {};
-      ++generation;  // the answer, if it ever comes, is stale
-      fail(Errc::timed_out, step, {}, "no answer within the request timeout");
-    });
+    request_timer =
+        loop.add_timer_after(config.request_timeout_ns, [this, self = shared_from_this(), step] {
+          request_timer = {};
+          ++generation;  // the answer, if it ever comes, is stale
+          fail(Errc::timed_out, step, {}, "no answer within the request timeout");
+        });
     client.request(method, url, std::move(headers), std::move(body),
                    [self = shared_from_this(), awaited, step,
                     next = std::move(next)](Result<Answer> answer) mutable {
                      if (self->finished || awaited != self->generation) return;
                      self->loop.cancel_timer(self->request_timer);
                      self->request_timer = {};
-                     if (!answer) return self->fail(answer.error().code, step, {}, answer.error().message);
+                     if (!answer)
+                       return self->fail(answer.error().code, step, {}, answer.error().message);
                      if (auto fresh = answer->response.headers.get("replay-nonce"))
                        self->nonce = Buffer(*fresh);
                      next(std::move(*answer));
@@ -136,8 +138,8 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
   // POSTs `payload` as a JWS to `url` (empty payload: POST-as-GET); `next`
   // gets a successful answer. An ACME problem fails the run with `step`,
   // but for badNonce, retried with the fresh nonce.
-  void post(Buffer url, Buffer payload, std::string_view step, Next next,
-            std::size_t attempt = 0, std::string_view accept = {}) {
+  void post(Buffer url, Buffer payload, std::string_view step, Next next, std::size_t attempt = 0,
+            std::string_view accept = {}) {
     with_nonce([this, url = std::move(url), payload = std::move(payload), step,
                 next = std::move(next), attempt, accept]() mutable {
       Buffer members("\"nonce\":");
@@ -158,8 +160,8 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
       if (!accept.empty()) headers.add("accept", accept);
       const std::string_view target = url.view();
       send(Method::POST, target, std::move(headers), std::move(*jws), step,
-           [this, url = std::move(url), payload = std::move(payload), step,
-            next = std::move(next), attempt, accept](Answer answer) mutable {
+           [this, url = std::move(url), payload = std::move(payload), step, next = std::move(next),
+            attempt, accept](Answer answer) mutable {
              if (answer.response.status < 400) return next(std::move(answer));
              Json problem = Json::parse(answer.body.view());
              const std::string_view type = string_or_empty(problem.get(), "type");
@@ -171,7 +173,8 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
              }
              Buffer detail(string_or_empty(problem.get(), "detail"));
              if (!problem)
-               detail = text("HTTP ", NumberText(answer.response.status).view(), " from ", url.view());
+               detail =
+                   text("HTTP ", NumberText(answer.response.status).view(), " from ", url.view());
              fail(Errc::protocol_error, step, type, detail.view());
            });
     });
@@ -267,7 +270,8 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
            order_url = Buffer(*location);
            const cJSON* item = nullptr;
            cJSON_ArrayForEach(item, list) {
-             if (cJSON_IsString(item)) authorizations.emplace_back(std::string_view(item->valuestring));
+             if (cJSON_IsString(item))
+               authorizations.emplace_back(std::string_view(item->valuestring));
            }
            log(text("ACME: order ", order_url.view()).view());
            authorize(0);
@@ -317,8 +321,8 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
            if (status != "pending" && status != "processing")
              return authorization_failed(authorization);
            if (polls + 1 >= config.max_polls)
-             return fail(Errc::timed_out, "ACME: an authorization stayed pending",
-                         {}, "too many polls");
+             return fail(Errc::timed_out, "ACME: an authorization stayed pending", {},
+                         "too many polls");
            wait_then(answer.response, delay, [this, index, polls](std::uint64_t next_delay) {
              poll_authorization(index, polls + 1, next_delay);
            });
@@ -377,18 +381,19 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
   }
 
   void download(Buffer url) {
-    post(std::move(url), {}, "ACME: downloading the certificate failed",
-         [this](Answer answer) {
-           if (answer.body.view().find("-----BEGIN CERTIFICATE-----") == std::string_view::npos)
-             return fail(Errc::protocol_error, "ACME: downloading the certificate failed", {},
-                         "the answer is not a PEM certificate chain");
-           auto key_pem = certificate_key->to_pem();
-           if (!key_pem) return fail(key_pem.error().code, "ACME: writing the key failed");
-           log("ACME: certificate issued");
-           finish(Certificate{std::move(answer.body), std::move(*key_pem), Buffer(kid.view()),
-                              bad_nonce_retries});
-         },
-         0, "application/pem-certificate-chain");
+    post(
+        std::move(url), {}, "ACME: downloading the certificate failed",
+        [this](Answer answer) {
+          if (answer.body.view().find("-----BEGIN CERTIFICATE-----") == std::string_view::npos)
+            return fail(Errc::protocol_error, "ACME: downloading the certificate failed", {},
+                        "the answer is not a PEM certificate chain");
+          auto key_pem = certificate_key->to_pem();
+          if (!key_pem) return fail(key_pem.error().code, "ACME: writing the key failed");
+          log("ACME: certificate issued");
+          finish(Certificate{std::move(answer.body), std::move(*key_pem), Buffer(kid.view()),
+                             bad_nonce_retries});
+        },
+        0, "application/pem-certificate-chain");
   }
 };
 

@@ -53,7 +53,7 @@ class FakeCa {
 
   // Scripted behaviour.
   bool bad_nonce_on_first_order = false;
-  std::string order_problem_type;  // newOrder answers this problem when set
+  std::string order_problem_type;       // newOrder answers this problem when set
   int authorization_polls_pending = 1;  // "pending" answers after the challenge
   bool retry_after = true;              // ... each with Retry-After: 1
 
@@ -70,7 +70,8 @@ class FakeCa {
 
   void answer(Reqd& reqd, int status, std::string body, Headers headers = {}) {
     headers.add("replay-nonce", fresh_nonce());
-    if (!body.empty() && !headers.has("content-type")) headers.add("content-type", "application/json");
+    if (!body.empty() && !headers.has("content-type"))
+      headers.add("content-type", "application/json");
     (void)reqd.respond_with_string({status, std::move(headers)}, body);
   }
 
@@ -203,7 +204,8 @@ class AcmeFakeCa : public ::testing::Test {
   void TearDown() override {
     ca.reset();
     client.reset();
-    run_until(*loop, [] { return false; }, 0.1);
+    run_until(
+        *loop, [] { return false; }, 0.1);
   }
 
   std::optional<acme::Outcome> provision(std::size_t max_polls = 60) {
@@ -214,9 +216,11 @@ class AcmeFakeCa : public ::testing::Test {
     config.http01 = responder;
     config.log = [this](std::string_view line) { log.append(line).append("\n"); };
     std::optional<acme::Outcome> outcome;
-    auto provisioning = acme::provision_certificate(
-        std::move(config), *client, *loop, [&](acme::Outcome result) { outcome = std::move(result); });
-    run_until(*loop, [&] { return outcome.has_value(); }, 20);
+    auto provisioning =
+        acme::provision_certificate(std::move(config), *client, *loop,
+                                    [&](acme::Outcome result) { outcome = std::move(result); });
+    run_until(
+        *loop, [&] { return outcome.has_value(); }, 20);
     return outcome;
   }
 
@@ -233,7 +237,8 @@ TEST_F(AcmeFakeCa, SignsEveryRequestWithAFreshNonceJwkThenKidAndHonoursRetryAfte
   auto outcome = provision();
   ASSERT_TRUE(outcome.has_value()) << log;
   ASSERT_TRUE(*outcome) << text_of((*outcome).error().describe()) << "\n" << log;
-  EXPECT_EQ(text_of((*outcome)->account_url), ca->directory().substr(0, ca->directory().size() - 4) + "/account/1");
+  EXPECT_EQ(text_of((*outcome)->account_url),
+            ca->directory().substr(0, ca->directory().size() - 4) + "/account/1");
   EXPECT_EQ((*outcome)->bad_nonce_retries, 1u);
   EXPECT_TRUE((*outcome)->chain_pem.view().starts_with("-----BEGIN CERTIFICATE-----"));
 
@@ -241,9 +246,9 @@ TEST_F(AcmeFakeCa, SignsEveryRequestWithAFreshNonceJwkThenKidAndHonoursRetryAfte
   // authz, finalize (Retry-After: 1), order, certificate.
   std::vector<std::string> paths;
   for (const Seen& entry : ca->seen) paths.push_back(entry.path);
-  EXPECT_EQ(paths, (std::vector<std::string>{"/account", "/order", "/order", "/authz/1",
-                                             "/challenge", "/authz/1", "/authz/1", "/finalize",
-                                             "/order/1", "/cert"}));
+  EXPECT_EQ(paths,
+            (std::vector<std::string>{"/account", "/order", "/order", "/authz/1", "/challenge",
+                                      "/authz/1", "/authz/1", "/finalize", "/order/1", "/cert"}));
   for (std::size_t i = 0; i < ca->seen.size(); ++i) {
     const Seen& entry = ca->seen[i];
     EXPECT_TRUE(entry.signature_valid) << entry.path;

@@ -1,7 +1,8 @@
 // base64url, JWK thumbprints and ES256 JWS against the RFCs' own examples,
 // and the CSR as openssl reads it.
-#include <gtest/gtest.h>
+#include "paf/jose.h"
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -11,7 +12,6 @@
 #include <string>
 
 #include "paf/acme.h"
-#include "paf/jose.h"
 
 namespace paf {
 namespace {
@@ -64,7 +64,8 @@ TEST(Jws, VerifiesTheRfc7515Es256Example) {
       R"({"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"})";
   const std::string input =
       "eyJhbGciOiJFUzI1NiJ9."
-      "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ";
+      "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVl"
+      "fQ";
   auto signature = jose::base64url_decode(
       "DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q");
   ASSERT_TRUE(signature);
@@ -114,7 +115,8 @@ TEST(Jws, SignsWhatItsOwnJwkVerifies) {
   auto again = jose::EcKey::from_pem(pem->view());
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_EQ(str(again->jwk()), str(jwk));
-  EXPECT_FALSE(jose::EcKey::from_pem("-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n"));
+  EXPECT_FALSE(jose::EcKey::from_pem(
+      "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n"));
 }
 
 // An empty payload stays empty: ACME's POST-as-GET.
@@ -139,8 +141,9 @@ TEST(Csr, CarriesEveryNameAsASubjectAltName) {
   int fd = ::mkstemp(path);
   ASSERT_GE(fd, 0);
   ::close(fd);
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(der->bytes().data()),
-                                               static_cast<std::streamsize>(der->size()));
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(der->bytes().data()),
+             static_cast<std::streamsize>(der->size()));
   const std::string command =
       std::string("openssl req -inform DER -in ") + path + " -noout -verify -text 2>&1";
   FILE* pipe = ::popen(command.c_str(), "r");

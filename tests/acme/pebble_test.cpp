@@ -73,13 +73,14 @@ struct Pebble {
     }
     if (!make_certificates()) return false;
     const std::uint16_t dns_port = free_port(), dns_management = free_port();
-    if (!dns.start({"/usr/bin/pebble-challtestsrv", "-defaultIPv4", "127.0.0.1", "-defaultIPv6", "",
-                    "-dns01", "127.0.0.1:" + std::to_string(dns_port), "-http01", "", "-https01",
-                    "", "-tlsalpn01", "", "-management",
-                    "127.0.0.1:" + std::to_string(dns_management)},
-                   dir.file("challtestsrv.log")) ||
+    if (!dns.start(
+            {"/usr/bin/pebble-challtestsrv", "-defaultIPv4", "127.0.0.1", "-defaultIPv6", "",
+             "-dns01", "127.0.0.1:" + std::to_string(dns_port), "-http01", "", "-https01", "",
+             "-tlsalpn01", "", "-management", "127.0.0.1:" + std::to_string(dns_management)},
+            dir.file("challtestsrv.log")) ||
         !wait_accepting(dns, dns_management)) {
-      ADD_FAILURE() << "pebble-challtestsrv did not start:\n" << read_file(dir.file("challtestsrv.log"));
+      ADD_FAILURE() << "pebble-challtestsrv did not start:\n"
+                    << read_file(dir.file("challtestsrv.log"));
       return false;
     }
     acme_port = free_port();
@@ -110,7 +111,8 @@ struct Pebble {
   std::string root() const {
     std::string pem;
     const std::string command = "curl -sS --max-time 10 --cacert " + dir.file("ca.pem") +
-                                " https://127.0.0.1:" + std::to_string(management_port) + "/roots/0";
+                                " https://127.0.0.1:" + std::to_string(management_port) +
+                                "/roots/0";
     if (run(command, &pem) != 0) ADD_FAILURE() << pem;
     return pem;
   }
@@ -132,7 +134,9 @@ class AcmePebble : public ::testing::Test {
   void TearDown() override {
     stop_http.turn_off();
     client.reset();
-    if (loop) run_until(*loop, [] { return false; }, 0.2);
+    if (loop)
+      run_until(
+          *loop, [] { return false; }, 0.2);
   }
 
   // The port-80 service: `handler` (the responder's, or a wrong one).
@@ -161,9 +165,11 @@ class AcmePebble : public ::testing::Test {
   // Provisions and waits (60 s at most) for the outcome.
   std::optional<acme::Outcome> provision(acme::Config with) {
     std::optional<acme::Outcome> outcome;
-    auto provisioning = acme::provision_certificate(
-        std::move(with), *client, *loop, [&](acme::Outcome result) { outcome = std::move(result); });
-    run_until(*loop, [&] { return outcome.has_value(); }, 60);
+    auto provisioning =
+        acme::provision_certificate(std::move(with), *client, *loop,
+                                    [&](acme::Outcome result) { outcome = std::move(result); });
+    run_until(
+        *loop, [&] { return outcome.has_value(); }, 60);
     return outcome;
   }
 
@@ -206,26 +212,25 @@ TEST_F(AcmePebble, CertificateForTwoNamesServedOverH2AndHttp11) {
                 &output),
             0)
       << output;
-  EXPECT_EQ(run("openssl x509 -in " + files.file("chain.pem") + " -noout -ext subjectAltName",
-                &output),
-            0);
+  EXPECT_EQ(
+      run("openssl x509 -in " + files.file("chain.pem") + " -noout -ext subjectAltName", &output),
+      0);
   EXPECT_NE(output.find("DNS:one.example.com"), std::string::npos) << output;
   EXPECT_NE(output.find("DNS:two.example.com"), std::string::npos) << output;
 
   Process server;
   const std::uint16_t https_port = free_port(), plain_port = free_port();
-  ASSERT_TRUE(server.start({PAF_SERVER_PATH, "--http", std::to_string(plain_port), "--https",
-                            std::to_string(https_port), "--cert", files.file("chain.pem"), "--key",
-                            files.file("key.pem"), "--access-log", "off"},
-                           files.file("paf-server.log")));
+  ASSERT_TRUE(server.start(
+      {PAF_SERVER_PATH, "--http", std::to_string(plain_port), "--https", std::to_string(https_port),
+       "--cert", files.file("chain.pem"), "--key", files.file("key.pem"), "--access-log", "off"},
+      files.file("paf-server.log")));
   ASSERT_TRUE(wait_accepting(server, https_port)) << read_file(files.file("paf-server.log"));
   for (const char* name : {"one.example.com", "two.example.com"}) {
     for (const char* version : {"--http2", "--http1.1"}) {
-      const std::string command = std::string("curl -sS --max-time 10 ") + version +
-                                  " -w ' %{http_version}' --cacert " + files.file("root.pem") +
-                                  " --resolve " + name + ":" + std::to_string(https_port) +
-                                  ":127.0.0.1 https://" + name + ":" + std::to_string(https_port) +
-                                  "/";
+      const std::string command =
+          std::string("curl -sS --max-time 10 ") + version + " -w ' %{http_version}' --cacert " +
+          files.file("root.pem") + " --resolve " + name + ":" + std::to_string(https_port) +
+          ":127.0.0.1 https://" + name + ":" + std::to_string(https_port) + "/";
       EXPECT_EQ(run(command, &output), 0) << command << "\n" << output;
       EXPECT_EQ(output, std::string("Hello World! ") +
                             (std::string_view(version) == "--http2" ? "2" : "1.1"))
@@ -357,23 +362,22 @@ TEST(PafServerAcme, ObtainsACertificateAtStartAndServesHttpsWithIt) {
   Process server;
   ScratchDir files;
   const std::string log = files.file("paf-server.log");
-  ASSERT_TRUE(server.start({PAF_SERVER_PATH, "--http", std::to_string(http_port), "--https",
-                            std::to_string(https_port), "--acme-directory", pebble.directory(),
-                            "--acme-email", "admin@example.com", "--domain", "www.example.com",
-                            "--domain", "example.com", "--acme-ca", pebble.dir.file("ca.pem"),
-                            "--access-log", "off"},
-                           log));
+  ASSERT_TRUE(
+      server.start({PAF_SERVER_PATH, "--http", std::to_string(http_port), "--https",
+                    std::to_string(https_port), "--acme-directory", pebble.directory(),
+                    "--acme-email", "admin@example.com", "--domain", "www.example.com", "--domain",
+                    "example.com", "--acme-ca", pebble.dir.file("ca.pem"), "--access-log", "off"},
+                   log));
   ASSERT_TRUE(wait_for_text(server, log, "serving https with the ACME certificate", 60))
       << read_file(log);
   std::ofstream(files.file("root.pem")) << pebble.root();
   std::string output;
   for (const char* name : {"www.example.com", "example.com"}) {
     for (const char* version : {"--http2", "--http1.1"}) {
-      const std::string command = std::string("curl -sS --max-time 10 ") + version +
-                                  " -w ' %{http_version}' --cacert " + files.file("root.pem") +
-                                  " --resolve " + name + ":" + std::to_string(https_port) +
-                                  ":127.0.0.1 https://" + name + ":" + std::to_string(https_port) +
-                                  "/";
+      const std::string command =
+          std::string("curl -sS --max-time 10 ") + version + " -w ' %{http_version}' --cacert " +
+          files.file("root.pem") + " --resolve " + name + ":" + std::to_string(https_port) +
+          ":127.0.0.1 https://" + name + ":" + std::to_string(https_port) + "/";
       EXPECT_EQ(run(command, &output), 0) << command << "\n" << output;
       EXPECT_EQ(output, std::string("Hello World! ") +
                             (std::string_view(version) == "--http2" ? "2" : "1.1"))
@@ -382,8 +386,8 @@ TEST(PafServerAcme, ObtainsACertificateAtStartAndServesHttpsWithIt) {
   }
   // The plain port: the challenges are over (their tokens gone), the rest
   // goes to the application as before.
-  const std::string plain = "curl -sS --max-time 10 -w ' %{http_code}' http://127.0.0.1:" +
-                            std::to_string(http_port);
+  const std::string plain =
+      "curl -sS --max-time 10 -w ' %{http_code}' http://127.0.0.1:" + std::to_string(http_port);
   EXPECT_EQ(run(plain + "/", &output), 0);
   EXPECT_EQ(output, "Hello World! 200");
   EXPECT_EQ(run(plain + "/.well-known/acme-challenge/unknown-token", &output), 0);
@@ -401,8 +405,8 @@ TEST(PafServerAcme, ExitsWithTheReasonWhenTheDirectoryIsUnreachable) {
   const std::string log = files.file("paf-server.log");
   ASSERT_TRUE(server.start({PAF_SERVER_PATH, "--http", std::to_string(free_port()), "--https",
                             std::to_string(free_port()), "--acme-directory",
-                            "https://127.0.0.1:" + std::to_string(free_port()) + "/dir",
-                            "--domain", "example.com", "--acme-ca", pebble.dir.file("ca.pem")},
+                            "https://127.0.0.1:" + std::to_string(free_port()) + "/dir", "--domain",
+                            "example.com", "--acme-ca", pebble.dir.file("ca.pem")},
                            log));
   int status = -1;
   for (int i = 0; i < 200 && status == -1; ++i) {

@@ -214,8 +214,8 @@ int main(int argc, char** argv) {
   if (acme_directory) {
     if (!https_port || !certs.empty() || !keys.empty() || domains.empty() || tap_interface)
       return usage();
-  } else if (!domains.empty() || acme_email ||
-             certs.size() != keys.size() || (https_port.has_value() != !certs.empty())) {
+  } else if (!domains.empty() || acme_email || certs.size() != keys.size() ||
+             (https_port.has_value() != !certs.empty())) {
     return usage();
   }
 
@@ -313,7 +313,8 @@ int main(int argc, char** argv) {
   if (acme_directory) {
     auto ca_bundle = read_file(acme_ca);
     if (!ca_bundle) return std::fprintf(stderr, "paf-server: cannot read %s\n", acme_ca.c_str()), 1;
-    auto client_tls = paf::TlsConfig::client().trust_ca(*ca_bundle).alpn({"h2", "http/1.1"}).build();
+    auto client_tls =
+        paf::TlsConfig::client().trust_ca(*ca_bundle).alpn({"h2", "http/1.1"}).build();
     if (!client_tls) return print_error("--acme-ca", client_tls.error()), 1;
     paf::mimic::Ctx ctx = paf::posix::with_host_protocols({}, **backend);
     acme_client = std::make_unique<paf::Client>(
