@@ -1,10 +1,11 @@
 # `cmake --install`: static libraries, headers, a CMake package (find_package(paf)
-# gives paf::paf and, per build, paf::paf_posix or paf::paf_libc) and pkg-config
+# gives paf::paf and, per build, paf::paf_posix or paf::paf_libc; hosted, also
+# paf::paf_acme) and pkg-config
 # files (paf.pc, and paf-posix.pc in the hosted build).
 include(CMakePackageConfigHelpers)
 
 set(paf_install_targets paf paf_llhttp paf_nghttp2 paf_mbedtls paf_bearssl paf_lwip paf_uriparser)
-foreach(optional paf_openssl_gcm paf_cares paf_posix paf_posix_main paf_libc paf_virtio)
+foreach(optional paf_openssl_gcm paf_cares paf_cjson paf_acme paf_posix paf_posix_main paf_libc paf_virtio)
   if(TARGET ${optional})
     list(APPEND paf_install_targets ${optional})
   endif()

@@ -177,6 +177,16 @@ target_include_directories(paf_uriparser SYSTEM PUBLIC
 target_include_directories(paf_uriparser PRIVATE "${CMAKE_BINARY_DIR}/generated/uriparser")
 target_compile_definitions(paf_uriparser PUBLIC URI_NO_UNICODE URI_STATIC_BUILD)
 
+# --- cJSON (JSON: ACME's directory, orders, problems and JWS in src/acme) -----
+# Hosted only for now: cJSON parses numbers with strtod and prints them with
+# printf's "%1.15g"/"%1.17g", and paf's libc (platform/libc) has no floating
+# point. Only cJSON.c is built (not cJSON_Utils: JSON Patch and Pointer).
+if(NOT PAF_FREESTANDING)
+  set(cjson_dir "${PAF_THIRD_PARTY_DIR}/cjson")
+  paf_third_party_library(paf_cjson "${cjson_dir}/cJSON.c")
+  target_include_directories(paf_cjson SYSTEM PUBLIC "$<BUILD_INTERFACE:${cjson_dir}>")
+endif()
+
 # --- c-ares (non-blocking DNS on the host: platform/posix/dns.cpp) -----------
 # Hosted only. Its ares_config.h (what this host's C library offers) comes from
 # c-ares' own CMake checks, run once per build tree into generated/c-ares

@@ -21,7 +21,7 @@ diff <(grep -v '^#' "$root/third_party/deps.lock") <(grep -v '^#' "$work/tp/deps
   fail "offline lock differs from the online one"
 for f in lwip/src/core/tcp.c mbedtls/library/ssl_tls13_server.c nghttp2/lib/nghttp2_session.c \
          llhttp/src/llhttp.c bearssl/src/aead/gcm.c openssl/crypto/modes/asm/aesni-gcm-x86_64.pl \
-         uriparser/src/UriParse.c c-ares/src/lib/ares_process.c; do
+         uriparser/src/UriParse.c c-ares/src/lib/ares_process.c cjson/cJSON.c; do
   [[ -f $work/tp/$f ]] || fail "offline tree lacks $f"
 done
 # Of a package with [files] in the manifest, those files only.

@@ -6,7 +6,16 @@
 //   paf-server [--host ADDR] [--http PORT] [--https PORT --cert FILE --key FILE
 //              [--cert FILE --key FILE]...] [--header-timeout SECONDS]
 //              [--access-log on|off] [--net tap:IFACE [--net-config WORDS]]
+//              [--https PORT --acme-directory URL --domain NAME [--domain NAME]...
+//               [--acme-email E] [--acme-ca FILE]]
 //   (defaults: 127.0.0.1, 8080, no TLS, 10 s, on: one line per request on stderr)
+//
+// With --acme-directory (instead of --cert and --key) it gets a certificate
+// for every --domain from that ACME directory (RFC 8555) at start, answering
+// the HTTP-01 challenges on the plain port (which the CA must reach as port
+// 80 of each name), then serves HTTPS with it. --acme-ca is the PEM bundle
+// trusted for the directory's HTTPS (default: the system's,
+// /etc/ssl/certs/ca-certificates.crt). Host sockets only (not with --net).
 //
 // With --net tap:IFACE it serves over paf's own TCP/IP stack (lwIP) on the
 // TAP interface IFACE instead of the host's sockets (--host does not apply):
@@ -33,9 +42,12 @@
 #include <vector>
 
 #include "demo_handler.h"
+#include "paf/acme.h"
+#include "paf/client.h"
 #include "paf/loop.h"
 #include "paf/net.h"
 #include "paf/posix/epoll_loop_backend.h"
+#include "paf/posix/mimic.h"
 #include "paf/posix/socket_listener.h"
 #include "paf/posix/tap_net_device.h"
 #include "paf/service.h"
@@ -48,7 +60,9 @@ int usage() {
   std::fprintf(stderr,
                "usage: paf-server [--host ADDR] [--http PORT] [--https PORT --cert FILE --key FILE"
                " [--cert FILE --key FILE]...] [--header-timeout SECONDS] [--access-log on|off]"
-               " [--net tap:IFACE [--net-config WORDS]]\n");
+               " [--net tap:IFACE [--net-config WORDS]]"
+               " [--https PORT --acme-directory URL --domain NAME... [--acme-email E]"
+               " [--acme-ca FILE]]\n");
   return 2;
 }
 
@@ -156,6 +170,9 @@ int main(int argc, char** argv) {
   paf::demo::Options demo_options;
   std::optional<std::string> tap_interface;
   std::string net_config;
+  std::optional<std::string> acme_directory, acme_email;
+  std::string acme_ca = "/etc/ssl/certs/ca-certificates.crt";
+  std::vector<std::string> domains;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (i + 1 >= argc) return usage();
@@ -178,6 +195,14 @@ int main(int argc, char** argv) {
       certs.emplace_back(value);
     } else if (arg == "--key") {
       keys.emplace_back(value);
+    } else if (arg == "--acme-directory") {
+      acme_directory = value;
+    } else if (arg == "--acme-email") {
+      acme_email = value;
+    } else if (arg == "--acme-ca") {
+      acme_ca = value;
+    } else if (arg == "--domain") {
+      domains.emplace_back(value);
     } else if (arg == "--header-timeout") {
       std::uint64_t seconds = 0;
       if (!parse_number(value, seconds) || seconds == 0) return usage();
@@ -186,7 +211,13 @@ int main(int argc, char** argv) {
       return usage();
     }
   }
-  if (certs.size() != keys.size() || (https_port.has_value() != !certs.empty())) return usage();
+  if (acme_directory) {
+    if (!https_port || !certs.empty() || !keys.empty() || domains.empty() || tap_interface)
+      return usage();
+  } else if (!domains.empty() || acme_email || certs.size() != keys.size() ||
+             (https_port.has_value() != !certs.empty())) {
+    return usage();
+  }
 
   // Signals arrive on a descriptor the loop watches, so shutdown starts from
   // the loop like any other event.
@@ -207,7 +238,7 @@ int main(int argc, char** argv) {
   }
   paf::Loop loop(**backend);
   std::optional<paf::TlsConfig> tls;
-  if (https_port && !(tls = tls_config(certs, keys))) return 1;
+  if (https_port && !acme_directory && !(tls = tls_config(certs, keys))) return 1;
   // Host sockets, or lwIP over a TAP interface.
   std::optional<LwipNetwork> lwip;
   auto listen_on = [&](std::uint16_t on_port) -> std::unique_ptr<paf::Listener> {
@@ -251,8 +282,10 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  // Each listener's serve() stops on its own; the loop, once both have.
-  int serving = tls_listener ? 2 : 1;
+  // Each listener's serve() stops on its own; the loop, once every one has.
+  // (With ACME, HTTPS is served once the certificate has come.)
+  int serving = tls_listener && tls ? 2 : 1;
+  int exit_status = 0;
   auto serve_options = [&] {
     paf::ServeOptions options;
     options.on_stopped = [&] {
@@ -268,11 +301,54 @@ int main(int argc, char** argv) {
     return options;
   };
   auto handler = [demo_options](paf::Reqd& reqd) { paf::demo::handle(reqd, demo_options); };
-  paf::serve(loop, paf::http_service(handler, paf::default_error_reply, h1), *listener, stop,
-             serve_options());
-  if (tls_listener)
+  // ACME's HTTP-01 answers go in front of the demo on the plain port.
+  paf::acme::Http01Responder responder;
+  paf::serve(loop, paf::http_service(responder.handler(handler), paf::default_error_reply, h1),
+             *listener, stop, serve_options());
+  if (tls_listener && tls)
     paf::serve(loop, paf::https_service(*tls, handler, paf::default_error_reply, h1), *tls_listener,
                stop, serve_options());
+  std::unique_ptr<paf::Client> acme_client;
+  paf::acme::Provisioning provisioning;
+  if (acme_directory) {
+    auto ca_bundle = read_file(acme_ca);
+    if (!ca_bundle) return std::fprintf(stderr, "paf-server: cannot read %s\n", acme_ca.c_str()), 1;
+    auto client_tls =
+        paf::TlsConfig::client().trust_ca(*ca_bundle).alpn({"h2", "http/1.1"}).build();
+    if (!client_tls) return print_error("--acme-ca", client_tls.error()), 1;
+    paf::mimic::Ctx ctx = paf::posix::with_host_protocols({}, **backend);
+    acme_client = std::make_unique<paf::Client>(
+        loop, paf::mimic_connector(ctx.with(paf::mimic::keys::tls, *client_tls), loop));
+    paf::acme::Config config;
+    config.directory = paf::Buffer(*acme_directory);
+    if (acme_email) config.contact_email = paf::Buffer(*acme_email);
+    for (const std::string& domain : domains) config.names.emplace_back(domain);
+    config.http01 = responder;
+    config.log = [](std::string_view line) {
+      std::fprintf(stdout, "paf-server: %.*s\n", int(line.size()), line.data());
+      std::fflush(stdout);
+    };
+    provisioning = paf::acme::provision_certificate(
+        std::move(config), *acme_client, loop, [&](paf::acme::Outcome outcome) {
+          if (!outcome) {  // the provisioning has said why (config.log)
+            exit_status = 1;
+            return stop.turn_off();
+          }
+          auto built = paf::TlsConfig::server(outcome->chain_pem.view(), outcome->key_pem.view())
+                           .alpn({"h2", "http/1.1"})
+                           .build();
+          if (!built) {
+            print_error("the ACME certificate", built.error());
+            exit_status = 1;
+            return stop.turn_off();
+          }
+          ++serving;
+          paf::serve(loop, paf::https_service(*built, handler, paf::default_error_reply, h1),
+                     *tls_listener, stop, serve_options());
+          std::fprintf(stdout, "paf-server: serving https with the ACME certificate\n");
+          std::fflush(stdout);
+        });
+  }
   auto say_listening = [&](const char* scheme, const paf::Listener& on) {
     std::string_view address = on.local_address();
     if (lwip)
@@ -283,7 +359,7 @@ int main(int argc, char** argv) {
                    address.data());
   };
   say_listening("http", *listener);
-  if (tls_listener) say_listening("https", *tls_listener);
+  if (tls_listener && tls) say_listening("https", *tls_listener);
   std::fflush(stdout);
 
   auto ran = loop.run();
@@ -306,5 +382,5 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::fprintf(stderr, "paf-server: stopped\n");
-  return 0;
+  return exit_status;
 }

@@ -1,0 +1,71 @@
+// JOSE for ACME: base64url (RFC 4648 §5, unpadded as RFC 7515 §2 wants it),
+// JSON Web Keys and their RFC 7638 thumbprints, and JSON Web Signatures
+// (RFC 7515) with ES256: ECDSA on P-256 over SHA-256, the signature as the
+// raw 64 bytes r || s (§3.4), never DER. On mbedTLS, whose headers stay in
+// src/acme.
+#ifndef PAF_JOSE_H
+#define PAF_JOSE_H
+
+#include <memory>
+#include <string_view>
+
+#include "paf/buffer.h"
+#include "paf/bytes.h"
+#include "paf/result.h"
+
+namespace paf::jose {
+
+// Unpadded base64url of `bytes`.
+Buffer base64url(Bytes bytes);
+Buffer base64url(std::string_view text);
+// The bytes of unpadded base64url text; anything else (padding, '+', '/',
+// whitespace, a length of 4n+1) fails with invalid_argument.
+Result<Buffer> base64url_decode(std::string_view text);
+
+// An ECDSA P-256 private key: an ACME account key or a certificate key.
+// Copies share one key.
+class EcKey {
+ public:
+  struct State;  // src/acme/jose.cpp: mbedTLS's key
+  // A new key from paf's TLS random generator.
+  static Result<EcKey> generate();
+  // A key in PEM (SEC1 "EC PRIVATE KEY" or PKCS#8, unencrypted); a key of
+  // another type or curve fails with invalid_argument.
+  static Result<EcKey> from_pem(std::string_view pem);
+  // SEC1 PEM, as TlsConfig::server takes it. A secret: never log it.
+  Result<Buffer> to_pem() const;
+  // The public JWK in RFC 7638's canonical form (required members only, in
+  // lexicographic order, no whitespace): {"crv":"P-256","kty":"EC","x":…,"y":…}.
+  Buffer jwk() const;
+  // RFC 7638: base64url(SHA-256(jwk())).
+  Buffer thumbprint() const;
+  // The JWS ES256 signature of `signing_input`: 64 bytes, r || s.
+  Result<Buffer> sign_es256(Bytes signing_input) const;
+  const State& state() const { return *state_; }
+
+ private:
+  explicit EcKey(std::shared_ptr<State> state) : state_(std::move(state)) {}
+  std::shared_ptr<State> state_;
+};
+
+// RFC 7638's thumbprint of any public JWK given as JSON (EC: crv, kty, x, y;
+// RSA: e, kty, n; oct: k, kty); fails with invalid_argument on JSON that is
+// not such a key.
+Result<Buffer> thumbprint(std::string_view jwk_json);
+
+// Whether `signature` (r || s, 64 bytes) is the ES256 signature of
+// `signing_input` by the EC P-256 public JWK `jwk_json`. Fails on a JWK that
+// is not one.
+Result<bool> verify_es256(std::string_view jwk_json, Bytes signing_input, Bytes signature);
+
+// A flattened JWS JSON serialization (RFC 7515 §7.2.2) of `payload` signed
+// with ES256 by `key`: {"protected":…,"payload":…,"signature":…}. The
+// protected header is {"alg":"ES256", <protected_members>} where
+// `protected_members` is JSON object members without braces (`"nonce":"…",
+// "url":"…"`). An empty payload stays empty (ACME's POST-as-GET).
+Result<Buffer> sign_flattened(const EcKey& key, std::string_view protected_members,
+                              std::string_view payload);
+
+}  // namespace paf::jose
+
+#endif

@@ -1,0 +1,280 @@
+// base64url, JWKs, RFC 7638 thumbprints and ES256 JWS on mbedTLS.
+#define MBEDTLS_ALLOW_PRIVATE_ACCESS  // an EC key's group, secret and point
+#include "paf/jose.h"
+
+#include <mbedtls/ecdsa.h>
+#include <mbedtls/ecp.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/sha256.h>
+
+#include <cstring>
+
+#include "../tls/random.h"
+#include "jose_state.h"
+#include "json.h"
+
+namespace paf::jose {
+
+using acme::Json;
+
+namespace {
+
+constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr std::size_t kCoordinate = 32;  // bytes of a P-256 coordinate, and of r and s
+
+Bytes bytes_of(std::string_view text) {
+  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
+
+int sextet(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '-') return 62;
+  if (c == '_') return 63;
+  return -1;
+}
+
+void sha256(Bytes input, std::uint8_t (&digest)[32]) {
+  mbedtls_sha256(input.data(), input.size(), digest, 0);
+}
+
+// A P-256 public point from its JWK coordinates.
+struct PublicPoint {
+  mbedtls_ecp_group group;
+  mbedtls_ecp_point point;
+  PublicPoint() {
+    mbedtls_ecp_group_init(&group);
+    mbedtls_ecp_point_init(&point);
+  }
+  ~PublicPoint() {
+    mbedtls_ecp_point_free(&point);
+    mbedtls_ecp_group_free(&group);
+  }
+  PublicPoint(const PublicPoint&) = delete;
+  PublicPoint& operator=(const PublicPoint&) = delete;
+};
+
+Result<void> load_public(std::string_view jwk_json, PublicPoint& out) {
+  Json jwk = Json::parse(jwk_json);
+  if (!jwk || !cJSON_IsObject(jwk.get()))
+    return fail(Errc::invalid_argument, "JWK: not a JSON object");
+  if (acme::string_or_empty(jwk.get(), "kty") != "EC" ||
+      acme::string_or_empty(jwk.get(), "crv") != "P-256")
+    return fail(Errc::invalid_argument, "JWK: not an EC P-256 key");
+  auto x = base64url_decode(acme::string_or_empty(jwk.get(), "x"));
+  auto y = base64url_decode(acme::string_or_empty(jwk.get(), "y"));
+  if (!x || !y || x->size() != kCoordinate || y->size() != kCoordinate)
+    return fail(Errc::invalid_argument, "JWK: x and y must be 32-byte base64url coordinates");
+  std::uint8_t encoded[1 + 2 * kCoordinate];
+  encoded[0] = 0x04;  // uncompressed
+  std::memcpy(encoded + 1, x->bytes().data(), kCoordinate);
+  std::memcpy(encoded + 1 + kCoordinate, y->bytes().data(), kCoordinate);
+  if (mbedtls_ecp_group_load(&out.group, MBEDTLS_ECP_DP_SECP256R1) != 0 ||
+      mbedtls_ecp_point_read_binary(&out.group, &out.point, encoded, sizeof encoded) != 0 ||
+      mbedtls_ecp_check_pubkey(&out.group, &out.point) != 0)
+    return fail(Errc::invalid_argument, "JWK: the point is not on P-256");
+  return {};
+}
+
+}  // namespace
+
+Buffer base64url(Bytes bytes) {
+  Buffer out;
+  out.reserve((bytes.size() * 4 + 2) / 3);
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const std::uint32_t group = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    out.append(kAlphabet[group >> 18]);
+    out.append(kAlphabet[(group >> 12) & 63]);
+    out.append(kAlphabet[(group >> 6) & 63]);
+    out.append(kAlphabet[group & 63]);
+  }
+  if (bytes.size() - i == 1) {
+    out.append(kAlphabet[bytes[i] >> 2]);
+    out.append(kAlphabet[(bytes[i] & 3) << 4]);
+  } else if (bytes.size() - i == 2) {
+    const std::uint32_t group = (bytes[i] << 8) | bytes[i + 1];
+    out.append(kAlphabet[group >> 10]);
+    out.append(kAlphabet[(group >> 4) & 63]);
+    out.append(kAlphabet[(group & 15) << 2]);
+  }
+  return out;
+}
+
+Buffer base64url(std::string_view text) { return base64url(bytes_of(text)); }
+
+Result<Buffer> base64url_decode(std::string_view text) {
+  if (text.size() % 4 == 1) return fail(Errc::invalid_argument, "base64url: impossible length");
+  Buffer out;
+  out.reserve(text.size() * 3 / 4);
+  std::uint32_t bits = 0;
+  int held = 0;
+  for (char c : text) {
+    const int value = sextet(c);
+    if (value < 0)
+      return fail(Errc::invalid_argument, "base64url: a character outside its alphabet");
+    bits = (bits << 6) | static_cast<std::uint32_t>(value);
+    held += 6;
+    if (held >= 8) {
+      held -= 8;
+      out.append(static_cast<char>((bits >> held) & 0xff));
+    }
+  }
+  // Leftover bits must be zero (a canonical encoding).
+  if ((bits & ((1u << held) - 1)) != 0)
+    return fail(Errc::invalid_argument, "base64url: non-zero trailing bits");
+  return out;
+}
+
+Result<EcKey> EcKey::generate() {
+  if (auto started = tls::start_crypto(); !started) return std::unexpected(started.error());
+  auto state = std::make_shared<State>();
+  if (mbedtls_pk_setup(&state->pk, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY)) != 0 ||
+      mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1, &state->ec(), tls::random_bytes,
+                          tls::random_context()) != 0)
+    return fail(Errc::tls_error, "EC key: generating a P-256 key failed");
+  return EcKey(std::move(state));
+}
+
+Result<EcKey> EcKey::from_pem(std::string_view pem) {
+  if (auto started = tls::start_crypto(); !started) return std::unexpected(started.error());
+  auto state = std::make_shared<State>();
+  Buffer text(pem);
+  text.append('\0');  // mbedTLS reads PEM as a C string
+  if (mbedtls_pk_parse_key(&state->pk, text.data(), text.size(), nullptr, 0, tls::random_bytes,
+                           tls::random_context()) != 0)
+    return fail(Errc::invalid_argument, "EC key: the PEM is not an unencrypted private key");
+  if (mbedtls_pk_get_type(&state->pk) != MBEDTLS_PK_ECKEY ||
+      state->ec().grp.id != MBEDTLS_ECP_DP_SECP256R1)
+    return fail(Errc::invalid_argument, "EC key: not an ECDSA P-256 key");
+  return EcKey(std::move(state));
+}
+
+Result<Buffer> EcKey::to_pem() const {
+  Buffer out;
+  out.resize(512);
+  if (mbedtls_pk_write_key_pem(&state_->pk, out.data(), out.size()) != 0)
+    return fail(Errc::tls_error, "EC key: writing its PEM failed");
+  out.resize(std::strlen(reinterpret_cast<const char*>(out.data())));
+  return out;
+}
+
+Buffer EcKey::jwk() const {
+  const mbedtls_ecp_keypair& ec = state_->ec();
+  std::uint8_t point[1 + 2 * kCoordinate];
+  std::size_t length = 0;
+  mbedtls_ecp_point_write_binary(&ec.grp, &ec.Q, MBEDTLS_ECP_PF_UNCOMPRESSED, &length, point,
+                                 sizeof point);
+  Buffer out;
+  out.append(R"({"crv":"P-256","kty":"EC","x":")");
+  out.append(base64url(Bytes(point + 1, kCoordinate)).view());
+  out.append(R"(","y":")");
+  out.append(base64url(Bytes(point + 1 + kCoordinate, kCoordinate)).view());
+  out.append(R"("})");
+  return out;
+}
+
+Buffer EcKey::thumbprint() const {
+  std::uint8_t digest[32];
+  sha256(jwk().bytes(), digest);
+  return base64url(Bytes(digest));
+}
+
+Result<Buffer> EcKey::sign_es256(Bytes signing_input) const {
+  std::uint8_t digest[32];
+  sha256(signing_input, digest);
+  mbedtls_ecp_keypair& ec = state_->ec();
+  mbedtls_mpi r, s;
+  mbedtls_mpi_init(&r);
+  mbedtls_mpi_init(&s);
+  // Deterministic (RFC 6979), with the generator for blinding only.
+  int status =
+      mbedtls_ecdsa_sign_det_ext(&ec.grp, &r, &s, &ec.d, digest, sizeof digest, MBEDTLS_MD_SHA256,
+                                 tls::random_bytes, tls::random_context());
+  Buffer out;
+  out.resize(2 * kCoordinate);
+  if (status == 0) status = mbedtls_mpi_write_binary(&r, out.data(), kCoordinate);
+  if (status == 0) status = mbedtls_mpi_write_binary(&s, out.data() + kCoordinate, kCoordinate);
+  mbedtls_mpi_free(&r);
+  mbedtls_mpi_free(&s);
+  if (status != 0) return fail(Errc::tls_error, "ES256: signing failed", status);
+  return out;
+}
+
+Result<Buffer> thumbprint(std::string_view jwk_json) {
+  Json jwk = Json::parse(jwk_json);
+  if (!jwk || !cJSON_IsObject(jwk.get()))
+    return fail(Errc::invalid_argument, "JWK: not a JSON object");
+  const std::string_view kty = acme::string_or_empty(jwk.get(), "kty");
+  // RFC 7638 §3.2: the required members, in lexicographic order.
+  const char* const ec[] = {"crv", "kty", "x", "y"};
+  const char* const rsa[] = {"e", "kty", "n"};
+  const char* const oct[] = {"k", "kty"};
+  std::span<const char* const> members;
+  if (kty == "EC")
+    members = ec;
+  else if (kty == "RSA")
+    members = rsa;
+  else if (kty == "oct")
+    members = oct;
+  else
+    return fail(Errc::invalid_argument, "JWK: unknown kty");
+  Buffer canonical("{");
+  for (const char* name : members) {
+    auto value = acme::string_member(jwk.get(), name);
+    if (!value) return fail(Errc::invalid_argument, "JWK: a required member is missing");
+    if (canonical.size() > 1) canonical.append(',');
+    acme::append_json_string(canonical, name);
+    canonical.append(':');
+    acme::append_json_string(canonical, *value);
+  }
+  canonical.append('}');
+  std::uint8_t digest[32];
+  sha256(canonical.bytes(), digest);
+  return base64url(Bytes(digest));
+}
+
+Result<bool> verify_es256(std::string_view jwk_json, Bytes signing_input, Bytes signature) {
+  PublicPoint key;
+  if (auto loaded = load_public(jwk_json, key); !loaded) return std::unexpected(loaded.error());
+  if (signature.size() != 2 * kCoordinate) return false;
+  std::uint8_t digest[32];
+  sha256(signing_input, digest);
+  mbedtls_mpi r, s;
+  mbedtls_mpi_init(&r);
+  mbedtls_mpi_init(&s);
+  bool valid = mbedtls_mpi_read_binary(&r, signature.data(), kCoordinate) == 0 &&
+               mbedtls_mpi_read_binary(&s, signature.data() + kCoordinate, kCoordinate) == 0 &&
+               mbedtls_ecdsa_verify(&key.group, digest, sizeof digest, &key.point, &r, &s) == 0;
+  mbedtls_mpi_free(&r);
+  mbedtls_mpi_free(&s);
+  return valid;
+}
+
+Result<Buffer> sign_flattened(const EcKey& key, std::string_view protected_members,
+                              std::string_view payload) {
+  Buffer header(R"({"alg":"ES256")");
+  if (!protected_members.empty()) {
+    header.append(',');
+    header.append(protected_members);
+  }
+  header.append('}');
+  Buffer signing_input = base64url(header.view());
+  const std::size_t protected_length = signing_input.size();
+  signing_input.append('.');
+  if (!payload.empty()) signing_input.append(base64url(payload).view());
+  auto signature = key.sign_es256(signing_input.bytes());
+  if (!signature) return std::unexpected(signature.error());
+  const std::string_view input = signing_input.view();
+  Buffer out(R"({"protected":")");
+  out.append(input.substr(0, protected_length));
+  out.append(R"(","payload":")");
+  out.append(input.substr(protected_length + 1));
+  out.append(R"(","signature":")");
+  out.append(base64url(signature->bytes()).view());
+  out.append(R"("})");
+  return out;
+}
+
+}  // namespace paf::jose

@@ -1,0 +1,427 @@
+// paf::acme against pebble, Let's Encrypt's test CA, from Debian: pebble's
+// directory on 127.0.0.1 over TLS with a CA this test makes, its nonce
+// rejection left on (badNonce answers come, and are retried),
+// PEBBLE_VA_NOSLEEP=1, and pebble-challtestsrv as its DNS, answering
+// 127.0.0.1 for every name so that its HTTP-01 validation reaches the paf
+// HTTP service this test listens with. Every process is stopped by its PID.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+
+#include "client/support.h"
+#include "paf/acme.h"
+#include "paf/posix/socket_listener.h"
+#include "paf/service.h"
+#include "paf/switch.h"
+
+namespace paf {
+namespace {
+
+using namespace paf::testing;
+
+// Runs `command` (sh), returns its exit status and its output (stdout + stderr).
+int run(const std::string& command, std::string* output = nullptr) {
+  FILE* pipe = ::popen(("(" + command + ") 2>&1").c_str(), "r");
+  if (pipe == nullptr) return -1;
+  std::string text;
+  char chunk[4096];
+  for (std::size_t n; (n = std::fread(chunk, 1, sizeof chunk, pipe)) > 0;) text.append(chunk, n);
+  const int status = ::pclose(pipe);
+  if (output != nullptr) *output = text;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// pebble and pebble-challtestsrv, on free loopback ports, for one HTTP-01 port.
+struct Pebble {
+  ScratchDir dir;
+  Process dns, ca;
+  std::uint16_t acme_port = 0, management_port = 0;
+  std::string test_ca_pem;  // the CA of pebble's own HTTPS (the directory's)
+
+  std::string directory() const {
+    return "https://127.0.0.1:" + std::to_string(acme_port) + "/dir";
+  }
+
+  // A CA, and a certificate for 127.0.0.1 and localhost that it signs.
+  bool make_certificates() {
+    const std::string d = dir.path.string();
+    std::ofstream(dir.file("leaf.ext")) << "subjectAltName=DNS:localhost,IP:127.0.0.1\n";
+    const std::string commands =
+        "cd " + d +
+        " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1"
+        " -subj /CN=paf-acme-test-ca -keyout ca.key -out ca.pem"
+        " && openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
+        " -subj /CN=localhost -keyout key.pem -out leaf.csr"
+        " && openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1"
+        " -extfile leaf.ext -out cert.pem";
+    std::string output;
+    if (run(commands, &output) != 0) {
+      ADD_FAILURE() << output;
+      return false;
+    }
+    test_ca_pem = read_file(dir.file("ca.pem"));
+    return true;
+  }
+
+  // Starts both, pebble validating HTTP-01 on `http_port`; `nonce_reject`
+  // (percent) as PEBBLE_WFE_NONCEREJECT when given, else pebble's default.
+  bool start(std::uint16_t http_port, std::optional<int> nonce_reject = std::nullopt) {
+    if (!std::filesystem::exists("/usr/bin/pebble")) {
+      ADD_FAILURE() << "pebble is missing (tools/install-build-deps installs it)";
+      return false;
+    }
+    if (!make_certificates()) return false;
+    const std::uint16_t dns_port = free_port(), dns_management = free_port();
+    if (!dns.start(
+            {"/usr/bin/pebble-challtestsrv", "-defaultIPv4", "127.0.0.1", "-defaultIPv6", "",
+             "-dns01", "127.0.0.1:" + std::to_string(dns_port), "-http01", "", "-https01", "",
+             "-tlsalpn01", "", "-management", "127.0.0.1:" + std::to_string(dns_management)},
+            dir.file("challtestsrv.log")) ||
+        !wait_accepting(dns, dns_management)) {
+      ADD_FAILURE() << "pebble-challtestsrv did not start:\n"
+                    << read_file(dir.file("challtestsrv.log"));
+      return false;
+    }
+    acme_port = free_port();
+    management_port = free_port();
+    std::ofstream(dir.file("pebble.json"))
+        << "{\"pebble\": {\"listenAddress\": \"127.0.0.1:" << acme_port
+        << "\", \"managementListenAddress\": \"127.0.0.1:" << management_port
+        << "\", \"certificate\": \"" << dir.file("cert.pem") << "\", \"privateKey\": \""
+        << dir.file("key.pem") << "\", \"httpPort\": " << http_port
+        << ", \"tlsPort\": " << free_port()
+        << ", \"ocspResponderURL\": \"\", \"externalAccountBindingRequired\": false}}\n";
+    ::setenv("PEBBLE_VA_NOSLEEP", "1", 1);
+    if (nonce_reject)
+      ::setenv("PEBBLE_WFE_NONCEREJECT", std::to_string(*nonce_reject).c_str(), 1);
+    else
+      ::unsetenv("PEBBLE_WFE_NONCEREJECT");
+    const bool started = ca.start({"/usr/bin/pebble", "-config", dir.file("pebble.json"),
+                                   "-dnsserver", "127.0.0.1:" + std::to_string(dns_port)},
+                                  dir.file("pebble.log"));
+    if (!started || !wait_accepting(ca, acme_port) || !wait_accepting(ca, management_port)) {
+      ADD_FAILURE() << "pebble did not start:\n" << read_file(dir.file("pebble.log"));
+      return false;
+    }
+    return true;
+  }
+
+  // pebble's root (made at its start), from its management interface.
+  std::string root() const {
+    std::string pem;
+    const std::string command = "curl -sS --max-time 10 --cacert " + dir.file("ca.pem") +
+                                " https://127.0.0.1:" + std::to_string(management_port) +
+                                "/roots/0";
+    if (run(command, &pem) != 0) ADD_FAILURE() << pem;
+    return pem;
+  }
+};
+
+class AcmePebble : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto created = posix::EpollLoopBackend::create();
+    ASSERT_TRUE(created);
+    backend = std::move(*created);
+    loop = std::make_unique<Loop>(*backend);
+    auto port80 = posix::TcpListener::listen(*backend, "127.0.0.1", 0);
+    ASSERT_TRUE(port80);
+    http_listener = std::move(*port80);
+    http_port = *http_listener->port();
+  }
+
+  void TearDown() override {
+    stop_http.turn_off();
+    client.reset();
+    if (loop)
+      run_until(
+          *loop, [] { return false; }, 0.2);
+  }
+
+  // The port-80 service: `handler` (the responder's, or a wrong one).
+  void serve_http(RequestHandler handler) {
+    serve(*loop, http_service(std::move(handler), default_error_reply), *http_listener, stop_http);
+  }
+
+  // A client that trusts pebble's HTTPS (the test's CA).
+  void make_client(const std::string& ca_pem) {
+    auto tls = TlsConfig::client().trust_ca(ca_pem).alpn({"h2", "http/1.1"}).build();
+    ASSERT_TRUE(tls) << tls.error().message;
+    client = std::make_unique<Client>(*loop, host_connector(*backend, *loop, *tls));
+  }
+
+  acme::Config config(std::initializer_list<std::string_view> names) {
+    acme::Config result;
+    result.directory = Buffer(pebble.directory());
+    result.contact_email = Buffer(std::string_view("admin@example.com"));
+    for (std::string_view name : names) result.names.emplace_back(name);
+    result.http01 = responder;
+    result.request_timeout_ns = seconds(20);
+    result.log = [this](std::string_view line) { log.append(line).append("\n"); };
+    return result;
+  }
+
+  // Provisions and waits (60 s at most) for the outcome.
+  std::optional<acme::Outcome> provision(acme::Config with) {
+    std::optional<acme::Outcome> outcome;
+    auto provisioning =
+        acme::provision_certificate(std::move(with), *client, *loop,
+                                    [&](acme::Outcome result) { outcome = std::move(result); });
+    run_until(
+        *loop, [&] { return outcome.has_value(); }, 60);
+    return outcome;
+  }
+
+  std::unique_ptr<posix::EpollLoopBackend> backend;
+  std::unique_ptr<Loop> loop;
+  std::unique_ptr<posix::TcpListener> http_listener;
+  std::uint16_t http_port = 0;
+  Switch stop_http;
+  std::unique_ptr<Client> client;
+  acme::Http01Responder responder;
+  Pebble pebble;
+  std::string log;
+};
+
+std::string describe(const acme::Outcome& outcome) {
+  return outcome ? std::string("a certificate") : std::string(outcome.error().describe().view());
+}
+
+// Two names, HTTP-01 answered by the responder: a chain that openssl
+// verifies against pebble's root, then served by paf-server over h2 and
+// HTTP/1.1 to curl, which trusts that root only.
+TEST_F(AcmePebble, CertificateForTwoNamesServedOverH2AndHttp11) {
+  ASSERT_TRUE(pebble.start(http_port));
+  make_client(pebble.test_ca_pem);
+  serve_http(responder.handler());
+  auto outcome = provision(config({"one.example.com", "two.example.com"}));
+  ASSERT_TRUE(outcome.has_value()) << "no outcome in time; log:\n" << log;
+  ASSERT_TRUE(*outcome) << describe(*outcome) << "\nlog:\n" << log;
+  EXPECT_EQ(responder.size(), 0u) << "the tokens are taken back";
+  std::printf("badNonce answers retried: %zu\n", (*outcome)->bad_nonce_retries);
+  std::fflush(stdout);  // before paf-server's fork, which would print it again
+
+  ScratchDir files;
+  std::ofstream(files.file("chain.pem")) << (*outcome)->chain_pem.view();
+  std::ofstream(files.file("key.pem")) << (*outcome)->key_pem.view();
+  std::ofstream(files.file("root.pem")) << pebble.root();
+  std::string output;
+  EXPECT_EQ(run("openssl verify -CAfile " + files.file("root.pem") + " -untrusted " +
+                    files.file("chain.pem") + " " + files.file("chain.pem"),
+                &output),
+            0)
+      << output;
+  EXPECT_EQ(
+      run("openssl x509 -in " + files.file("chain.pem") + " -noout -ext subjectAltName", &output),
+      0);
+  EXPECT_NE(output.find("DNS:one.example.com"), std::string::npos) << output;
+  EXPECT_NE(output.find("DNS:two.example.com"), std::string::npos) << output;
+
+  Process server;
+  const std::uint16_t https_port = free_port(), plain_port = free_port();
+  ASSERT_TRUE(server.start(
+      {PAF_SERVER_PATH, "--http", std::to_string(plain_port), "--https", std::to_string(https_port),
+       "--cert", files.file("chain.pem"), "--key", files.file("key.pem"), "--access-log", "off"},
+      files.file("paf-server.log")));
+  ASSERT_TRUE(wait_accepting(server, https_port)) << read_file(files.file("paf-server.log"));
+  for (const char* name : {"one.example.com", "two.example.com"}) {
+    for (const char* version : {"--http2", "--http1.1"}) {
+      const std::string command =
+          std::string("curl -sS --max-time 10 ") + version + " -w ' %{http_version}' --cacert " +
+          files.file("root.pem") + " --resolve " + name + ":" + std::to_string(https_port) +
+          ":127.0.0.1 https://" + name + ":" + std::to_string(https_port) + "/";
+      EXPECT_EQ(run(command, &output), 0) << command << "\n" << output;
+      EXPECT_EQ(output, std::string("Hello World! ") +
+                            (std::string_view(version) == "--http2" ? "2" : "1.1"))
+          << command;
+    }
+  }
+}
+
+// The same account key twice: newAccount finds the account again (same kid)
+// and the certificate is for the key given.
+TEST_F(AcmePebble, TheSameAccountKeyFindsTheAccountAgain) {
+  ASSERT_TRUE(pebble.start(http_port));
+  make_client(pebble.test_ca_pem);
+  serve_http(responder.handler());
+  auto account_key = jose::EcKey::generate();
+  auto certificate_key = jose::EcKey::generate();
+  ASSERT_TRUE(account_key && certificate_key);
+  std::vector<std::string> accounts;
+  for (int round = 0; round < 2; ++round) {
+    acme::Config with = config({"again.example.com"});
+    with.account_key = *account_key;
+    with.certificate_key = *certificate_key;
+    auto outcome = provision(std::move(with));
+    ASSERT_TRUE(outcome.has_value()) << log;
+    ASSERT_TRUE(*outcome) << describe(*outcome) << "\nlog:\n" << log;
+    accounts.emplace_back((*outcome)->account_url.view());
+    EXPECT_EQ((*outcome)->key_pem.view(), certificate_key->to_pem()->view());
+  }
+  EXPECT_FALSE(accounts[0].empty());
+  EXPECT_EQ(accounts[0], accounts[1]);
+}
+
+// pebble rejecting half of the good nonces: every badNonce is retried with
+// the nonce its answer carried, and the certificate comes all the same.
+TEST_F(AcmePebble, BadNoncesAreRetried) {
+  ASSERT_TRUE(pebble.start(http_port, 50));
+  make_client(pebble.test_ca_pem);
+  serve_http(responder.handler());
+  acme::Config with = config({"nonce.example.com"});
+  with.max_bad_nonce_retries = 20;
+  auto outcome = provision(std::move(with));
+  ASSERT_TRUE(outcome.has_value()) << "no outcome in time; log:\n" << log;
+  ASSERT_TRUE(*outcome) << describe(*outcome) << "\nlog:\n" << log;
+  EXPECT_GT((*outcome)->bad_nonce_retries, 0u);
+  EXPECT_NE(log.find("badNonce: retrying"), std::string::npos);
+  std::printf("badNonce answers retried: %zu\n", (*outcome)->bad_nonce_retries);
+}
+
+// A port-80 service that answers every challenge with the wrong text: the
+// authorization goes invalid, and the failure says so, with pebble's reason.
+TEST_F(AcmePebble, WrongChallengeAnswerIsAClearError) {
+  ASSERT_TRUE(pebble.start(http_port));
+  make_client(pebble.test_ca_pem);
+  serve_http([](Reqd& reqd) {
+    (void)reqd.respond_with_string({200, {}}, "not the key authorization");
+  });
+  auto outcome = provision(config({"wrong.example.com"}));
+  ASSERT_TRUE(outcome.has_value()) << "no outcome in time; log:\n" << log;
+  ASSERT_FALSE(*outcome);
+  const acme::Failure& failure = outcome->error();
+  EXPECT_EQ(failure.error.code, Errc::protocol_error);
+  EXPECT_EQ(failure.error.message, "ACME: an authorization is invalid");
+  EXPECT_EQ(failure.type.view(), "urn:ietf:params:acme:error:unauthorized");
+  EXPECT_NE(failure.detail.view().find("wrong.example.com is invalid"), std::string_view::npos)
+      << failure.describe().view();
+  std::printf("%s\n", std::string(failure.describe().view()).c_str());
+}
+
+// No CA at the directory's address: refused at once; a listener that never
+// answers: timed out within the request timeout.
+TEST_F(AcmePebble, UnreachableDirectoryIsAClearErrorWithinItsTimeout) {
+  ASSERT_TRUE(pebble.make_certificates());
+  make_client(pebble.test_ca_pem);
+  const auto started = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
+
+  acme::Config refused = config({"one.example.com"});
+  refused.directory = Buffer("https://127.0.0.1:" + std::to_string(free_port()) + "/dir");
+  auto outcome = provision(std::move(refused));
+  ASSERT_TRUE(outcome.has_value());
+  ASSERT_FALSE(*outcome);
+  EXPECT_EQ(outcome->error().error.message, "ACME: the directory is unreachable");
+  EXPECT_LT(elapsed(), 5.0);
+  std::printf("refused: %s\n", std::string(outcome->error().describe().view()).c_str());
+
+  // Listening, never accepting: the TCP handshake completes, TLS never does.
+  auto silent = posix::TcpListener::listen(*backend, "127.0.0.1", 0);
+  ASSERT_TRUE(silent);
+  acme::Config unanswered = config({"one.example.com"});
+  unanswered.directory = Buffer("https://127.0.0.1:" + std::to_string(*(*silent)->port()) + "/dir");
+  unanswered.request_timeout_ns = seconds(2);
+  const double before = elapsed();
+  outcome = provision(std::move(unanswered));
+  ASSERT_TRUE(outcome.has_value());
+  ASSERT_FALSE(*outcome);
+  EXPECT_EQ(outcome->error().error.code, Errc::timed_out);
+  EXPECT_EQ(outcome->error().error.message, "ACME: the directory is unreachable");
+  EXPECT_GE(elapsed() - before, 1.9);
+  EXPECT_LT(elapsed() - before, 5.0);
+  std::printf("silent: %s after %.1f s\n", std::string(outcome->error().describe().view()).c_str(),
+              elapsed() - before);
+}
+
+}  // namespace
+}  // namespace paf
+
+namespace paf {
+namespace {
+
+// Waits (`seconds` at most) until `file` contains `text` or `process` ended.
+bool wait_for_text(Process& process, const std::string& file, const std::string& text,
+                   int seconds) {
+  for (int i = 0; i < seconds * 20; ++i) {
+    if (read_file(file).find(text) != std::string::npos) return true;
+    if (!process.running()) return read_file(file).find(text) != std::string::npos;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+// paf-server --acme-directory: a certificate for two names at start, HTTP-01
+// answered on its own plain port, then HTTPS with it over h2 and HTTP/1.1.
+TEST(PafServerAcme, ObtainsACertificateAtStartAndServesHttpsWithIt) {
+  Pebble pebble;
+  const std::uint16_t http_port = free_port(), https_port = free_port();
+  ASSERT_TRUE(pebble.start(http_port));
+  Process server;
+  ScratchDir files;
+  const std::string log = files.file("paf-server.log");
+  ASSERT_TRUE(
+      server.start({PAF_SERVER_PATH, "--http", std::to_string(http_port), "--https",
+                    std::to_string(https_port), "--acme-directory", pebble.directory(),
+                    "--acme-email", "admin@example.com", "--domain", "www.example.com", "--domain",
+                    "example.com", "--acme-ca", pebble.dir.file("ca.pem"), "--access-log", "off"},
+                   log));
+  ASSERT_TRUE(wait_for_text(server, log, "serving https with the ACME certificate", 60))
+      << read_file(log);
+  std::ofstream(files.file("root.pem")) << pebble.root();
+  std::string output;
+  for (const char* name : {"www.example.com", "example.com"}) {
+    for (const char* version : {"--http2", "--http1.1"}) {
+      const std::string command =
+          std::string("curl -sS --max-time 10 ") + version + " -w ' %{http_version}' --cacert " +
+          files.file("root.pem") + " --resolve " + name + ":" + std::to_string(https_port) +
+          ":127.0.0.1 https://" + name + ":" + std::to_string(https_port) + "/";
+      EXPECT_EQ(run(command, &output), 0) << command << "\n" << output;
+      EXPECT_EQ(output, std::string("Hello World! ") +
+                            (std::string_view(version) == "--http2" ? "2" : "1.1"))
+          << command;
+    }
+  }
+  // The plain port: the challenges are over (their tokens gone), the rest
+  // goes to the application as before.
+  const std::string plain =
+      "curl -sS --max-time 10 -w ' %{http_code}' http://127.0.0.1:" + std::to_string(http_port);
+  EXPECT_EQ(run(plain + "/", &output), 0);
+  EXPECT_EQ(output, "Hello World! 200");
+  EXPECT_EQ(run(plain + "/.well-known/acme-challenge/unknown-token", &output), 0);
+  EXPECT_EQ(output, "Not Found\n 404");
+  EXPECT_NE(read_file(log).find("ACME: authorized www.example.com"), std::string::npos)
+      << read_file(log);
+}
+
+// A directory nobody answers at: paf-server says why and exits.
+TEST(PafServerAcme, ExitsWithTheReasonWhenTheDirectoryIsUnreachable) {
+  Pebble pebble;  // for its certificates only
+  ASSERT_TRUE(pebble.make_certificates());
+  Process server;
+  ScratchDir files;
+  const std::string log = files.file("paf-server.log");
+  ASSERT_TRUE(server.start({PAF_SERVER_PATH, "--http", std::to_string(free_port()), "--https",
+                            std::to_string(free_port()), "--acme-directory",
+                            "https://127.0.0.1:" + std::to_string(free_port()) + "/dir", "--domain",
+                            "example.com", "--acme-ca", pebble.dir.file("ca.pem")},
+                           log));
+  int status = -1;
+  for (int i = 0; i < 200 && status == -1; ++i) {
+    if (::waitpid(server.pid, &status, WNOHANG) == 0) {
+      status = -1;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  ASSERT_NE(status, -1) << "paf-server still runs:\n" << read_file(log);
+  server.pid = -1;  // reaped
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1) << status;
+  EXPECT_NE(read_file(log).find("ACME: failed: ACME: the directory is unreachable"),
+            std::string::npos)
+      << read_file(log);
+}
+
+}  // namespace
+}  // namespace paf
