@@ -23,6 +23,12 @@ struct RuntimeOptions {
   // Once both sides are done, how long the flow may take to pass on what it
   // still holds (Flow::write_pending: TLS records) before it is closed anyway.
   std::uint64_t linger_ns = 10'000'000'000;
+  // The connection's new output goes out from a callback posted on the loop,
+  // once for all the output made in a turn, instead of at once: a client
+  // whose application makes requests one after another sends them in one
+  // write (one system call, not one each). Servers write at once: their
+  // output comes while they read, and the pump writes it all after the read.
+  bool coalesce_output = false;
 };
 
 // How a run ended.
@@ -75,6 +81,8 @@ class Runtime {
   void finish_if_done();
   void linger();
   Function<void()> wakeup(void (Runtime::*pump)());
+  // The connection's "I have output" wakeup (RuntimeOptions::coalesce_output).
+  Function<void()> output_wakeup();
 
   Loop& loop_;
   Connection& connection_;
@@ -94,7 +102,7 @@ class Runtime {
   // Re-entrancy: a wakeup may fire while a pump runs (a handler answering from
   // inside read()); the pump then goes round once more instead of recursing.
   bool in_read_pump_ = false, read_again_ = false;
-  bool in_write_pump_ = false, write_again_ = false;
+  bool in_write_pump_ = false, write_again_ = false, write_posted_ = false;
 
   bool read_closed_ = false, write_closed_ = false, done_ = false;
   bool upgraded_ = false, upgrade_flushed_ = false;

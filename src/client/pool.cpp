@@ -77,7 +77,9 @@ void PooledConnection::start_protocol(HttpVersion version) {
     h1_ = H1ClientConnection::create(config, std::move(clock));
     engine_ = h1_.get();
   }
-  runtime_ = std::make_unique<Runtime>(loop, *engine_, *flow_);
+  RuntimeOptions options;
+  options.coalesce_output = true;  // the requests made in a turn, in one write
+  runtime_ = std::make_unique<Runtime>(loop, *engine_, *flow_, options);
   runtime_->start([this](RunOutcome) { on_run_done(); });
   if (client.on_connection)
     client.on_connection(

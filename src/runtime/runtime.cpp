@@ -55,6 +55,21 @@ Function<void()> Runtime::wakeup(void (Runtime::*pump)()) {
   };
 }
 
+Function<void()> Runtime::output_wakeup() {
+  if (!options_.coalesce_output) return wakeup(&Runtime::pump_write);
+  return [anchor = anchor_.ref()] {
+    Runtime* self = anchor.get();
+    if (self == nullptr || self->done_ || self->write_posted_) return;
+    self->write_posted_ = true;
+    self->loop_.post([anchor = self->anchor_.ref()] {
+      Runtime* posted = anchor.get();
+      if (posted == nullptr) return;
+      posted->write_posted_ = false;
+      if (!posted->done_) posted->pump_write();
+    });
+  };
+}
+
 void Runtime::pump_read() {
   if (in_read_pump_) {
     read_again_ = true;
@@ -171,7 +186,7 @@ void Runtime::pump_write() {
           keep_going = false;
           break;
         }
-        connection_.yield_writer(wakeup(&Runtime::pump_write));
+        connection_.yield_writer(output_wakeup());
         keep_going = write_again_;
         break;
       case WriteOperation::Kind::close:
