@@ -196,6 +196,53 @@ TEST_F(RuntimeTest, WaitsForTheFlowToPassOnWhatItHoldsBeforeClosingIt) {
   EXPECT_EQ(*outcome, RunOutcome::closed);
 }
 
+// Counts the writes that reach the flow.
+class CountingFlow final : public Flow {
+ public:
+  explicit CountingFlow(Flow& inner) : inner_(inner) {}
+  int writes = 0;
+  Result<std::size_t> read(MutableBytes buffer) override { return inner_.read(buffer); }
+  Result<std::size_t> writev(std::span<const Bytes> buffers) override {
+    ++writes;
+    return inner_.writev(buffers);
+  }
+  Result<void> shutdown_write() override { return inner_.shutdown_write(); }
+  void close() override { inner_.close(); }
+  void when_readable(Function<void()> wakeup) override { inner_.when_readable(std::move(wakeup)); }
+  void when_writable(Function<void()> wakeup) override { inner_.when_writable(std::move(wakeup)); }
+  std::string_view peer() const override { return "counting"; }
+
+ private:
+  Flow& inner_;
+};
+
+// Ten pieces of output made one after another in one turn of the loop (an
+// HTTP/2 client's requests): one write with coalesce_output, ten without.
+TEST_F(RuntimeTest, CoalescedOutputGoesOutInOneWritePerTurn) {
+  for (bool coalesce : {true, false}) {
+    auto [client, server] = MemoryFlow::pair(loop);
+    CountingFlow counting(*server);
+    EchoConnection connection;
+    RuntimeOptions options;
+    options.coalesce_output = coalesce;
+    Runtime runtime(loop, connection, counting, options);
+    runtime.start([](RunOutcome) {});
+    (void)loop.run_until(loop.now_ns() + milliseconds(1));
+    ASSERT_EQ(counting.writes, 0);
+    loop.post([&connection] {
+      for (int i = 0; i < 10; ++i) connection.say("request\n");
+    });
+    (void)loop.run_until(loop.now_ns() + milliseconds(1));
+    EXPECT_EQ(counting.writes, coalesce ? 1 : 10) << "coalesce=" << coalesce;
+    std::uint8_t buffer[256];
+    auto n = client->read(buffer);
+    ASSERT_TRUE(n);
+    EXPECT_EQ(*n, 80u);
+    client->close();
+    (void)loop.run_until(loop.now_ns() + milliseconds(1));
+  }
+}
+
 TEST_F(RuntimeTest, ClosesAFlowThatHoldsOnPastTheLinger) {
   auto [client, server] = MemoryFlow::pair(loop);
   HoldingFlow holding(loop, *server);

@@ -98,6 +98,12 @@ class EchoConnection final : public Connection {
   }
   bool is_closed() const override { return false; }
 
+  // Output made outside a read (as a client's request is): the runtime is woken.
+  void say(std::string_view text) {
+    append(text);
+    wake(writer_);
+  }
+
  private:
   std::size_t unsent() const { return out_.size() - sent_; }
   void append(std::string_view text) { out_.insert(out_.end(), text.begin(), text.end()); }
