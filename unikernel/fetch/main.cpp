@@ -38,6 +38,7 @@
 
 #include "paf/client.h"
 #include "paf/cmdline.h"
+#include "paf/config_item.h"
 #include "paf/loop.h"
 #include "paf/mimic.h"
 #include "paf/net.h"
@@ -113,18 +114,9 @@ int fail(const char* what, const paf::Error& error) {
 // The whole configuration item `name`; none when the platform has no such
 // item (or could not read it, which is said on the console).
 std::optional<std::string> read_config_item(const char* name) {
-  std::size_t length = 0;
-  paf_result_t sized = paf_config_read(name, nullptr, 0, &length);
-  if (sized == PAF_R_OK) return std::string{};
-  if (sized == PAF_R_AGAIN) {
-    std::string text(length, '\0');
-    if (paf_config_read(name, text.data(), text.size(), &length) == PAF_R_OK) {
-      text.resize(length);
-      return text;
-    }
-  }
-  if (sized != PAF_R_EINVAL) std::printf("fetch: cannot read configuration item %s\n", name);
-  return std::nullopt;
+  auto item = paf::read_config_item(name);
+  if (!item) std::printf("fetch: cannot read configuration item %s\n", name);
+  return item ? std::move(*item) : std::nullopt;
 }
 
 // The TLS client configuration trusting the CA bundle of the configuration;

@@ -27,6 +27,7 @@
 
 #include "demo_handler.h"
 #include "paf/cmdline.h"
+#include "paf/config_item.h"
 #include "paf/loop.h"
 #include "paf/net.h"
 #include "paf/platform.h"
@@ -65,18 +66,9 @@ int fail(const char* what, const paf::Error& error) {
 // The whole configuration item `name`; none when the platform has no such
 // item (or could not read it, which is said on the console).
 std::optional<std::string> read_config_item(const char* name) {
-  std::size_t length = 0;
-  paf_result_t sized = paf_config_read(name, nullptr, 0, &length);
-  if (sized == PAF_R_OK) return std::string{};
-  if (sized == PAF_R_AGAIN) {
-    std::string text(length, '\0');
-    if (paf_config_read(name, text.data(), text.size(), &length) == PAF_R_OK) {
-      text.resize(length);
-      return text;
-    }
-  }
-  if (sized != PAF_R_EINVAL) std::printf("hello: cannot read configuration item %s\n", name);
-  return std::nullopt;
+  auto item = paf::read_config_item(name);
+  if (!item) std::printf("hello: cannot read configuration item %s\n", name);
+  return item ? std::move(*item) : std::nullopt;
 }
 
 struct ServerCertificate {
