@@ -65,6 +65,8 @@ for _ in $(seq 50); do [ -s "$work/silent.port" ] && break; sleep 0.1; done
 failure "no answer within -m" 28 timeout -m 0.5 "http://127.0.0.1:$(cat "$work/silent.port")/"
 kill "$silent" 2>/dev/null; wait "$silent" 2>/dev/null
 failure "bad usage" 2 usage --no-such-option "$http/"
+failure "--net without an interface" 2 usage --net tap: "$http/"
+failure "--net with --unix-socket" 2 usage --net tap:paftap9 --unix-socket "$work/none" "$http/"
 
 stop_paf_server
 [ "$failures" -eq 0 ] && echo "all paf-client checks passed"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# fetch.sh CASE RUNNER IMAGE PAF_SERVER [FETCH_POSIX]: boots the client image fetch.elf
+# fetch.sh CASE RUNNER IMAGE PAF_SERVER [FETCH_POSIX [PAF_CLIENT PAF_STRESS]]: boots the client image fetch.elf
 # (unikernel/fetch) under QEMU (tests/virtio/run-qemu-test.sh: TCG, user
 # networking) against servers this script starts on the host's 127.0.0.1,
 # which the guest reaches as 10.0.2.2. Each URL's console line must give the
@@ -27,11 +27,15 @@
 #                 paf-server's address: http and https by that name, the
 #                 certificate verified for it (skips, 77, without TAP or
 #                 namespaces); then FETCH_POSIX, the same program on
-#                 platform/posix, over that TAP interface, must print the same
+#                 platform/posix, over that TAP interface, must print the same;
+#                 then PAF_CLIENT --net tap:IFACE (paf's lwIP on that TAP
+#                 interface, paf.test resolved by dnsmasq) must fetch the
+#                 same bodies over the same protocols, and PAF_STRESS --net
+#                 100 requests (-c 4 -n 25) with no error
 # Every process started here is stopped by its PID; every wait is bounded.
 set -u
 case_name=${1:?usage: fetch.sh CASE RUNNER IMAGE PAF_SERVER}
-runner=${2:?} image=${3:?} server=${4:?} fetch_posix=${5:-}
+runner=${2:?} image=${3:?} server=${4:?} fetch_posix=${5:-} paf_client=${6:-} paf_stress=${7:-}
 . "$(dirname "$0")/../support/paf-server-harness.sh"
 . "$(dirname "$0")/../support/tap-namespace.sh"
 nginx_pid= silent_pid=
@@ -71,6 +75,7 @@ urls=()
 url_lines=()  # the regular expressions of the lines fetched() expects
 in_test_net=()  # what runs curl and the runner: nothing, or `ip netns exec NS`
 served_files=0
+served_list=()  # the files served() made, in order
 # fetched GUEST_URL VERSION STATUS FILE [TIMES]: GUEST_URL goes TIMES (1) on
 # the image's command line, which must print as many lines for it with the
 # size and sha256 of FILE (what the server serves).
@@ -88,6 +93,7 @@ served() {
   served=$work/served-$((++served_files))
   "${in_test_net[@]}" curl --silent --show-error --max-time 30 -o "$served" "$@" ||
     { echo "FAIL: curl $* on the host"; exit 1; }
+  served_list+=("$served")
 }
 # boot [--status N] RUNNER-ARGS...: boots the image with urls[] (and the
 # words of `flags`) on its command line; the runner's checks decide.
@@ -290,6 +296,45 @@ c, _ = s.accept(); time.sleep(60)' >"$work/silent.port" &
       check "fetch-posix: HTTP/2 over TLS 1.3 to paf.test" \
         grep -Eq "^fetch: connection [0-9]+ to paf\.test \(10\.78\.0\.1:443\) over tls\+tcp: HTTP/2, TLS 1\.3, ALPN h2$" "$work/posix.out"
       check "fetch-posix: one connection per origin" grep -q "^fetch: 3 of 3 URLs fetched, 0 failed, over 2 connections$" "$work/posix.out"
+    fi
+    if [ -n "$paf_client" ]; then
+      # paf-client --net: paf's lwIP on the TAP interface (its own DHCP lease
+      # and DNS query), each URL's body in a file of its own.
+      client_args=()
+      for i in "${!urls[@]}"; do client_args+=(-o "$work/client-$i" "${urls[$i]}"); done
+      timeout --signal=KILL 90 ip netns exec "$ns" "$paf_client" -v --net "tap:$tap" \
+        --cacert "$work/test-ca.pem" "${client_args[@]}" >"$work/client.out" 2>"$work/client.err"
+      client_status=$?
+      echo "--- paf-client --net tap:$tap (status $client_status) ---"
+      cat "$work/client.err"
+      check "paf-client --net exited 0" [ "$client_status" = 0 ]
+      for i in "${!urls[@]}"; do
+        want=$(sha256sum <"${served_list[$i]}") got=$(sha256sum <"$work/client-$i" 2>/dev/null)
+        check "paf-client --net: ${urls[$i]}: sha256 ${want%% *}" [ "${got%% *}" = "${want%% *}" ]
+      done
+      client_address=$(sed -nE "s/^\* lwIP on $tap: address (10\.78\.0\.[5-9][0-9])$/\1/p" "$work/client.err")
+      check "paf-client -v: lwIP's address by DHCP ($client_address)" [ -n "$client_address" ]
+      check "paf-client: dnsmasq answered its query for paf.test" \
+        grep -q "query\[A\] paf\.test from $client_address$" "$work/dnsmasq.log"
+      check "paf-client -v: HTTP/1.1 to paf.test:80 over lwIP" grep -qx \
+        "\* Connected to paf\.test (10\.78\.0\.1:80) over tcp (lwIP on $tap)" "$work/client.err"
+      check "paf-client -v: TLS to paf.test:443 over lwIP" grep -qx \
+        "\* Connected to paf\.test (10\.78\.0\.1:443) over tls+tcp (lwIP on $tap)" "$work/client.err"
+      check "paf-client -v: ALPN h2 on it, reused for the last URL" \
+        test "$(grep -c '^\* ALPN: server accepted h2$' "$work/client.err")-$(grep -c '^\* Re-using an existing connection$' "$work/client.err")" = 1-1
+    fi
+    if [ -n "$paf_stress" ]; then
+      timeout --signal=KILL 120 ip netns exec "$ns" "$paf_stress" --net "tap:$tap" \
+        --cacert "$work/test-ca.pem" -c 4 -n 25 --timeout 30 "https://paf.test/random?len=10000&seed=3" \
+        >"$work/stress.out" 2>"$work/stress.err"
+      stress_status=$?
+      echo "--- paf-stress --net tap:$tap (status $stress_status) ---"
+      cat "$work/stress.out" "$work/stress.err"
+      check "paf-stress --net exited 0" [ "$stress_status" = 0 ]
+      check "paf-stress --net: 100 requests, 100 answered" grep -Eq "^  Requests: +100, 100 answered$" "$work/stress.out"
+      check "paf-stress --net: 100 answered 200" grep -Eq "^  \[200\] 100$" "$work/stress.out"
+      check "paf-stress --net: 4 connections, HTTP/2 over TLS 1.3" grep -Eq "^  HTTP/2 over TLSv1\.3: 4$" "$work/stress.out"
+      check "paf-stress --net: no error" test "$(grep -c "^Errors:" "$work/stress.out")" = 0
     fi
     ;;
   *) echo "fetch.sh: unknown case $case_name"; exit 2 ;;

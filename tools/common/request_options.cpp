@@ -70,6 +70,11 @@ OptionParse parse_request_option(int argc, char** argv, int& i, RequestOptions& 
   } else if (arg == "--unix-socket") {
     if (!value(text)) return OptionParse::bad_usage;
     options.unix_socket = text;
+  } else if (arg == "--net") {
+    if (!value(text) || !parse_net(text, options.net)) return OptionParse::bad_usage;
+  } else if (arg == "--net-config") {
+    if (!value(text)) return OptionParse::bad_usage;
+    options.net.config = text;
   } else {
     return OptionParse::not_mine;
   }
@@ -128,6 +133,14 @@ mimic::Ctx host_context(const RequestOptions& options, posix::EpollLoopBackend& 
   mimic::Ctx ctx = posix::with_host_protocols({}, backend).with(mimic::keys::tls, tls);
   if (options.unix_socket) ctx = ctx.with(mimic::keys::unix_path, Buffer(*options.unix_socket));
   return ctx;
+}
+
+std::optional<mimic::Ctx> request_context(const RequestOptions& options, Loop& loop,
+                                          posix::EpollLoopBackend& backend, const TlsConfig& tls,
+                                          std::optional<LwipNetwork>& network, const char* tool) {
+  if (!options.net.tap_interface) return host_context(options, backend, tls);
+  if (!(network = start_lwip(loop, backend, options.net, tool))) return std::nullopt;
+  return stack_context(*network, tls);
 }
 
 ClientConfig client_config(const RequestOptions& options) {

@@ -1,7 +1,8 @@
 // What paf-client and paf-stress share: the curl-like options that shape a
 // request and how it reaches the server (-X, -H, --data, --data-binary, -k,
-// --cacert, --http1.1, --http2, --http2-prior-knowledge, --unix-socket), and
-// the Mimic context (host protocols, TLS) and client config they make.
+// --cacert, --http1.1, --http2, --http2-prior-knowledge, --unix-socket,
+// --net tap:IFACE, --net-config WORDS), and the Mimic context (host
+// protocols, or lwIP's on the TAP interface; TLS) and client config they make.
 #ifndef PAF_TOOLS_REQUEST_OPTIONS_H
 #define PAF_TOOLS_REQUEST_OPTIONS_H
 
@@ -11,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "lwip_network.h"
 #include "paf/client.h"
 #include "paf/http.h"
 #include "paf/mimic.h"
@@ -27,6 +29,10 @@ struct RequestOptions {
   std::optional<std::string> cacert;
   enum class Http { any, http1_1, http2, prior_knowledge } http = Http::any;
   std::optional<std::string> unix_socket;
+  NetOptions net;  // --net tap:IFACE: paf's lwIP there instead of the host's sockets
+
+  // Whether the options contradict each other (--unix-socket with --net).
+  bool conflicting() const { return unix_socket && net.tap_interface; }
 
   // -X if given, else POST with data and GET without.
   Method request_method() const;
@@ -61,6 +67,14 @@ std::expected<TlsConfig, int> client_tls(const RequestOptions& options, const ch
 // if one was given.
 mimic::Ctx host_context(const RequestOptions& options, posix::EpollLoopBackend& backend,
                         const TlsConfig& tls);
+
+// Where the options' requests go: with --net, lwIP started on its TAP
+// interface (into `network`, which must outlive the context) and Mimic's
+// protocols over it, else host_context's. Nothing, said on stderr, if the
+// stack cannot start or get its address.
+std::optional<mimic::Ctx> request_context(const RequestOptions& options, Loop& loop,
+                                          posix::EpollLoopBackend& backend, const TlsConfig& tls,
+                                          std::optional<LwipNetwork>& network, const char* tool);
 
 // h2c by prior knowledge as the options say; the rest is ClientConfig's.
 ClientConfig client_config(const RequestOptions& options);

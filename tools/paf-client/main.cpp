@@ -6,7 +6,14 @@
 //   paf-client [-X METHOD] [-H 'Name: value']... [-d DATA | --data-binary @FILE]
 //              [-o FILE]... [-i] [-v] [-L] [-k] [--cacert FILE]
 //              [--http1.1 | --http2 | --http2-prior-knowledge] [--unix-socket PATH]
-//              [--connect-timeout S] [-m S] [--fail] URL...
+//              [--net tap:IFACE [--net-config WORDS]] [--connect-timeout S] [-m S]
+//              [--fail] URL...
+//
+// With --net tap:IFACE the requests go over paf's own TCP/IP stack (lwIP) on
+// the TAP interface IFACE instead of the host's sockets, as paf-server can
+// serve: DHCP (or --net-config's words, "ip=10.0.0.2/24 gw=10.0.0.1
+// dns=10.0.0.1"), and names resolved by the stack's DNS servers. -v says
+// the address it got and, on each connection, that it is lwIP's.
 //
 // Each -o FILE takes the next URL's body, as curl pairs them (in order,
 // wherever they stand on the line); URLs past the last -o go to stdout, and
@@ -14,11 +21,12 @@
 // URL's response arrives: not for a failed transfer, nor for --fail's.
 //
 // Exit status, as curl's: 0 when every URL was answered (with --fail, below
-// 400); 6 a name did not resolve, 7 no connection, 35 TLS failed, 28 a
-// timeout, 8 the server's answer broke HTTP, 22 --fail and a status >= 400,
-// 2 bad usage, 26 a file could not be read, 23 the output could not be
-// written. One line on stderr per failure says which. With several URLs, the
-// status is the first failure's (curl gives the last URL's).
+// 400); 6 a name did not resolve, 7 no connection (or, with --net, no
+// address on the TAP interface), 35 TLS failed, 28 a timeout, 8 the
+// server's answer broke HTTP, 22 --fail and a status >= 400, 2 bad usage,
+// 26 a file could not be read, 23 the output could not be written. One
+// line on stderr per failure says which. With several URLs, the status is
+// the first failure's (curl gives the last URL's).
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -41,18 +49,20 @@ namespace {
 using namespace paf;
 
 int usage() {
-  std::fprintf(stderr,
-               "usage: paf-client [-X METHOD] [-H 'Name: value']... [-d DATA | --data-binary @FILE]"
-               " [-o FILE]... [-i] [-v] [-L] [-k] [--cacert FILE]"
-               " [--http1.1 | --http2 | --http2-prior-knowledge] [--unix-socket PATH]"
-               " [--connect-timeout S] [-m S] [--fail] URL..."
-               " (each -o FILE takes one URL's body, in order, as curl's; the others go to"
-               " stdout)\n");
+  std::fprintf(
+      stderr,
+      "usage: paf-client [-X METHOD] [-H 'Name: value']... [-d DATA | --data-binary @FILE]"
+      " [-o FILE]... [-i] [-v] [-L] [-k] [--cacert FILE]"
+      " [--http1.1 | --http2 | --http2-prior-knowledge] [--unix-socket PATH]"
+      " [--net tap:IFACE [--net-config WORDS]] [--connect-timeout S] [-m S] [--fail] URL..."
+      " (each -o FILE takes one URL's body, in order, as curl's; the others go to"
+      " stdout)\n");
   return 2;
 }
 
 struct Options {
-  tools::RequestOptions request;  // -X, -H, -d, --data-binary, -k, --cacert, --http*, --unix-socket
+  tools::RequestOptions request;     // -X, -H, -d, --data-binary, -k, --cacert, --http*,
+                                     // --unix-socket, --net, --net-config
   std::vector<std::string> outputs;  // -o, one per URL in order
   bool include = false, verbose = false, follow = false, fail_on_error = false;
   std::optional<double> connect_timeout, max_time;
@@ -100,7 +110,7 @@ int parse(int argc, char** argv, Options& options) {
       options.urls.emplace_back(arg);
     }
   }
-  if (options.urls.empty()) return usage();
+  if (options.urls.empty() || options.request.conflicting()) return usage();
   if (options.outputs.size() > options.urls.size())
     std::fprintf(stderr, "paf-client: Warning: Got more output options than URLs\n");
   return 0;
@@ -134,8 +144,10 @@ std::uint64_t nanoseconds(double seconds) { return static_cast<std::uint64_t>(se
 
 class Session {
  public:
-  Session(const Options& options, Loop& loop, Client& client)
-      : options_(options), loop_(loop), client_(client) {
+  // `network` names the stack the connections are made on ("lwIP on tap0"),
+  // if not the host's.
+  Session(const Options& options, Loop& loop, Client& client, std::string network)
+      : options_(options), loop_(loop), client_(client), network_(std::move(network)) {
     client_.on_connection([this](const ConnectionInfo& info) { on_connection(info); });
   }
 
@@ -173,9 +185,10 @@ class Session {
     ++connections_;
     version_ = info.version;  // URLs go one at a time: the next answer comes on it
     if (!options_.verbose) return;
-    std::fprintf(stderr, "* Connected to %s (%.*s) over %.*s\n",
+    std::fprintf(stderr, "* Connected to %s (%.*s) over %.*s%s%s%s\n",
                  std::string(info.origin->host.view()).c_str(), int(info.peer.size()),
-                 info.peer.data(), int(info.transport.size()), info.transport.data());
+                 info.peer.data(), int(info.transport.size()), info.transport.data(),
+                 network_.empty() ? "" : " (", network_.c_str(), network_.empty() ? "" : ")");
     if (info.secure != nullptr) {
       // Mimic's TLS protocols make paf's TlsFlow.
       const auto* tls = static_cast<const TlsFlow*>(info.secure);
@@ -263,6 +276,7 @@ class Session {
   const Options& options_;
   Loop& loop_;
   Client& client_;
+  const std::string network_;
   std::FILE* out_ = stdout;
   std::size_t index_ = 0;
   std::size_t connections_ = 0, connections_before_ = 0;
@@ -287,15 +301,30 @@ int main(int argc, char** argv) {
 
   auto tls = tools::client_tls(options.request, "paf-client");
   if (!tls) return tls.error();
-  mimic::Ctx ctx = tools::host_context(options.request, **backend, *tls);
+  std::optional<tools::LwipNetwork> lwip;  // with --net: outlives the client
+  auto ctx = tools::request_context(options.request, loop, **backend, *tls, lwip, "paf-client");
+  if (!ctx) return 7;
+  std::string network;
+  if (lwip) {
+    network = "lwIP on " + lwip->interface_name;
+    if (options.verbose)
+      std::fprintf(stderr, "* %s: address %s\n", network.c_str(),
+                   lwip->stack->ipv4_address().c_str());
+  }
   ClientConfig config = tools::client_config(options.request);
   if (options.connect_timeout) config.connect_timeout_ns = nanoseconds(*options.connect_timeout);
   if (options.max_time) config.request_timeout_ns = nanoseconds(*options.max_time);
-  Client client(loop, mimic_connector(ctx, loop), config);
-
-  Session session(options, loop, client);
-  session.next();
-  (void)loop.run();
+  int status = 0;
+  {
+    Client client(loop, mimic_connector(*ctx, loop), config);
+    Session session(options, loop, client, network);
+    session.next();
+    (void)loop.run();
+    status = session.status();
+  }
   std::fflush(stdout);
-  return session.status();
+  // lwIP sends what the closed connections still hold (their FIN) as the
+  // server acknowledges it: the host's kernel would do that after exit.
+  if (lwip) (void)tools::finish_sending(loop, *lwip, seconds(2), "paf-client");
+  return status;
 }

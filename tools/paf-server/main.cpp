@@ -21,6 +21,7 @@
 // TAP interface IFACE instead of the host's sockets (--host does not apply):
 // DHCP, an IPv6 link-local and a SLAAC address, unless --net-config gives
 // the unikernel's command-line words ("ip=10.0.0.2/24 gw=10.0.0.1 ipv6=off").
+// (tools/common/lwip_network.h: paf-client and paf-stress fetch so too.)
 //
 // Each --cert (a PEM chain, leaf first) goes with the --key after it; with
 // several, the client's SNI picks the certificate that names it, and the
@@ -42,6 +43,7 @@
 #include <vector>
 
 #include "demo_handler.h"
+#include "lwip_network.h"
 #include "paf/acme.h"
 #include "paf/client.h"
 #include "paf/loop.h"
@@ -49,7 +51,6 @@
 #include "paf/posix/epoll_loop_backend.h"
 #include "paf/posix/mimic.h"
 #include "paf/posix/socket_listener.h"
-#include "paf/posix/tap_net_device.h"
 #include "paf/service.h"
 #include "paf/switch.h"
 #include "paf/tls.h"
@@ -121,44 +122,6 @@ std::unique_ptr<paf::posix::TcpListener> listen(paf::posix::EpollLoopBackend& ba
   return std::move(*listener);
 }
 
-// paf's TCP/IP stack on a TAP interface, once it has its IPv4 address.
-struct LwipNetwork {
-  std::unique_ptr<paf::posix::TapNetDevice> device;
-  std::optional<paf::Stack> stack;
-};
-
-constexpr std::uint64_t kAddressTimeoutNs = paf::seconds(30);
-
-std::optional<LwipNetwork> start_lwip(paf::Loop& loop, paf::posix::EpollLoopBackend& backend,
-                                      std::string_view interface_name, std::string_view config) {
-  LwipNetwork network;
-  auto device = paf::posix::TapNetDevice::open(backend, interface_name);
-  if (!device) {
-    std::fprintf(stderr, "paf-server: TAP interface %.*s: %.*s (%s)\n", int(interface_name.size()),
-                 interface_name.data(), int(device.error().message.size()),
-                 device.error().message.data(), std::strerror(device.error().detail));
-    return std::nullopt;
-  }
-  network.device = std::move(*device);
-  auto stack = paf::Stack::from_cmdline(loop, *network.device, config);
-  if (!stack) return print_error("--net-config", stack.error()), std::nullopt;
-  network.stack.emplace(std::move(*stack));
-  bool ready = false;
-  network.stack->when_ready([&] {
-    ready = true;
-    loop.stop();
-  });
-  paf::TimerId timeout = loop.add_timer_after(kAddressTimeoutNs, [&loop] { loop.stop(); });
-  auto ran = loop.run();
-  if (!ready || !ran) {
-    std::fprintf(stderr, "paf-server: no IPv4 address on %.*s in time\n",
-                 int(interface_name.size()), interface_name.data());
-    return std::nullopt;
-  }
-  loop.cancel_timer(timeout);
-  return network;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -168,8 +131,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> certs, keys;
   paf::H1Config h1;
   paf::demo::Options demo_options;
-  std::optional<std::string> tap_interface;
-  std::string net_config;
+  paf::tools::NetOptions net;
   std::optional<std::string> acme_directory, acme_email;
   std::string acme_ca = "/etc/ssl/certs/ca-certificates.crt";
   std::vector<std::string> domains;
@@ -181,10 +143,9 @@ int main(int argc, char** argv) {
       if (value != "on" && value != "off") return usage();
       demo_options.access_log = value == "on";
     } else if (arg == "--net") {
-      if (!value.starts_with("tap:") || value.size() == 4) return usage();
-      tap_interface = value.substr(4);
+      if (!paf::tools::parse_net(value, net)) return usage();
     } else if (arg == "--net-config") {
-      net_config = value;
+      net.config = value;
     } else if (arg == "--host") {
       host = value;
     } else if (arg == "--http") {
@@ -212,7 +173,7 @@ int main(int argc, char** argv) {
     }
   }
   if (acme_directory) {
-    if (!https_port || !certs.empty() || !keys.empty() || domains.empty() || tap_interface)
+    if (!https_port || !certs.empty() || !keys.empty() || domains.empty() || net.tap_interface)
       return usage();
   } else if (!domains.empty() || acme_email || certs.size() != keys.size() ||
              (https_port.has_value() != !certs.empty())) {
@@ -240,15 +201,15 @@ int main(int argc, char** argv) {
   std::optional<paf::TlsConfig> tls;
   if (https_port && !acme_directory && !(tls = tls_config(certs, keys))) return 1;
   // Host sockets, or lwIP over a TAP interface.
-  std::optional<LwipNetwork> lwip;
+  std::optional<paf::tools::LwipNetwork> lwip;
   auto listen_on = [&](std::uint16_t on_port) -> std::unique_ptr<paf::Listener> {
     if (!lwip) return listen(**backend, host, on_port);
     auto listener = lwip->stack->listen(on_port);
     if (!listener) return print_error("cannot listen", listener.error()), nullptr;
     return std::move(*listener);
   };
-  if (tap_interface) {
-    if (!(lwip = start_lwip(loop, **backend, *tap_interface, net_config))) return 1;
+  if (net.tap_interface) {
+    if (!(lwip = paf::tools::start_lwip(loop, **backend, net, "paf-server"))) return 1;
     // SLAAC may take a few seconds more: say so when it comes.
     lwip->stack->when_ipv6_ready([&lwip] {
       std::fprintf(stdout, "paf-server: IPv6 address %s (SLAAC)\n",
@@ -353,7 +314,7 @@ int main(int argc, char** argv) {
     std::string_view address = on.local_address();
     if (lwip)
       std::fprintf(stdout, "paf-server: listening on %s://%s:%u (lwIP on %s)\n", scheme,
-                   lwip->stack->ipv4_address().c_str(), *on.port(), tap_interface->c_str());
+                   lwip->stack->ipv4_address().c_str(), *on.port(), lwip->interface_name.c_str());
     else
       std::fprintf(stdout, "paf-server: listening on %s://%.*s\n", scheme, int(address.size()),
                    address.data());
@@ -363,17 +324,8 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
 
   auto ran = loop.run();
-  if (ran && lwip) {  // lwIP sends what closed flows still hold as peers acknowledge it
-    bool all_sent = false;
-    lwip->stack->when_all_sent([&] {
-      all_sent = true;
-      loop.stop();
-    });
-    paf::TimerId timeout = loop.add_timer_after(paf::seconds(2), [&loop] { loop.stop(); });
-    ran = loop.run();
-    loop.cancel_timer(timeout);
-    if (!all_sent) std::fprintf(stderr, "paf-server: some bytes were not delivered\n");
-  }
+  // lwIP sends what closed flows still hold as peers acknowledge it.
+  if (ran && lwip) paf::tools::finish_sending(loop, *lwip, paf::seconds(2), "paf-server");
   stop_watching_signals();
   ::close(signal_fd);
   if (!ran) {

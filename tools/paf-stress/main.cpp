@@ -21,9 +21,15 @@
 //              [--timeout S]
 //              [--http1.1 | --http2 | --http2-prior-knowledge] [-X METHOD]
 //              [-H 'Name: value']... [-D DATA | --data-binary @FILE] [-k]
-//              [--cacert FILE] [--unix-socket PATH] [--fail] [--buckets MS]
-//              [--json] URL...
+//              [--cacert FILE] [--unix-socket PATH] [--net tap:IFACE [--net-config WORDS]]
+//              [--fail] [--buckets MS] [--json] URL...
 //   (defaults: -c 50 -n 200 -m 1 -t 1, 10 ms buckets)
+//
+// With --net tap:IFACE the clients connect over paf's own TCP/IP stack
+// (lwIP) on the TAP interface IFACE instead of the host's sockets, as
+// paf-server can serve (tools/common/lwip_network.h: DHCP or --net-config's
+// words, names resolved by the stack's DNS servers); one process only (not
+// with -t, whose workers would share the interface).
 //
 // Without -r, a request's latency runs from the moment it is handed to the
 // client to its response body's end. It prints the summary, percentiles (log-linear
@@ -63,12 +69,14 @@ int usage() {
       "usage: paf-stress [-c CLIENTS] [-n REQUESTS | -d SECONDS] [-m STREAMS] [-r RATE] [-t N]"
       " [--timeout S] [--http1.1 | --http2 | --http2-prior-knowledge] [-X METHOD]"
       " [-H 'Name: value']... [-D DATA | --data-binary @FILE] [-k] [--cacert FILE]"
-      " [--unix-socket PATH] [--fail] [--buckets MS] [--json] URL...\n");
+      " [--unix-socket PATH] [--net tap:IFACE [--net-config WORDS]] [--fail] [--buckets MS]"
+      " [--json] URL...\n");
   return 2;
 }
 
 struct Options {
-  tools::RequestOptions request;  // -X, -H, -D, --data-binary, -k, --cacert, --http*, --unix-socket
+  tools::RequestOptions request;  // -X, -H, -D, --data-binary, -k, --cacert, --http*,
+                                  // --unix-socket, --net, --net-config
   std::size_t clients = 50, requests = 200, streams = 1, workers = 1;
   bool requests_given = false;
   std::optional<double> duration, timeout, rate;
@@ -131,7 +139,10 @@ int parse(int argc, char** argv, Options& options) {
       options.urls.emplace_back(arg);
     }
   }
-  return options.urls.empty() ? usage() : 0;
+  if (options.urls.empty() || options.request.conflicting() ||
+      (options.request.net.tap_interface && options.workers > 1))
+    return usage();
+  return 0;
 }
 
 std::uint64_t nanoseconds(double seconds) { return static_cast<std::uint64_t>(seconds * 1e9); }
@@ -427,9 +438,15 @@ std::optional<tools::StressResults> run_one_loop(const Options& options) {
   config.max_connections_per_origin = 1;  // a client is a connection
   if (options.timeout) config.request_timeout_ns = nanoseconds(*options.timeout);
 
-  Stress stress(options, loop, tools::host_context(options.request, **backend, *tls), config);
+  std::optional<tools::LwipNetwork> lwip;  // with --net: outlives the clients
+  auto ctx = tools::request_context(options.request, loop, **backend, *tls, lwip, "paf-stress");
+  if (!ctx) return std::nullopt;
+  Stress stress(options, loop, *ctx, config);
   stress.start();
   (void)loop.run();
+  // lwIP sends what the closed connections still hold as the server
+  // acknowledges it (the host's kernel would after exit).
+  if (lwip) (void)tools::finish_sending(loop, *lwip, seconds(2), "paf-stress");
   return stress.results();
 }
 
