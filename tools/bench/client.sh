@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The client's own speed on loopback: paf::Client (tools/bench/client_speed.cpp)
-# against h2load and curl, each fetching the same small object COUNT times
+# The client's own speed on loopback: paf::Client (through paf-stress, one
+# client) against h2load and curl, each fetching the same small object COUNT times
 # over one HTTP/2 connection with 10 requests in flight, from one h2o worker
 # (pinned to CPU 0; the clients to CPU 1): over TLS (ALPN h2) and over h2c
 # (prior knowledge). h2o keeps no access log.
 #
-#   paf      paf-client-speed URL COUNT 10
+#   paf      paf-stress -c 1 -n COUNT -m 10 URL
 #   h2load   h2load -n COUNT -c 1 -m 10 URL
 #   curl     curl --parallel --parallel-max 10 with COUNT URLs (one config file),
 #            over TLS only: Debian 12's curl 7.88 fails its parallel transfers
@@ -24,7 +24,7 @@ build=${1:-build/host}
 count=${COUNT:-20000}
 rounds=${ROUNDS:-3}
 here=$(cd "$(dirname "$0")" && pwd)
-speed=$build/tools/paf-client-speed
+paf_stress=$build/tools/paf-stress
 work=$(mktemp -d)
 h2o_pid=
 cleanup() {
@@ -36,7 +36,7 @@ trap cleanup EXIT
 for tool in h2load h2o curl taskset openssl; do
   command -v "$tool" >/dev/null || { echo "bench: $tool missing (make bench installs it)" >&2; exit 1; }
 done
-[[ -x $speed ]] || { echo "bench: $speed not built" >&2; exit 1; }
+[[ -x $paf_stress ]] || { echo "bench: $paf_stress not built" >&2; exit 1; }
 source "$here/common.sh"
 
 "$here/../make-test-cert" "$work/cert" >/dev/null
@@ -54,12 +54,15 @@ wait_listening "$tls_port" h2o
 # fetch every object.
 measure() {
   local client=$1 url=$2 flags=() out
-  [[ $url == http:* ]] && flags=(--h2c)
+  [[ $url == http:* ]] && flags=(--http2-prior-knowledge) || flags=(-k --http2)
   TIMEFORMAT='%R %U %S'
   case $client in
     paf)
-      { time taskset -c 1 "$speed" "${flags[@]}" "$url" "$count" 10 >"$work/out" 2>&1; } 2>"$work/time"
-      grep -q "^requests $count failures 0 connections 1 " "$work/out" ;;
+      { time taskset -c 1 "$paf_stress" -c 1 -n "$count" -m 10 "${flags[@]}" "$url" \
+          >"$work/out" 2>&1; } 2>"$work/time"
+      # every request answered 200, over one HTTP/2 connection
+      grep -q "Requests: *$count, $count answered" "$work/out" &&
+        grep -q "\[200\] $count" "$work/out" && grep -Eq "HTTP/2.*: 1$" "$work/out" ;;
     h2load)
       { time taskset -c 1 h2load -n "$count" -c 1 -m 10 "$url" >"$work/out" 2>&1; } 2>"$work/time"
       grep -q "requests: $count total, $count started, $count done, $count succeeded" "$work/out" ;;
