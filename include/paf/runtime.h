@@ -96,6 +96,9 @@ class Runtime {
   std::size_t read_start_ = 0;  // unconsumed bytes are [read_start_, read_end_)
   std::size_t read_end_ = 0;
   bool first_input_unread_ = false;  // give_first_input's bytes, not yet offered
+  // The connection yielded (a paused body): once it wakes, what it left (bytes
+  // here, or events its parser holds) is offered again before the flow is read.
+  bool offer_after_yield_ = false;
   bool end_of_input_ = false;        // the flow said end of stream
   bool eof_delivered_ = false;       // and the connection was told
 

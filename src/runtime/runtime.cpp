@@ -84,6 +84,7 @@ void Runtime::pump_read() {
         read_once(keep_going);
         break;
       case ReadOperation::yield:
+        offer_after_yield_ = true;
         connection_.yield_reader(wakeup(&Runtime::pump_read));
         keep_going = read_again_;
         break;
@@ -103,9 +104,12 @@ void Runtime::pump_read() {
 
 // One step of a `read` operation: offer buffered bytes first, else read more.
 void Runtime::read_once(bool& keep_going) {
-  // Offered before reading: the flow may have nothing more for a while.
-  if (first_input_unread_) {
-    first_input_unread_ = false;
+  // Offered before reading: the flow may have nothing more for a while. So
+  // is what a connection left when it yielded (bytes after a paused body, or
+  // the end of a message its parser holds), even nothing: it may act on it
+  // now, and the peer may be waiting for that.
+  if (first_input_unread_ || offer_after_yield_) {
+    first_input_unread_ = offer_after_yield_ = false;
     return feed_connection();
   }
   if (end_of_input_) {
