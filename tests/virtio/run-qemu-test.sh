@@ -16,9 +16,15 @@
 #   --forward PORT    forwards a free host port on 127.0.0.1 to guest TCP PORT
 #   --tap IFACE       with --net: the NIC on the existing TAP interface IFACE
 #                     (QEMU runs no script) instead of the user network
+#   --dgram Q:R       with --net: the NIC on QEMU's datagram backend instead:
+#                     frames to and from UDP 127.0.0.1:R, received on
+#                     127.0.0.1:Q (tools/fault-relay's other end)
 #   --client-when REGEX  once a serial line matches, runs the --client command
 #   --client COMMAND  run by bash with HOST_PORT set (the forwarded port); it
 #                     must exit 0 (within the timeout) for the test to pass
+#   --stop-after-client  once the client has passed, QEMU is stopped and its
+#                     status not checked (for an image that serves until
+#                     stopped, when the client checked what it must)
 #   --bios FILE       firmware instead of SeaBIOS (qboot.rom assigns no BARs)
 #   --machine TYPE    QEMU's machine: q35 (default), pc (i440FX + PIIX) or microvm
 #   --fw-cfg NAME=FILE  a file for the guest's fw_cfg (paf_config_read(NAME)),
@@ -37,9 +43,10 @@ die() {
 }
 
 expected_status=0 append= min_seconds=0 limit=60 memory=128 machine_type=q35
-net= guest_port= tap= client_when= client= bios=
+net= guest_port= tap= dgram= client_when= client= bios= stop_after_client=
 expects=() expect_counts=() fw_cfg=()
 while (($# > 1)); do
+  [[ $1 == --stop-after-client ]] && { stop_after_client=1; shift; continue; }
   case $1 in
     --status) expected_status=$2 ;;
     --append) append=$2 ;;
@@ -51,6 +58,8 @@ while (($# > 1)); do
     --net) net=$2 ;;
     --forward) guest_port=$2 ;;
     --tap) tap=$2 ;;
+    --dgram) [[ $2 =~ ^[0-9]+:[0-9]+$ ]] || die "--dgram wants QEMU_PORT:RELAY_PORT"
+             dgram=$2 ;;
     --client-when) client_when=$2 ;;
     --client) client=$2 ;;
     --bios) bios=$2 ;;
@@ -62,7 +71,7 @@ while (($# > 1)); do
   esac
   shift 2
 done
-(($# == 1)) || die "usage: $0 [--status N|fatal] [--append CMDLINE] [--expect REGEX]... [--expect-count N:REGEX]... [--min-seconds S] [--timeout S] [--memory MB] [--net legacy|modern [--forward PORT | --tap IFACE] [--client-when REGEX --client COMMAND]] [--bios FILE] [--machine q35|pc|microvm] [--fw-cfg NAME=FILE]... IMAGE"
+(($# == 1)) || die "usage: $0 [--status N|fatal] [--append CMDLINE] [--expect REGEX]... [--expect-count N:REGEX]... [--min-seconds S] [--timeout S] [--memory MB] [--net legacy|modern [--forward PORT | --tap IFACE | --dgram Q:R] [--client-when REGEX --client COMMAND [--stop-after-client]]] [--bios FILE] [--machine q35|pc|microvm] [--fw-cfg NAME=FILE]... IMAGE"
 image=$1
 
 command -v qemu-system-x86_64 >/dev/null ||
@@ -89,7 +98,9 @@ case $net in
     [[ $net == legacy ]] && model=disable-modern=on || model=disable-legacy=on,disable-modern=off
     netdev=user,id=n0
     [[ -z $tap ]] || netdev=tap,id=n0,ifname=$tap,script=no,downscript=no
-    [[ -z $tap || -z $guest_port ]] || die "--forward needs the user network, not --tap"
+    [[ -z $dgram ]] || netdev=dgram,id=n0,local.type=inet,local.host=127.0.0.1,local.port=${dgram%%:*},remote.type=inet,remote.host=127.0.0.1,remote.port=${dgram#*:}
+    [[ -z $tap || -z $dgram ]] || die "--tap or --dgram, not both"
+    [[ -z $tap$dgram || -z $guest_port ]] || die "--forward needs the user network, not --tap or --dgram"
     if [[ -n $guest_port ]]; then
       host_port=$(free_port) || die "cannot find a free host port"
       netdev+=",hostfwd=tcp:127.0.0.1:$host_port-:$guest_port"
@@ -99,7 +110,7 @@ case $net in
 esac
 [[ -n $bios ]] && machine+=(-bios "$bios")
 [[ -z $client || -n $client_when ]] || die "--client needs --client-when"
-[[ -z $tap || -n $net ]] || die "--tap needs --net"
+[[ -z $tap$dgram || -n $net ]] || die "--tap and --dgram need --net"
 
 log=$(mktemp)
 qemu_pid=
@@ -120,7 +131,7 @@ run_client() {
   done
   HOST_PORT=$host_port timeout --signal=KILL "$limit" bash -c "$client" >"$client_log" 2>&1
   client_status=$?
-  ((client_status == 0)) || kill -KILL "$qemu_pid" 2>/dev/null
+  ((client_status == 0 && !stop_after_client)) || kill -KILL "$qemu_pid" 2>/dev/null
 }
 
 started=$(date +%s%N)
@@ -147,13 +158,14 @@ if [[ -n $client ]]; then
 fi
 
 case $status in
+  137) ((stop_after_client && client_status == 0)) && describe="stopped once the client passed" ;;&
   0) describe="0: the guest reset or triple-faulted (no debug exit)" ;;
-  137) describe="137: killed after ${limit} s (the guest hung)" ;;
+  137) [[ -n ${describe:-} ]] || describe="137: killed after ${limit} s (the guest hung)" ;;
   255) describe="255: fatal error in the guest" ;;
   *) if ((status % 2)); then describe="$status: the application's status $((status >> 1))"
      else describe="$status: QEMU itself failed"; fi ;;
 esac
-((status == expected_host_status)) ||
+((stop_after_client || status == expected_host_status)) ||
   die "QEMU exited with $describe; expected $expected_host_status (--status $expected_status)"
 for regex in "${expects[@]}"; do
   grep -Eq -- "$regex" "$log" || die "no line of the serial log matches: $regex"
