@@ -26,6 +26,11 @@ struct H1Config {
   std::uint64_t max_body_bytes = 64 * 1024 * 1024;
   // From a request's first byte to the end of its headers (slowloris). [408]
   std::uint64_t header_timeout_ns = 10 * kSecond;
+  // Server: between two pieces of a request body while the handler reads it
+  // (not while it pauses the body, nor before it asks for it), and from the
+  // request's head to the first piece (slow POST). [408, or closed once the
+  // response has begun]
+  std::uint64_t body_timeout_ns = 30 * kSecond;
   // A keep-alive connection with nothing in flight closes after this.
   std::uint64_t idle_timeout_ns = 60 * kSecond;
   // Client only: from the end of a request (or of the response before it,

@@ -94,6 +94,14 @@ std::size_t ServerConnectionImpl::read(Bytes bytes) {
     if (step.event == ParseEvent::need_input) break;
     handle(step);
   }
+  // The body's clock runs while the handler reads (or the connection drains)
+  // a body: from now, after bytes came or when it starts again (the handler
+  // asked for the body, or resumed it).
+  if (reading_ != nullptr && reading_->wants_body()) {
+    if (consumed > 0 || body_deadline_ == kNoDeadline) body_deadline_ = after(config_.body_timeout_ns);
+  } else {
+    body_deadline_ = kNoDeadline;
+  }
   return consumed;
 }
 
@@ -193,6 +201,7 @@ void ServerConnectionImpl::on_response_started(ServerExchange* exchange) {
 void ServerConnectionImpl::fail_request(int status, const Error& error) {
   header_deadline_ = kNoDeadline;
   idle_deadline_ = kNoDeadline;
+  body_deadline_ = kNoDeadline;
   reading_done_ = true;
   ServerExchange* exchange = take_reading();
   if (exchange == nullptr) {
@@ -295,10 +304,18 @@ void ServerConnectionImpl::finish_head() {
 
 // --- time, errors, shutdown ----------------------------------------------------
 
-std::uint64_t ServerConnectionImpl::deadline() const { return std::min(header_deadline_, idle_deadline_); }
+std::uint64_t ServerConnectionImpl::deadline() const {
+  return std::min({header_deadline_, idle_deadline_, body_deadline_});
+}
 
 void ServerConnectionImpl::on_deadline(std::uint64_t now_ns) {
   if (now_ns >= header_deadline_) fail_request(408, Error{Errc::timed_out, "the request head took too long"});
+  if (now_ns >= body_deadline_) {
+    body_deadline_ = kNoDeadline;
+    // Paused by the handler since: its clock starts again when it resumes.
+    if (reading_ != nullptr && reading_->wants_body())
+      fail_request(408, Error{Errc::timed_out, "the request body took too long"});
+  }
   if (now_ns >= idle_deadline_) {
     // Nothing in flight: close without a word.
     idle_deadline_ = kNoDeadline;
@@ -312,7 +329,7 @@ void ServerConnectionImpl::close_now(const Error& error) {
   reading_done_ = writing_done_ = true;
   set_reading(nullptr);
   upgrading_ = nullptr;
-  header_deadline_ = idle_deadline_ = kNoDeadline;
+  header_deadline_ = idle_deadline_ = body_deadline_ = kNoDeadline;
   std::vector<ServerExchange*> exchanges = std::move(exchanges_);
   exchanges_.clear();
   for (ServerExchange* exchange : exchanges) {

@@ -79,6 +79,7 @@ class ServerConnectionImpl final : public H1ServerConnection {
   bool shutting_down_ = false;
   std::uint64_t header_deadline_ = kNoDeadline;
   std::uint64_t idle_deadline_ = kNoDeadline;
+  std::uint64_t body_deadline_ = kNoDeadline;  // while the handler reads a body
   Wakeup reader_wakeup_;
   Wakeup writer_wakeup_;
 };

@@ -86,8 +86,17 @@ class Driver {
  private:
   bool pump_read() {
     last_read_ = connection_->next_read_operation();
-    if (last_read_ == ReadOperation::yield) connection_->yield_reader([this] { woken_ = true; });
+    if (last_read_ == ReadOperation::yield) {
+      offer_after_yield_ = true;
+      connection_->yield_reader([this] { woken_ = true; });
+    }
     if (last_read_ != ReadOperation::read) return false;
+    // As paf::Runtime does: once woken from a yield, what is left (maybe
+    // nothing) is offered again before waiting for more input.
+    if (std::exchange(offer_after_yield_, false) && input_.empty() && !eof_) {
+      connection_->read(bytes_of(input_));
+      return false;
+    }
     if (input_.empty() && !eof_) return false;
     if (eof_ && !eof_given_) {
       std::size_t n = connection_->read_eof(bytes_of(input_));
@@ -99,6 +108,8 @@ class Driver {
     input_.erase(0, n);
     return n > 0;
   }
+
+  bool offer_after_yield_ = false;
 
   bool pump_write() {
     if (write_closed_) return false;

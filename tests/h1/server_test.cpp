@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -616,6 +617,63 @@ TEST_F(H1Server, HeadersNotCompleteInTimeGet408AndClose) {
   EXPECT_EQ(driver_.output().rfind("HTTP/1.1 408 Request Timeout\r\n", 0), 0u);
   EXPECT_TRUE(driver_.write_closed());
   EXPECT_TRUE(connection_->is_closed());
+}
+
+// What body_collector saw; shared with its callbacks, so that it outlives
+// the connection whatever the order of destruction.
+struct Collected {
+  BodyReader reader;
+  std::string body;
+  std::optional<Error> failure;
+};
+
+// Reads the whole body, then answers with its size.
+RequestHandler body_collector(std::shared_ptr<Collected> seen) {
+  return [seen](Reqd& reqd) {
+    seen->reader = reqd.request_body();
+    seen->reader.on_data([seen](Bytes bytes) { seen->body.append(as_string(bytes)); });
+    seen->reader.on_end([seen, reqd](Result<void> end) mutable {
+      seen->reader = {};  // the reader holds this callback: no cycle past the end
+      if (!end) return void(seen->failure = end.error());
+      (void)reqd.respond_with_string({200, {}}, std::to_string(seen->body.size()));
+    });
+  };
+}
+
+TEST_F(H1Server, ARequestBodyTricklingTooSlowlyGets408AndClose) {
+  H1Config config;
+  config.body_timeout_ns = 30 * kSecond;
+  auto seen = std::make_shared<Collected>();
+  start(body_collector(seen), config);
+  driver_.feed("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc");
+  driver_.advance(29 * kSecond);
+  driver_.feed("de");  // each piece starts the clock again
+  driver_.advance(29 * kSecond);
+  EXPECT_EQ(driver_.output(), "");
+  EXPECT_FALSE(connection_->is_closed());
+  driver_.advance(1 * kSecond);
+  EXPECT_EQ(driver_.output().rfind("HTTP/1.1 408 Request Timeout\r\n", 0), 0u) << driver_.output();
+  ASSERT_TRUE(seen->failure);
+  EXPECT_EQ(seen->failure->code, Errc::timed_out);
+  EXPECT_TRUE(driver_.write_closed());
+}
+
+TEST_F(H1Server, ABodyThatTheHandlerPausesHasNoClockUntilItResumes) {
+  H1Config config;
+  config.body_timeout_ns = 30 * kSecond;
+  auto seen = std::make_shared<Collected>();
+  start(body_collector(seen), config);
+  driver_.feed("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc");
+  seen->reader.pause();
+  driver_.advance(100 * kSecond);  // the handler's choice, not the client's slowness
+  EXPECT_EQ(driver_.output(), "");
+  EXPECT_FALSE(seen->failure);
+  seen->reader.resume();
+  driver_.pump();
+  EXPECT_EQ(connection_->deadline(), driver_.now() + 30 * kSecond);
+  driver_.feed("defghij");
+  EXPECT_EQ(seen->body, "abcdefghij");
+  EXPECT_EQ(driver_.output().rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << driver_.output();
 }
 
 TEST_F(H1Server, IdleKeepAliveConnectionClosesAfterTheTimeout) {

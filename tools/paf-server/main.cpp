@@ -5,10 +5,11 @@
 //
 //   paf-server [--host ADDR] [--http PORT] [--https PORT --cert FILE --key FILE
 //              [--cert FILE --key FILE]...] [--header-timeout SECONDS]
-//              [--access-log on|off] [--net tap:IFACE [--net-config WORDS]]
+//              [--body-timeout SECONDS] [--access-log on|off]
+//              [--net tap:IFACE [--net-config WORDS]]
 //              [--https PORT --acme-directory URL --domain NAME [--domain NAME]...
 //               [--acme-email E] [--acme-ca FILE]]
-//   (defaults: 127.0.0.1, 8080, no TLS, 10 s, on: one line per request on stderr)
+//   (defaults: 127.0.0.1, 8080, no TLS, 10 s, 30 s, on: one line per request on stderr)
 //
 // With --acme-directory (instead of --cert and --key) it gets a certificate
 // for every --domain from that ACME directory (RFC 8555) at start, answering
@@ -60,7 +61,8 @@ namespace {
 int usage() {
   std::fprintf(stderr,
                "usage: paf-server [--host ADDR] [--http PORT] [--https PORT --cert FILE --key FILE"
-               " [--cert FILE --key FILE]...] [--header-timeout SECONDS] [--access-log on|off]"
+               " [--cert FILE --key FILE]...] [--header-timeout SECONDS] [--body-timeout SECONDS]"
+               " [--access-log on|off]"
                " [--net tap:IFACE [--net-config WORDS]]"
                " [--https PORT --acme-directory URL --domain NAME... [--acme-email E]"
                " [--acme-ca FILE]]\n");
@@ -168,6 +170,10 @@ int main(int argc, char** argv) {
       std::uint64_t seconds = 0;
       if (!parse_number(value, seconds) || seconds == 0) return usage();
       h1.header_timeout_ns = paf::seconds(seconds);
+    } else if (arg == "--body-timeout") {
+      std::uint64_t seconds = 0;
+      if (!parse_number(value, seconds) || seconds == 0) return usage();
+      h1.body_timeout_ns = paf::seconds(seconds);
     } else {
       return usage();
     }
