@@ -55,6 +55,10 @@ struct H2Config {
   // Streams the peer may reset per interval (rapid reset, CVE-2023-44487).
   std::uint32_t max_resets_per_interval = 200;
   std::uint64_t reset_interval_ns = 1 * kSecond;
+  // DATA frames in a row that carry no data and do not end their stream: a
+  // flood that costs the peer nothing (the flow-control windows do not see
+  // it). Any DATA frame with data starts the count again.
+  std::size_t max_empty_data_frames = 100;
 
   // --- bodies and time ---
   // Request (client: response) body, in bytes. [server: 413 then

@@ -67,6 +67,7 @@ int on_frame_received(nghttp2_session* session, const nghttp2_frame* frame, void
         stream->end_header_block(end_stream);
       break;
     case NGHTTP2_DATA:
+      session_of(user_data).on_data_frame_received(frame->hd.length - frame->data.padlen, end_stream);
       if (Stream* stream = stream_of(session, frame->hd.stream_id); stream != nullptr && end_stream)
         stream->receive_end();
       break;
@@ -405,6 +406,14 @@ void Session::on_rst_stream_received(std::int32_t id) {
     resets_in_interval_ = 0;
   }
   if (++resets_in_interval_ > config_.max_resets_per_interval) terminate(NGHTTP2_ENHANCE_YOUR_CALM);
+}
+
+void Session::on_data_frame_received(std::size_t data_bytes, bool end_stream) {
+  if (data_bytes > 0 || end_stream) {
+    empty_data_frames_ = 0;
+  } else if (++empty_data_frames_ > config_.max_empty_data_frames) {
+    terminate(NGHTTP2_ENHANCE_YOUR_CALM);
+  }
 }
 
 // RFC 9113 §6.9.2: a SETTINGS_INITIAL_WINDOW_SIZE that would take a stream's

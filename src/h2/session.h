@@ -85,6 +85,8 @@ class Session {
   Stream* header_block_stream(std::int32_t id);
   // A HEADERS frame begins, before nghttp2 looks at it.
   void on_headers_frame_begin(std::int32_t id);
+  // A DATA frame came whole: `data_bytes` of data (padding aside).
+  void on_data_frame_received(std::size_t data_bytes, bool end_stream);
   void on_rst_stream_received(std::int32_t id);
   // The server sent RST_STREAM on stream `id`.
   void on_reset_sent(std::int32_t id);
@@ -139,6 +141,7 @@ class Session {
   // Rapid reset: RST_STREAM frames received in the current interval.
   std::uint64_t reset_interval_start_ = 0;
   std::uint32_t resets_in_interval_ = 0;
+  std::size_t empty_data_frames_ = 0;  // in a row (H2Config::max_empty_data_frames)
   // The peer's initial window and largest stream window before its SETTINGS apply.
   std::uint32_t peer_initial_window_ = 0;
   std::int64_t largest_peer_window_ = 0;

@@ -653,6 +653,33 @@ TEST_F(H2Server, ResetsSpreadOverIntervalsAreAllowed) {
   EXPECT_EQ(answer(stream).status, "200");
 }
 
+TEST_F(H2Server, EmptyDataFloodClosesTheConnectionWithEnhanceYourCalm) {
+  H2Config config;
+  config.max_empty_data_frames = 10;
+  start_echo(config);
+  handshake();
+  std::string flood = headers(1, request_fields("POST", "/"), false);
+  for (int i = 0; i < 11; ++i) flood += frame(kData, 0, 1, "");
+  send(flood);
+  EXPECT_EQ(goaway_code(), static_cast<std::uint32_t>(NGHTTP2_ENHANCE_YOUR_CALM));
+  EXPECT_TRUE(driver_.write_closed());
+}
+
+TEST_F(H2Server, EmptyDataFramesBetweenDataAreNoFlood) {
+  H2Config config;
+  config.max_empty_data_frames = 10;
+  start_echo(config);
+  handshake();
+  std::string body = headers(1, request_fields("POST", "/"), false);
+  for (int round = 0; round < 5; ++round) {
+    for (int i = 0; i < 10; ++i) body += frame(kData, 0, 1, "");
+    body += frame(kData, 0, 1, "x");
+  }
+  send(body + frame(kData, kEndStream, 1, ""));
+  EXPECT_EQ(answer(1).status, "200");
+  EXPECT_EQ(goaway_code(), UINT32_MAX);
+}
+
 TEST_F(H2Server, ContinuationFloodClosesTheConnectionWithEnhanceYourCalm) {
   H2Config config;
   config.max_continuations = 4;
