@@ -88,8 +88,8 @@ void help() {
       "  -r RATE        open model: RATE requests a second in all, latencies from each\n"
       "                 request's scheduled time (coordinated omission corrected)\n"
       "  -t N           N worker processes sharing the clients and the rate (default 1)\n"
-      "  --timeout S    a request taking longer is an error (timeout); without it,\n"
-      "                 paf::Client's limits: 30 s to connect, 60 s to the response\n"
+      "  --timeout S    a request taking longer is an error (timeout); paf::Client's\n"
+      "                 own limits hold too: 30 s to connect, 60 s to the response\n"
       "  --http1.1, --http2, --http2-prior-knowledge, -X, -H, -D, --data-binary @FILE, -k,\n"
       "  --cacert FILE, --unix-socket PATH   as paf-client's\n"
       "  --net tap:IFACE [--net-config WORDS]  over paf's lwIP on the TAP interface IFACE\n"
@@ -475,14 +475,7 @@ std::optional<tools::StressResults> run_one_loop(const Options& options) {
   if (!tls) return std::nullopt;
   ClientConfig config = tools::client_config(options.request);
   config.max_connections_per_origin = 1;  // a client is a connection
-  // --timeout is the whole request's limit: it replaces the client's own
-  // limits of its parts too (connect, response head, body gaps), which would
-  // otherwise cut a request short of it.
-  if (options.timeout) {
-    config.request_timeout_ns = nanoseconds(*options.timeout);
-    config.connect_timeout_ns = config.response_timeout_ns = config.body_idle_timeout_ns =
-        config.request_timeout_ns;
-  }
+  if (options.timeout) config.request_timeout_ns = nanoseconds(*options.timeout);
 
   std::optional<tools::LwipNetwork> lwip;  // with --net: outlives the clients
   auto ctx = tools::request_context(options.request, loop, **backend, *tls, lwip, "paf-stress");
