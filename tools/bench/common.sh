@@ -110,6 +110,18 @@ median_round() {
     awk '{ share = $2 / $3; printf "%.0f %.2f %.0f\n", $1, share, (share > 0 ? $1 / share : 0) }'
 }
 
+# generator_label NAME: how stress.sh and image.sh name their four runs
+# (h2load, paf-stress-h2, wrk, paf-stress-h1) in their tables.
+generator_label() {
+  case $1 in
+    h2load) echo "h2load -c32 -m10 (h2c)" ;;
+    paf-stress-h2) echo "paf-stress -c32 -m10 (h2c)" ;;
+    wrk) echo "wrk -c32 (HTTP/1.1)" ;;
+    paf-stress-h1) echo "paf-stress -c32 (HTTP/1.1)" ;;
+    *) echo "$1" ;;
+  esac
+}
+
 # write_h2o_conf FILE WORK PLAIN_PORT TLS_PORT|- CERT KEY PATH=FILE...: one
 # worker, no access log, its pid and error log in WORK; serves clear text on
 # PLAIN_PORT and TLS on TLS_PORT (none for -), each PATH with its FILE (the

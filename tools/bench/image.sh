@@ -72,12 +72,7 @@ printf '%-28s %12s\n' generator "image's req/s"
 declare -A rate
 for name in h2load paf-stress-h2 wrk paf-stress-h1; do
   read -r rate[$name] _ _ <<<"$(median_round "${results[$name]}" "$rounds")"
-  case $name in
-    h2load) label="h2load -c32 -m10 (h2c)" ;;
-    paf-stress-h2) label="paf-stress -c32 -m10 (h2c)" ;;
-    wrk) label="wrk -c32 (HTTP/1.1)" ;;
-    paf-stress-h1) label="paf-stress -c32 (HTTP/1.1)" ;;
-  esac
+  label=$(generator_label "$name")
   printf '%-28s %12s\n' "$label" "${rate[$name]}"
 done
 awk -v a="${rate[paf-stress-h2]}" -v b="${rate[h2load]}" -v c="${rate[paf-stress-h1]}" \

@@ -53,13 +53,7 @@ declare -A per_core
 for name in h2load paf-stress-h2 wrk paf-stress-h1; do
   read -r rate share core <<<"$(median_round "${results[$name]}" "$rounds")"
   per_core[$name]=$core
-  label=$name
-  case $name in
-    h2load) label="h2load -c32 -m10 (h2c)" ;;
-    paf-stress-h2) label="paf-stress -c32 -m10 (h2c)" ;;
-    wrk) label="wrk -c32 (HTTP/1.1)" ;;
-    paf-stress-h1) label="paf-stress -c32 (HTTP/1.1)" ;;
-  esac
+  label=$(generator_label "$name")
   printf '%-28s %12s %9.0f%% %16s\n' "$label" "$rate" "$(awk -v s="$share" 'BEGIN { print s * 100 }')" "$core"
 done
 awk -v a="${per_core[paf-stress-h2]}" -v b="${per_core[h2load]}" -v c="${per_core[paf-stress-h1]}" \
