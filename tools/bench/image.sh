@@ -43,7 +43,8 @@ done
 
 tap_namespace_up 10.79.0 fd00:79
 address=10.79.0.2
-ip netns exec "$ns" taskset -c 0 qemu-system-x86_64 -M q35 -accel tcg -cpu max -m 128 -no-reboot -display none -serial "file:$work/serial.log" -monitor none \
+ip netns exec "$ns" taskset -c 0 qemu-system-x86_64 -M q35 -accel tcg -cpu max -m 128 -no-reboot \
+  -display none -serial "file:$work/serial.log" -monitor none \
   -netdev "tap,id=n0,ifname=$tap,script=no,downscript=no" \
   -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56,romfile= \
   -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$image" \
@@ -64,7 +65,7 @@ run_round() {
     --json "$url")"$'\n'
 }
 for _ in $(seq "$rounds"); do run_round; done
-# The image must have served them all: still running, no fatal line.
+# The figures are the image's only if it still runs (no fatal error ended it).
 running "$qemu_pid" || die "the image ended: $(cat "$work/serial.log")"
 
 echo "== hello.elf under QEMU (TCG, TAP), GET /, 32 connections, ${duration}s, median of $rounds"
