@@ -29,9 +29,12 @@ skip() { echo "bench: the image's figures skipped: $*" >&2; exit 0; }
 source "$here/common.sh"
 source "$here/../../tests/support/tap-namespace.sh"
 ns=paf-bench-$$
-cleanup() {
-  [[ -n $qemu_pid ]] && kill -KILL "$qemu_pid" 2>/dev/null && wait "$qemu_pid" 2>/dev/null
-  tap_namespace_cleanup
+cleanup() {  # (set -e: every step must succeed, or the namespace would stay)
+  if [[ -n $qemu_pid ]]; then
+    kill -KILL "$qemu_pid" 2>/dev/null || true
+    wait "$qemu_pid" 2>/dev/null || true
+  fi
+  tap_namespace_cleanup || true
   rm -rf "$work"
 }
 trap cleanup EXIT
