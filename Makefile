@@ -84,8 +84,8 @@ run-fetch: image
 	@test -n "$(URLS)" || { echo "make run-fetch: say which, e.g. URLS='http://10.0.2.2:8080/'" >&2; exit 2; }
 	@CERT_DIR=$(BUILD)/cert APPEND="$(URLS)" CA_BUNDLE="$(CA_BUNDLE)" tools/run-image $(FS_DIR)/unikernel/fetch/fetch.elf
 
-bench: host
-	@tools/bench/run $(HOST_DIR)
+bench: host freestanding
+	@tools/bench/run $(HOST_DIR) $(FS_DIR)/unikernel/hello/hello.elf
 
 cert:
 	@tools/make-test-cert $(BUILD)/cert

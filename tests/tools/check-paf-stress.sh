@@ -2,9 +2,11 @@
 # paf-stress against paf-server over HTTP/1.1, HTTP/2 over TLS and h2c: it
 # sends -c x -n requests, as many as paf-server's access log shows, on one
 # connection per client, the URLs in turn; the histogram's counts add up to
-# the answers; --json parses and says the same; errors are counted by kind
-# with exit status 1: 404s with --fail, a refused port, and a server that
-# resets every 10th connection (its own count of resets is the expected one).
+# the answers (the seed's run too: -c 50 -n 200, 10,000 requests); --json
+# parses and says the same; bad usage (--net with -t 2) exits 2; errors are
+# counted by kind with exit status 1: 404s with --fail, a refused port, and a
+# server that resets every 10th connection (its own count of resets is the
+# expected one).
 # -t's workers add up; -r holds its rate within 5%, and against a server that stalls 200 ms once
 # its latencies (from the scheduled times) show the stall for every request
 # due meanwhile, where the closed model's show it only for those in flight.
@@ -49,6 +51,10 @@ expect_clean() {
 
 run h1 -c 8 -n 25 "$http/"
 expect_clean h1 200 HTTP/1.1 8
+
+# The seed's own run (paf-le-chien's `clients.exe -c 50 -n 200`).
+run seed -c 50 -n 200 "$http/"
+expect_clean seed 10000 HTTP/1.1 50
 
 run h2 -c 4 -n 50 -m 10 --cacert "$work/cert.pem" "$https/"
 expect_clean h2 200 HTTP/2_over_TLSv1.3 4
@@ -107,6 +113,15 @@ check "a progress line on a terminal stderr" grep -Eq '[0-9]+ requests, [0-9]+ r
 run buckets -c 2 -n 10 --buckets 0.5 "$http/"
 check "--buckets 0.5: buckets of 0.5 ms" grep -q '^Histogram (0.5 ms buckets):' "$work/buckets.out"
 check "--buckets 0.5: the counts add up" test "$(figure buckets histogram)" = 20
+
+# Bad usage: exit 2 and a line saying why. --net's TAP interface is opened by
+# one process, so not by -t's workers.
+"$stress" --net tap:paf-none -t 2 "$http/" >"$work/net_workers.out" 2>&1; status=$?
+check "--net with -t 2: exit 2, said why" \
+  test "$status-$(grep -c -- '--net tap:IFACE runs in one process: not with -t 2' "$work/net_workers.out")" = 2-1
+"$stress" --help >"$work/help.out" 2>&1; status=$?
+check "--help: exit 0, says --net is not for -t" \
+  test "$status-$(grep -c 'one process only: not with -t N > 1' "$work/help.out")" = 0-1
 
 # Failures: counted by kind, "Got N error(s)", exit status 1.
 run missing -c 2 -n 5 --fail "$http/" "$http/missing"

@@ -113,9 +113,13 @@ esac
 [[ -z $tap$dgram || -n $net ]] || die "--tap and --dgram need --net"
 
 log=$(mktemp)
-qemu_pid=
+qemu_pid=  # timeout's, whose child is QEMU
+# QEMU first: a SIGKILL to timeout would leave it running, an orphan.
+stop_qemu() {
+  kill -KILL $(pgrep -P "$qemu_pid") "$qemu_pid" 2>/dev/null
+}
 cleanup() {
-  [[ -n $qemu_pid ]] && kill -KILL "$qemu_pid" 2>/dev/null
+  [[ -n $qemu_pid ]] && stop_qemu
   rm -f "$log" "${client_log:-}"
 }
 trap cleanup EXIT
@@ -131,7 +135,7 @@ run_client() {
   done
   HOST_PORT=$host_port timeout --signal=KILL "$limit" bash -c "$client" >"$client_log" 2>&1
   client_status=$?
-  ((client_status == 0 && !stop_after_client)) || kill -KILL "$qemu_pid" 2>/dev/null
+  ((client_status == 0 && !stop_after_client)) || stop_qemu
 }
 
 started=$(date +%s%N)

@@ -77,6 +77,51 @@ cpu_shares() {
     printf "%.2f %.2f\n", s / hz / wall, c / hz / wall }'
 }
 
+# generator_rate KIND COMMAND...: runs the load generator COMMAND on CPU 1
+# and prints "REQ_PER_S CPU_SECONDS WALL_SECONDS": the req/s it reports (read
+# from its output as KIND says: paf-stress with --json, h2load or wrk) and
+# the CPU it used itself (user + system time, os.wait4).
+generator_rate() {
+  local kind=$1
+  shift
+  python3 - "$kind" "$@" <<'PY'
+import os, re, subprocess, sys, time
+kind, command = sys.argv[1], sys.argv[2:]
+start = time.monotonic()
+child = subprocess.Popen(["taskset", "-c", "1"] + command, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True)
+out = child.stdout.read()
+_, status, usage = os.wait4(child.pid, 0)
+wall = time.monotonic() - start
+if kind == "paf-stress":
+    import json
+    rate = json.loads(out)["requests_per_second"]
+elif kind == "h2load":
+    rate = float(re.search(r"finished in [\d.]+m?s, ([\d.]+) req/s", out).group(1))
+else:
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+print(f"{rate:.0f} {usage.ru_utime + usage.ru_stime:.3f} {wall:.3f}")
+PY
+}
+# median_round LINES ROUNDS: of generator_rate's lines, the one with the
+# median req/s, as "REQ_PER_S SHARE_OF_A_CORE REQ_PER_S_PER_CORE".
+median_round() {
+  printf '%s' "$1" | sort -n | sed -n "$((($2 + 1) / 2))p" |
+    awk '{ share = $2 / $3; printf "%.0f %.2f %.0f\n", $1, share, (share > 0 ? $1 / share : 0) }'
+}
+
+# generator_label NAME: how stress.sh and image.sh name their four runs
+# (h2load, paf-stress-h2, wrk, paf-stress-h1) in their tables.
+generator_label() {
+  case $1 in
+    h2load) echo "h2load -c32 -m10 (h2c)" ;;
+    paf-stress-h2) echo "paf-stress -c32 -m10 (h2c)" ;;
+    wrk) echo "wrk -c32 (HTTP/1.1)" ;;
+    paf-stress-h1) echo "paf-stress -c32 (HTTP/1.1)" ;;
+    *) echo "$1" ;;
+  esac
+}
+
 # write_h2o_conf FILE WORK PLAIN_PORT TLS_PORT|- CERT KEY PATH=FILE...: one
 # worker, no access log, its pid and error log in WORK; serves clear text on
 # PLAIN_PORT and TLS on TLS_PORT (none for -), each PATH with its FILE (the

@@ -38,58 +38,22 @@ pids+=($!)
 wait_listening "$port" paf-server
 url=http://127.0.0.1:$port/
 
-# measure NAME COMMAND...: runs COMMAND on CPU 1; prints "REQ_PER_S CPU_SECONDS
-# WALL_SECONDS", req/s read from its output as its kind says.
-measure() {
-  local name=$1
-  shift
-  python3 - "$name" "$@" <<'PY'
-import os, re, subprocess, sys, time
-name, command = sys.argv[1], sys.argv[2:]
-start = time.monotonic()
-child = subprocess.Popen(["taskset", "-c", "1"] + command, stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL, text=True)
-out = child.stdout.read()
-_, status, usage = os.wait4(child.pid, 0)
-wall = time.monotonic() - start
-if name == "paf-stress":
-    import json
-    rate = json.loads(out)["requests_per_second"]
-elif name == "h2load":
-    rate = float(re.search(r"finished in [\d.]+m?s, ([\d.]+) req/s", out).group(1))
-else:
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-print(f"{rate:.0f} {usage.ru_utime + usage.ru_stime:.3f} {wall:.3f}")
-PY
-}
-
 declare -A results
 run_round() {
-  results[h2load]+="$(measure h2load h2load -t1 -c32 -m10 -D "$duration" "$url")"$'\n'
-  results[paf-stress-h2]+="$(measure paf-stress "$paf_stress" -c 32 -m 10 --http2-prior-knowledge -d "$duration" --json "$url")"$'\n'
-  results[wrk]+="$(measure wrk wrk -t1 -c32 -d "${duration}s" "$url")"$'\n'
-  results[paf-stress-h1]+="$(measure paf-stress "$paf_stress" -c 32 -d "$duration" --json "$url")"$'\n'
+  results[h2load]+="$(generator_rate h2load h2load -t1 -c32 -m10 -D "$duration" "$url")"$'\n'
+  results[paf-stress-h2]+="$(generator_rate paf-stress "$paf_stress" -c 32 -m 10 --http2-prior-knowledge -d "$duration" --json "$url")"$'\n'
+  results[wrk]+="$(generator_rate wrk wrk -t1 -c32 -d "${duration}s" "$url")"$'\n'
+  results[paf-stress-h1]+="$(generator_rate paf-stress "$paf_stress" -c 32 -d "$duration" --json "$url")"$'\n'
 }
 for _ in $(seq "$rounds"); do run_round; done
 
-# median NAME: the round with the median req/s, with its per-core figure.
-median() {
-  printf '%s' "${results[$1]}" | sort -n | sed -n "$(((rounds + 1) / 2))p" |
-    awk '{ share = $2 / $3; printf "%.0f %.2f %.0f\n", $1, share, (share > 0 ? $1 / share : 0) }'
-}
 echo "== load generators on one paf-server (GET /, 32 connections, ${duration}s, median of $rounds)"
 printf '%-28s %12s %10s %16s\n' generator req/s "own CPU" "req/s per core"
 declare -A per_core
 for name in h2load paf-stress-h2 wrk paf-stress-h1; do
-  read -r rate share core <<<"$(median "$name")"
+  read -r rate share core <<<"$(median_round "${results[$name]}" "$rounds")"
   per_core[$name]=$core
-  label=$name
-  case $name in
-    h2load) label="h2load -c32 -m10 (h2c)" ;;
-    paf-stress-h2) label="paf-stress -c32 -m10 (h2c)" ;;
-    wrk) label="wrk -c32 (HTTP/1.1)" ;;
-    paf-stress-h1) label="paf-stress -c32 (HTTP/1.1)" ;;
-  esac
+  label=$(generator_label "$name")
   printf '%-28s %12s %9.0f%% %16s\n' "$label" "$rate" "$(awk -v s="$share" 'BEGIN { print s * 100 }')" "$core"
 done
 awk -v a="${per_core[paf-stress-h2]}" -v b="${per_core[h2load]}" -v c="${per_core[paf-stress-h1]}" \

@@ -63,15 +63,42 @@ namespace {
 using namespace paf;
 using tools::FailureKind;
 
+constexpr const char* kSynopsis =
+    "usage: paf-stress [-c CLIENTS] [-n REQUESTS | -d SECONDS] [-m STREAMS] [-r RATE] [-t N]"
+    " [--timeout S] [--http1.1 | --http2 | --http2-prior-knowledge] [-X METHOD]"
+    " [-H 'Name: value']... [-D DATA | --data-binary @FILE] [-k] [--cacert FILE]"
+    " [--unix-socket PATH] [--net tap:IFACE [--net-config WORDS]] [--fail] [--buckets MS]"
+    " [--json] URL...\n";
+
 int usage() {
-  std::fprintf(
-      stderr,
-      "usage: paf-stress [-c CLIENTS] [-n REQUESTS | -d SECONDS] [-m STREAMS] [-r RATE] [-t N]"
-      " [--timeout S] [--http1.1 | --http2 | --http2-prior-knowledge] [-X METHOD]"
-      " [-H 'Name: value']... [-D DATA | --data-binary @FILE] [-k] [--cacert FILE]"
-      " [--unix-socket PATH] [--net tap:IFACE [--net-config WORDS]] [--fail] [--buckets MS]"
-      " [--json] URL...\n");
+  std::fputs(kSynopsis, stderr);
   return 2;
+}
+
+// --help: the synopsis and what each option does, on stdout.
+void help() {
+  std::fputs(kSynopsis, stdout);
+  std::fputs(
+      "Sends requests from CLIENTS clients, each on its own connection, to the URLs in turn;\n"
+      "prints the latencies (percentiles and a histogram), status codes and errors by kind.\n"
+      "  -c CLIENTS     concurrent clients, one connection each (default 50)\n"
+      "  -n REQUESTS    requests per client (default 200)\n"
+      "  -d SECONDS     send for this long instead of -n\n"
+      "  -m STREAMS     HTTP/2 streams in flight per connection (default 1; HTTP/1.1: 1)\n"
+      "  -r RATE        open model: RATE requests a second in all, latencies from each\n"
+      "                 request's scheduled time (coordinated omission corrected)\n"
+      "  -t N           N worker processes sharing the clients and the rate (default 1)\n"
+      "  --timeout S    a request taking longer is an error (timeout); paf::Client's\n"
+      "                 own limits hold too: 30 s to connect, 60 s to the response\n"
+      "  --http1.1, --http2, --http2-prior-knowledge, -X, -H, -D, --data-binary @FILE, -k,\n"
+      "  --cacert FILE, --unix-socket PATH   as paf-client's\n"
+      "  --net tap:IFACE [--net-config WORDS]  over paf's lwIP on the TAP interface IFACE\n"
+      "                 instead of the host's sockets; one process only: not with -t N > 1\n"
+      "  --fail         4xx answers are errors too (5xx always are)\n"
+      "  --buckets MS   the drawn histogram's bucket width (default 10 ms)\n"
+      "  --json         the result as one JSON object\n"
+      "Exit status: 0 without error, 1 with any (\"Got N error(s)\"), 2 bad usage.\n",
+      stdout);
 }
 
 struct Options {
@@ -91,9 +118,15 @@ bool parse_count(std::string_view text, std::size_t& count) {
   return error == std::errc{} && end == text.data() + text.size() && count > 0;
 }
 
+// Fills `options` from the command line: 0 to run, -1 when --help was
+// answered, else 2 (bad usage, said on stderr).
 int parse(int argc, char** argv, Options& options) {
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      help();
+      return -1;
+    }
     auto value = [&](std::string& into) {
       if (i + 1 >= argc) return false;
       into = argv[++i];
@@ -139,9 +172,15 @@ int parse(int argc, char** argv, Options& options) {
       options.urls.emplace_back(arg);
     }
   }
-  if (options.urls.empty() || options.request.conflicting() ||
-      (options.request.net.tap_interface && options.workers > 1))
-    return usage();
+  // -t's workers are processes: they cannot share one TAP interface (one
+  // process opens it at a time), each would need its own.
+  if (options.request.net.tap_interface && options.workers > 1) {
+    std::fprintf(stderr,
+                 "paf-stress: --net tap:IFACE runs in one process: not with -t %zu (-t 1 only)\n",
+                 options.workers);
+    return 2;
+  }
+  if (options.urls.empty() || options.request.conflicting()) return usage();
   return 0;
 }
 
@@ -516,7 +555,7 @@ std::optional<tools::StressResults> run_workers(const Options& options) {
 
 int main(int argc, char** argv) {
   Options options;
-  if (int bad = parse(argc, argv, options); bad != 0) return bad;
+  if (int parsed = parse(argc, argv, options); parsed != 0) return parsed < 0 ? 0 : parsed;
   auto results = options.workers > 1 ? run_workers(options) : run_one_loop(options);
   if (!results) return 1;
   if (options.json)
