@@ -239,7 +239,9 @@ while True:
     threading.Thread(target=serve, args=(c,), daemon=True).start()
 ' >"$work/stalling.port" &
   stalling=$!
-  for _ in $(seq 50); do [ -s "$work/stalling.port" ] && break; sleep 0.1; done
+  # Python starts slowly on a loaded machine: up to 30 s, then say so.
+  for _ in $(seq 300); do [ -s "$work/stalling.port" ] && break; sleep 0.1; done
+  [ -s "$work/stalling.port" ] || { echo "FAIL: the stalling server did not start"; exit 1; }
 }
 slow_answers() {  # slow_answers NAME: how many took 50 ms or more (10 ms buckets)
   python3 -c 'import json, sys; print(sum(json.load(open(sys.argv[1]))["histogram"]["counts"][5:]))' "$work/$1.out"
@@ -258,10 +260,11 @@ stalling_server
 run stall_timeout -c 2 -n 100 --timeout 0.1 "http://127.0.0.1:$(cat "$work/stalling.port")/"
 kill "$stalling"; wait "$stalling" 2>/dev/null
 # Each client's request in the stall times out, and so may the one it sends
-# next, 100 ms into the 200 ms stall: 2 to 4 timeouts, no other error.
+# next, 100 ms into the 200 ms stall: 2 to 4 timeouts, no other error (up to
+# 8: on a loaded machine an answer outside the stall can take 100 ms too).
 timeouts=$(figure stall_timeout error:timeout)
-check "stall, --timeout 0.1: 2 to 4 timeouts, nothing else, exit 1" \
-  test "$status-$(figure stall_timeout errors)-$((timeouts >= 2 && timeouts <= 4))" = "1-$timeouts-1"
+check "stall, --timeout 0.1: 2 to 8 timeouts, nothing else, exit 1" \
+  test "$status-$(figure stall_timeout errors)-$((timeouts >= 2 && timeouts <= 8))" = "1-$timeouts-1"
 check "stall, -r 200: the ~40 requests due during the 200 ms stall show it (20 or more of 50 ms+)" \
   test "$open_slow" -ge 20
 check "stall, closed model: only the 2 in flight show it (5 or fewer)" test "$closed_slow" -le 5
