@@ -7,6 +7,8 @@
 #                (fetch.elf): it fetches the URLs (the host is 10.0.2.2) and exits;
 #                https trusts CA_BUNDLE (default: make cert's, also make run's)
 #   make bench   benchmarks against peers (side by side, one run)
+#   make soak    10 minutes of mixed traffic against paf-server (SOAK_SECONDS):
+#                no error, and its memory flat after the first minute
 #   make cert    a self-signed localhost certificate for paf-server --https, in $(BUILD)/cert
 #   make image   the freestanding build alone (images included: unikernel/hello/hello.elf, unikernel/fetch/fetch.elf)
 #   make fuzz    build the fuzz targets (clang, ASan+UBSan, libFuzzer) and run each
@@ -32,7 +34,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
 GENERATOR  := $(if $(shell command -v ninja),Ninja,Unix Makefiles)
 
-.PHONY: all setup deps host freestanding image fuzz-build fuzz fuzz-seeds test run run-fetch bench cert clean
+.PHONY: all setup deps host freestanding image fuzz-build fuzz fuzz-seeds test run run-fetch bench soak cert clean
 
 all: host freestanding
 
@@ -86,6 +88,9 @@ run-fetch: image
 
 bench: host freestanding
 	@tools/bench/run $(HOST_DIR) $(FS_DIR)/unikernel/hello/hello.elf
+
+soak: host
+	@tools/soak/soak.sh $(HOST_DIR)
 
 cert:
 	@tools/make-test-cert $(BUILD)/cert
