@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# faults.sh RUNNER IMAGE FAULT_RELAY PAF_SERVER TEST_CERT: the image hello.elf
+# faults.sh RUNNER IMAGE FAULT_RELAY PAF_SERVER TEST_CERT PAF_STRESS: the image hello.elf
 # behind a faulty cable (this kernel has no netem). QEMU's datagram backend
 # carries the guest's frames to tools/fault-relay, which passes them to a TAP
 # interface in a network namespace of the test's own, where the host
@@ -7,8 +7,9 @@
 # duplicating 1%, reordering 1%, and delaying each by 50 ms ± 20 ms.
 #
 # Through it, curl fetches GET /large (1 MiB) and echoes 1 MiB through POST
-# /echo over HTTP/1.1, h2c, HTTPS h2 and HTTPS HTTP/1.1, all at once; three
-# seconds in, the relay cuts the link for two seconds. Each transfer must
+# /echo over HTTP/1.1, h2c, HTTPS h2 and HTTPS HTTP/1.1, all at once, while
+# paf-stress sends 100 small h2c requests on 4 connections; three seconds
+# in, the relay cuts the link for two seconds. Each transfer must
 # complete with the right SHA-256, or fail with curl's timeout (28) — none
 # hangs, none returns corrupted or short data, none fails otherwise — and the
 # image must still answer GET / afterwards. The relay's counts prove that
@@ -45,6 +46,9 @@ if [[ ${1:-} == client ]]; then
   transfer h2_get get --http2 "${tls[@]}" "https://localhost/large"
   transfer h2_echo echo --http2 "${tls[@]}" "https://localhost/echo"
   transfer https_h1_get get --http1.1 "${tls[@]}" "https://localhost/large"
+  "$work/paf-stress" -c 4 -n 25 --http2-prior-knowledge --timeout 60 --json "http://$guest/" \
+    >"$work/stress.json" 2>"$work/stress.err" &
+  stress_pid=$!
   sleep 3
   kill -USR1 "$(cat "$work/relay.pid")"  # the link is cut for two seconds
   failed=0 completed=0 timed_out=0
@@ -69,6 +73,15 @@ if [[ ${1:-} == client ]]; then
     fi
   done
   echo "transfers: $completed complete, $timed_out timed out"
+  wait "$stress_pid"
+  # paf-stress: every request answered, or timed out (60 s), nothing else.
+  python3 -c '
+import json, sys
+result = json.load(open(sys.argv[1]))
+kinds = result["errors_by_kind"]
+print("paf-stress: %d requests, %d answered, errors %s" % (result["requests"], result["answered"], kinds))
+sys.exit(0 if result["requests"] == 100 and set(kinds) <= {"timeout"} else 1)
+' "$work/stress.json" || failed=1
   ((completed > 0)) || { echo "no transfer completed"; failed=1; }
   # The image keeps serving after the faults.
   hello=$(curl -sS --max-time 60 --retry 2 "http://$guest/")
@@ -76,7 +89,7 @@ if [[ ${1:-} == client ]]; then
   exit "$failed"
 fi
 
-runner=$1 image=$2 relay=$3 paf_server=$4 test_cert=$5
+runner=$1 image=$2 relay=$3 paf_server=$4 test_cert=$5 paf_stress=$6
 work=$(mktemp -d)
 relay_pid= server_pid=
 die() {
@@ -110,6 +123,7 @@ server_pid=
 [[ $(cat "$work/large.sha256") =~ ^[0-9a-f]{64}$ ]] || die "no reference for GET /large"
 head -c 1048576 /dev/urandom >"$work/body.bin"
 cp "$test_cert" "$work/cert.pem"
+cp "$paf_stress" "$work/paf-stress"
 
 tap_namespace_up 10.79.0 fd00:79
 # In the namespace, QEMU and the relay meet on its own loopback.
