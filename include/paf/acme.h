@@ -115,6 +115,9 @@ struct Failure {
   Error error;
   Buffer type;
   Buffer detail;
+  // The answer's Retry-After (seconds form), when the CA gave one with its
+  // problem (rateLimited does): do not try again before it. 0: none given.
+  std::uint64_t retry_after_ns = 0;
   // "step: type: detail" (or less): a line for a person.
   Buffer describe() const;
 };

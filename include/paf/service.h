@@ -34,6 +34,7 @@
 #include "paf/secure_flow.h"
 #include "paf/switch.h"
 #include "paf/tls.h"
+#include "paf/tls_config_slot.h"
 
 namespace paf {
 
@@ -108,6 +109,12 @@ Service alpn_service(SecureFlowFactory secure, RequestHandler handler, ErrorHand
 // alpn_service over paf's TLS (paf::TlsFlow, mbedTLS): HTTPS with HTTP/2 and
 // HTTP/1.1 as `tls`'s ALPN list offers them (by default h2, then http/1.1).
 Service https_service(TlsConfig tls, RequestHandler handler, ErrorHandler error_handler,
+                      H1Config h1 = {}, H2Config h2 = {});
+// The same over a slot read at each accepted connection: set() a new config
+// (a renewed certificate) and new handshakes use it while the connections
+// already up keep theirs. While the slot is empty, accepted flows are refused
+// (ServeOptions::on_refused hears why).
+Service https_service(TlsConfigSlot tls, RequestHandler handler, ErrorHandler error_handler,
                       H1Config h1 = {}, H2Config h2 = {});
 // The same service, under the name paf-le-chien gives it.
 inline Service alpn_service(TlsConfig tls, RequestHandler handler, ErrorHandler error_handler,

@@ -7,21 +7,13 @@
 
 #include "json.h"
 #include "paf/acme.h"
+#include "text.h"
 
 namespace paf::acme {
 
 namespace {
 
 constexpr std::string_view kBadNonce = "urn:ietf:params:acme:error:badNonce";
-
-Buffer text(std::string_view a, std::string_view b = {}, std::string_view c = {},
-            std::string_view d = {}) {
-  Buffer out(a);
-  out.append(b);
-  out.append(c);
-  out.append(d);
-  return out;
-}
 
 // Retry-After in seconds (an HTTP date is ignored: the backoff applies).
 std::optional<std::uint64_t> retry_after_ns(const Response& response) {
@@ -39,6 +31,11 @@ Buffer Failure::describe() const {
   Buffer out(error.message);
   if (!type.empty()) out.append(": "), out.append(type.view());
   if (!detail.empty()) out.append(": "), out.append(detail.view());
+  if (retry_after_ns != 0) {
+    out.append(" (retry after ");
+    out.append_number(retry_after_ns / seconds(1));
+    out.append(" s)");
+  }
   return out;
 }
 
@@ -175,7 +172,9 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
              if (!problem)
                detail =
                    text("HTTP ", NumberText(answer.response.status).view(), " from ", url.view());
-             fail(Errc::protocol_error, step, type, detail.view());
+             finish(std::unexpected(Failure{Error{Errc::protocol_error, step}, Buffer(type),
+                                            std::move(detail),
+                                            retry_after_ns(answer.response).value_or(0)}));
            });
     });
   }

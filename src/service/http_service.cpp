@@ -1,7 +1,8 @@
 // The HTTP services: http_service (HTTP/1.x and h2c, by the first bytes),
 // alpn_service (any SecureFlow, by ALPN) and https_service (paf's TLS, by
-// ALPN). They differ only in how a flow's protocol is learnt; what serves it
-// once known is HttpConnections, shared by all three.
+// ALPN, its config read from a slot at each accept). They differ only in how
+// a flow's protocol is learnt; what serves it once known is HttpConnections,
+// shared by all three.
 #include <memory>
 #include <utility>
 
@@ -90,10 +91,19 @@ Service alpn_service(SecureFlowFactory secure, RequestHandler handler, ErrorHand
 
 Service https_service(TlsConfig tls, RequestHandler handler, ErrorHandler error_handler,
                       H1Config h1, H2Config h2) {
+  return https_service(TlsConfigSlot(std::move(tls)), std::move(handler), std::move(error_handler),
+                       h1, h2);
+}
+
+Service https_service(TlsConfigSlot tls, RequestHandler handler, ErrorHandler error_handler,
+                      H1Config h1, H2Config h2) {
+  // The slot is read here, at each accept: the flow keeps the config it got.
   SecureFlowFactory secure = [tls = std::move(tls)](
                                  std::unique_ptr<Flow> accepted,
                                  Loop& loop) -> Result<std::unique_ptr<SecureFlow>> {
-    Result<std::unique_ptr<TlsFlow>> flow = TlsFlow::server(loop, tls, std::move(accepted));
+    const std::optional<TlsConfig>& config = tls.current();
+    if (!config) return fail(Errc::not_supported, "TLS: no certificate yet");
+    Result<std::unique_ptr<TlsFlow>> flow = TlsFlow::server(loop, *config, std::move(accepted));
     if (!flow) return std::unexpected(flow.error());
     return std::unique_ptr<SecureFlow>(std::move(*flow));
   };

@@ -11,6 +11,7 @@
 
 #include "client/support.h"
 #include "paf/acme.h"
+#include "paf/acme_manager.h"
 #include "paf/posix/socket_listener.h"
 #include "paf/service.h"
 #include "paf/switch.h"
@@ -53,9 +54,10 @@ class FakeCa {
 
   // Scripted behaviour.
   bool bad_nonce_on_first_order = false;
-  std::string order_problem_type;       // newOrder answers this problem when set
-  int authorization_polls_pending = 1;  // "pending" answers after the challenge
-  bool retry_after = true;              // ... each with Retry-After: 1
+  std::string order_problem_type;         // newOrder answers this problem when set
+  std::string order_problem_retry_after;  // ... with this Retry-After when set
+  int authorization_polls_pending = 1;    // "pending" answers after the challenge
+  bool retry_after = true;                // ... each with Retry-After: 1
 
   std::vector<Seen> seen;
   std::string account_jwk;
@@ -141,11 +143,15 @@ class FakeCa {
                       R"({"type":"urn:ietf:params:acme:error:badNonce","detail":"try again"})",
                       {{"content-type", "application/problem+json"}});
       }
-      if (!order_problem_type.empty())
-        return answer(reqd, 400,
+      if (!order_problem_type.empty()) {
+        Headers headers{{"content-type", "application/problem+json"}};
+        if (!order_problem_retry_after.empty())
+          headers.add("retry-after", order_problem_retry_after);
+        return answer(reqd, order_problem_retry_after.empty() ? 400 : 429,
                       "{\"type\":\"" + order_problem_type +
                           "\",\"detail\":\"Error creating new order :: not today\"}",
-                      {{"content-type", "application/problem+json"}});
+                      std::move(headers));
+      }
       return answer(reqd, 201,
                     "{\"status\":\"pending\",\"authorizations\":[\"" + base_ +
                         "/authz/1\"],\"finalize\":\"" + base_ + "/finalize\"}",
@@ -299,6 +305,57 @@ TEST_F(AcmeFakeCa, PollingBacksOffAndIsBounded) {
   EXPECT_GE(polls[3] - polls[2], milliseconds(390));
   EXPECT_GE(polls[4] - polls[3], milliseconds(790));
   EXPECT_EQ(responder.size(), 0u) << "the token is taken back on failure too";
+}
+
+// rateLimited (429) with Retry-After: the failure carries it, and says it.
+TEST_F(AcmeFakeCa, RateLimitedCarriesItsRetryAfter) {
+  ca->order_problem_type = "urn:ietf:params:acme:error:rateLimited";
+  ca->order_problem_retry_after = "3";
+  auto outcome = provision();
+  ASSERT_TRUE(outcome.has_value()) << log;
+  ASSERT_FALSE(*outcome);
+  EXPECT_EQ(outcome->error().type.view(), "urn:ietf:params:acme:error:rateLimited");
+  EXPECT_EQ(outcome->error().retry_after_ns, seconds(3));
+  EXPECT_EQ(text_of(outcome->error().describe()),
+            "ACME: creating the order failed: urn:ietf:params:acme:error:rateLimited: "
+            "Error creating new order :: not today (retry after 3 s)");
+}
+
+// The Manager's backoff starts at 0.1 s, but a rateLimited answer's
+// Retry-After (2 s) is the least it waits before ordering again.
+TEST_F(AcmeFakeCa, ManagerWaitsAtLeastTheRetryAfterOfARateLimit) {
+  ca->order_problem_type = "urn:ietf:params:acme:error:rateLimited";
+  ca->order_problem_retry_after = "2";
+  std::vector<std::uint64_t> retry_in;
+  acme::ManagerConfig managed;
+  managed.acme = [this] {
+    acme::Config config;
+    config.directory = Buffer(ca->directory());
+    config.names.emplace_back(std::string_view("one.example.com"));
+    config.http01 = responder;
+    return config;
+  };
+  managed.retry_initial_delay_ns = milliseconds(100);
+  managed.log = [this](std::string_view line) { log.append(line).append("\n"); };
+  managed.on_failure = [&](const acme::Failure& failure, std::uint64_t delay) {
+    EXPECT_EQ(failure.retry_after_ns, seconds(2));
+    retry_in.push_back(delay);
+  };
+  acme::Manager manager(std::move(managed), *client, *loop);
+  auto orders = [&] {
+    std::vector<std::uint64_t> at;
+    for (const Seen& entry : ca->seen)
+      if (entry.path == "/order") at.push_back(entry.at_ns);
+    return at;
+  };
+  ASSERT_TRUE(run_until(
+      *loop, [&] { return orders().size() >= 2; }, 10))
+      << log;
+  ASSERT_GE(retry_in.size(), 1u);
+  EXPECT_EQ(retry_in[0], seconds(2));
+  EXPECT_GE(orders()[1] - orders()[0], milliseconds(1990)) << log;
+  EXPECT_NE(log.find("ACME: trying again in 2 s"), std::string::npos) << log;
+  EXPECT_EQ(manager.certificate(), nullptr);
 }
 
 }  // namespace

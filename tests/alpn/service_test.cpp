@@ -5,7 +5,9 @@
 #include "paf/service.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -23,6 +25,7 @@
 #include "paf/switch.h"
 #include "paf/tls.h"
 #include "support/socket_test_support.h"
+#include "tls/child_process.h"
 #include "tls/tls_test_support.h"
 
 namespace paf {
@@ -30,9 +33,12 @@ namespace {
 
 using posix::EpollLoopBackend;
 using posix::test::bytes_of;
+using tls::test::ChildProcess;
+using tls::test::ec;
 using tls::test::ec_client;
 using tls::test::ec_server;
 using tls::test::expect_ok;
+using tls::test::rsa;
 
 // Answers which protocol carried the request.
 void hello(Reqd& reqd) {
@@ -200,6 +206,63 @@ TEST_F(ServiceTest, StopAbandonsHandshakesInProgress) {
   stop.turn_off();
   ASSERT_TRUE(run_until([&] { return stopped; }, seconds(2)));
   EXPECT_LT(loop->now_ns() - stopped_at, seconds(1)) << "no grace period for a handshake";
+}
+
+// https_service over a TlsConfigSlot: set() while an h2 connection is up.
+// That connection goes on (more requests on it, its handshake long done); a
+// new connection gets the new certificate, which a client trusting only the
+// new CA accepts, a client trusting only the old one refuses, and openssl
+// s_client shows.
+TEST_F(ServiceTest, ASlotSetWhileServingChangesTheCertificateOfNewConnectionsOnly) {
+  TlsConfigSlot slot(ec_server());
+  serve_with(https_service(slot, hello, default_error_reply));
+  auto trusting = [&](const std::string& ca_pem) {
+    auto config = expect_ok(TlsConfig::client().trust_ca(ca_pem).alpn({"h2"}).build(), "client");
+    return expect_ok(TlsFlow::client(*loop, config, tcp(), "localhost"), "TLS client");
+  };
+  Client& before = get(trusting(ec().pem("ca-ec")), true);
+  expect_hello(before, "h2");
+
+  slot.set(expect_ok(
+      TlsConfig::server(rsa().pem("localhost-rsa"), rsa().key("localhost-rsa")).build(), "RSA"));
+  EXPECT_EQ(slot.generation(), 2u);
+  for (int round = 0; round < 3; ++round) {
+    before.received = {};
+    before.get(static_cast<H2ClientConnection&>(*before.connection));
+    expect_hello(before, "h2");
+  }
+  EXPECT_FALSE(before.done) << "the connection made before the swap is still up";
+
+  expect_hello(get(trusting(rsa().pem("ca-rsa")), true), "h2");
+  Client& old_ca = get(trusting(ec().pem("ca-ec")), true);
+  ASSERT_TRUE(run_until([&] { return old_ca.done; }));
+  EXPECT_FALSE(old_ca.received.status.has_value()) << "the old CA does not vouch for the new chain";
+
+  const std::filesystem::path out =
+      std::filesystem::temp_directory_path() / ("paf-slot-" + std::to_string(::getpid()) + ".out");
+  ChildProcess s_client(
+      {"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(*listener->port()),
+       "-servername", "localhost", "-alpn", "h2"},
+      "/dev/null", out);
+  ASSERT_TRUE(s_client.started());
+  ASSERT_TRUE(run_until([&] { return s_client.exited(); }));
+  const std::string shown = s_client.output();
+  std::filesystem::remove(out);
+  EXPECT_NE(shown.find("issuer=CN = paf test CA (RSA)"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("ALPN protocol: h2"), std::string::npos) << shown;
+}
+
+// An empty slot refuses handshakes (and says why) until it is set.
+TEST_F(ServiceTest, AnEmptySlotRefusesConnectionsUntilSet) {
+  TlsConfigSlot slot;
+  serve_with(https_service(slot, hello, default_error_reply));
+  Client& early = get(tls({"h2"}), true);
+  ASSERT_TRUE(run_until([&] { return early.done; }));
+  EXPECT_FALSE(early.received.status.has_value());
+  ASSERT_TRUE(run_until([&] { return !refused.empty(); }));
+  EXPECT_NE(refused[0].find("TLS: no certificate yet"), std::string::npos) << refused[0];
+  slot.set(ec_server());
+  expect_hello(get(tls({"h2"}), true), "h2");
 }
 
 }  // namespace

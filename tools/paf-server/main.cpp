@@ -8,7 +8,8 @@
 //              [--body-timeout SECONDS] [--access-log on|off]
 //              [--net tap:IFACE [--net-config WORDS]]
 //              [--https PORT --acme-directory URL --domain NAME [--domain NAME]...
-//               [--acme-email E] [--acme-ca FILE]]
+//               [--acme-email E] [--acme-ca FILE] [--acme-state DIR]
+//               [--acme-renew-before SECONDS] [--acme-min-renewal-interval SECONDS]]
 //   (defaults: 127.0.0.1, 8080, no TLS, 10 s, 30 s, on: one line per request on stderr)
 //
 // With --acme-directory (instead of --cert and --key) it gets a certificate
@@ -17,6 +18,12 @@
 // 80 of each name), then serves HTTPS with it. --acme-ca is the PEM bundle
 // trusted for the directory's HTTPS (default: the system's,
 // /etc/ssl/certs/ca-certificates.crt). Host sockets only (not with --net).
+// A paf::acme::Manager keeps the certificate: it renews it while serving
+// (once less than a third of its lifetime is left, or --acme-renew-before
+// SECONDS; never twice within --acme-min-renewal-interval SECONDS, default
+// 60) and swaps it in without dropping a connection. --acme-state DIR keeps
+// the account key and the certificate with its key in DIR (keys mode 0600):
+// a restart uses them instead of ordering again.
 //
 // With --net tap:IFACE it serves over paf's own TCP/IP stack (lwIP) on the
 // TAP interface IFACE instead of the host's sockets (--host does not apply):
@@ -43,9 +50,11 @@
 #include <string_view>
 #include <vector>
 
+#include "acme_file_store.h"
 #include "demo_handler.h"
 #include "lwip_network.h"
 #include "paf/acme.h"
+#include "paf/acme_manager.h"
 #include "paf/client.h"
 #include "paf/loop.h"
 #include "paf/net.h"
@@ -65,7 +74,8 @@ int usage() {
                " [--access-log on|off]"
                " [--net tap:IFACE [--net-config WORDS]]"
                " [--https PORT --acme-directory URL --domain NAME... [--acme-email E]"
-               " [--acme-ca FILE]]\n");
+               " [--acme-ca FILE] [--acme-state DIR] [--acme-renew-before SECONDS]"
+               " [--acme-min-renewal-interval SECONDS]]\n");
   return 2;
 }
 
@@ -136,6 +146,8 @@ int main(int argc, char** argv) {
   paf::tools::NetOptions net;
   std::optional<std::string> acme_directory, acme_email;
   std::string acme_ca = "/etc/ssl/certs/ca-certificates.crt";
+  std::optional<std::string> acme_state;
+  std::uint64_t acme_renew_before = 0, acme_min_renewal_interval = 60;
   std::vector<std::string> domains;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
@@ -164,6 +176,12 @@ int main(int argc, char** argv) {
       acme_email = value;
     } else if (arg == "--acme-ca") {
       acme_ca = value;
+    } else if (arg == "--acme-state") {
+      acme_state = value;
+    } else if (arg == "--acme-renew-before") {
+      if (!parse_number(value, acme_renew_before) || acme_renew_before == 0) return usage();
+    } else if (arg == "--acme-min-renewal-interval") {
+      if (!parse_number(value, acme_min_renewal_interval)) return usage();
     } else if (arg == "--domain") {
       domains.emplace_back(value);
     } else if (arg == "--header-timeout") {
@@ -181,7 +199,7 @@ int main(int argc, char** argv) {
   if (acme_directory) {
     if (!https_port || !certs.empty() || !keys.empty() || domains.empty() || net.tap_interface)
       return usage();
-  } else if (!domains.empty() || acme_email || certs.size() != keys.size() ||
+  } else if (!domains.empty() || acme_email || acme_state || certs.size() != keys.size() ||
              (https_port.has_value() != !certs.empty())) {
     return usage();
   }
@@ -275,8 +293,12 @@ int main(int argc, char** argv) {
   if (tls_listener && tls)
     paf::serve(loop, paf::https_service(*tls, handler, paf::default_error_reply, h1), *tls_listener,
                stop, serve_options());
+  // ACME: a Manager keeps the certificate in `acme_slot`, which the https
+  // service reads at each handshake; HTTPS starts with the first certificate.
   std::unique_ptr<paf::Client> acme_client;
-  paf::acme::Provisioning provisioning;
+  paf::TlsConfigSlot acme_slot;
+  bool serving_acme_https = false;
+  std::unique_ptr<paf::acme::Manager> acme_manager;
   if (acme_directory) {
     auto ca_bundle = read_file(acme_ca);
     if (!ca_bundle) return std::fprintf(stderr, "paf-server: cannot read %s\n", acme_ca.c_str()), 1;
@@ -286,35 +308,46 @@ int main(int argc, char** argv) {
     paf::mimic::Ctx ctx = paf::posix::with_host_protocols({}, **backend);
     acme_client = std::make_unique<paf::Client>(
         loop, paf::mimic_connector(ctx.with(paf::mimic::keys::tls, *client_tls), loop));
-    paf::acme::Config config;
-    config.directory = paf::Buffer(*acme_directory);
-    if (acme_email) config.contact_email = paf::Buffer(*acme_email);
-    for (const std::string& domain : domains) config.names.emplace_back(domain);
-    config.http01 = responder;
-    config.log = [](std::string_view line) {
+    paf::acme::ManagerConfig manager;
+    if (acme_state) {
+      auto store = paf::tools::AcmeFileStore::open(*acme_state);
+      if (!store) return print_error("--acme-state", store.error()), 1;
+      manager.store = std::move(*store);
+    }
+    auto log = [](std::string_view line) {
       std::fprintf(stdout, "paf-server: %.*s\n", int(line.size()), line.data());
       std::fflush(stdout);
     };
-    provisioning = paf::acme::provision_certificate(
-        std::move(config), *acme_client, loop, [&](paf::acme::Outcome outcome) {
-          if (!outcome) {  // the provisioning has said why (config.log)
-            exit_status = 1;
-            return stop.turn_off();
-          }
-          auto built = paf::TlsConfig::server(outcome->chain_pem.view(), outcome->key_pem.view())
-                           .alpn({"h2", "http/1.1"})
-                           .build();
-          if (!built) {
-            print_error("the ACME certificate", built.error());
-            exit_status = 1;
-            return stop.turn_off();
-          }
-          ++serving;
-          paf::serve(loop, paf::https_service(*built, handler, paf::default_error_reply, h1),
-                     *tls_listener, stop, serve_options());
-          std::fprintf(stdout, "paf-server: serving https with the ACME certificate\n");
-          std::fflush(stdout);
-        });
+    manager.acme = [=, &responder] {
+      paf::acme::Config config;
+      config.directory = paf::Buffer(*acme_directory);
+      if (acme_email) config.contact_email = paf::Buffer(*acme_email);
+      for (const std::string& domain : domains) config.names.emplace_back(domain);
+      config.http01 = responder;
+      config.log = log;
+      return config;
+    };
+    manager.log = log;
+    manager.slot = acme_slot;
+    manager.renew_when_remaining_below_ns = paf::seconds(acme_renew_before);
+    manager.min_renewal_interval_ns = paf::seconds(acme_min_renewal_interval);
+    manager.on_certificate = [&](const paf::acme::CertificateInfo&, bool) {
+      if (serving_acme_https) return;  // a renewal: the slot has it
+      serving_acme_https = true;
+      ++serving;
+      paf::serve(loop, paf::https_service(acme_slot, handler, paf::default_error_reply, h1),
+                 *tls_listener, stop, serve_options());
+      std::fprintf(stdout, "paf-server: serving https with the ACME certificate\n");
+      std::fflush(stdout);
+    };
+    // Without a certificate yet, the CA's reason (which the Manager has
+    // logged) ends the server; with one, it goes on serving and retries.
+    manager.on_failure = [&](const paf::acme::Failure&, std::uint64_t) {
+      if (serving_acme_https) return;
+      exit_status = 1;
+      stop.turn_off();
+    };
+    acme_manager = std::make_unique<paf::acme::Manager>(std::move(manager), *acme_client, loop);
   }
   auto say_listening = [&](const char* scheme, const paf::Listener& on) {
     std::string_view address = on.local_address();
