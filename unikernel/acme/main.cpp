@@ -16,7 +16,6 @@
 // (paf_config_read: QEMU's -fw_cfg); an https directory without it, a
 // missing acme= or domain=, end the image with status 2; a failed
 // provisioning with status 1.
-#include <algorithm>
 #include <charconv>
 #include <cinttypes>
 #include <cstdint>
@@ -28,6 +27,7 @@
 #include <vector>
 
 #include "demo_handler.h"
+#include "image_app.h"
 #include "paf/acme.h"
 #include "paf/client.h"
 #include "paf/cmdline.h"
@@ -37,7 +37,6 @@
 #include "paf/net.h"
 #include "paf/platform.h"
 #include "paf/platform_loop_backend.h"
-#include "paf/platform_net_device.h"
 #include "paf/service.h"
 #include "paf/switch.h"
 #include "paf/tls.h"
@@ -117,27 +116,6 @@ std::optional<std::optional<paf::TlsConfig>> directory_tls(std::string_view dire
   return std::optional<paf::TlsConfig>(std::move(*built));
 }
 
-// Runs the loop until the interface has its address (DHCP may take a while),
-// at most kAddressTimeoutNs.
-bool wait_until_ready(paf::Loop& loop, paf::Stack& stack) {
-  bool ready = false;
-  stack.when_ready([&] {
-    ready = true;
-    loop.stop();
-  });
-  paf::TimerId timer = loop.add_timer_after(kAddressTimeoutNs, [&loop] { loop.stop(); });
-  (void)loop.run();
-  loop.cancel_timer(timer);
-  return ready;
-}
-
-// Runs the loop until lwIP has delivered every byte written, or kDrainNs.
-void drain(paf::Loop& loop, const paf::Stack& stack) {
-  std::uint64_t deadline = paf_clock_monotonic() + kDrainNs;
-  while (!stack.all_sent() && paf_clock_monotonic() < deadline)
-    (void)loop.run_until(std::min(deadline, paf_clock_monotonic() + paf::milliseconds(10)));
-}
-
 }  // namespace
 
 extern "C" int paf_app_main(const paf_start_info* info) {
@@ -145,24 +123,17 @@ extern "C" int paf_app_main(const paf_start_info* info) {
   if (!options) return 2;
   paf::PlatformLoopBackend backend;
   paf::Loop loop(backend);
-  auto device = paf::PlatformNetDevice::acquire(backend, "service0");
-  if (!device) return fail("no network device", device.error());
-  auto config = paf::StackConfig::parse(info->cmdline);
-  if (!config) return fail("bad network configuration", config.error());
-  bool dhcp = !config->ipv4;
-  auto stack = paf::Stack::create(loop, **device, std::move(*config));
-  if (!stack) return fail("network", stack.error());
-  if (!wait_until_ready(loop, *stack)) {
-    std::printf("acme: no address within %" PRIu64 " s\n", kAddressTimeoutNs / paf::seconds(1));
-    return 1;
-  }
-  std::printf("acme: address %s (%s, %" PRIu64 " ms since boot)\n", stack->ipv4_address().c_str(),
-              dhcp ? "by DHCP" : "static", milliseconds_since_boot());
+  auto network =
+      paf::image::bring_up_network(backend, loop, info->cmdline, "acme", kAddressTimeoutNs);
+  if (!network) return 1;
+  paf::Stack& stack = *network->stack;
+  std::printf("acme: address %s (%s, %" PRIu64 " ms since boot)\n", stack.ipv4_address().c_str(),
+              network->dhcp ? "by DHCP" : "static", milliseconds_since_boot());
   auto tls = directory_tls(options->directory);
   if (!tls) return 2;
-  auto listener = stack->listen(kHttpPort);
+  auto listener = stack.listen(kHttpPort);
   if (!listener) return fail("cannot listen", listener.error());
-  auto tls_listener = stack->listen(kHttpsPort);
+  auto tls_listener = stack.listen(kHttpsPort);
   if (!tls_listener) return fail("cannot listen", tls_listener.error());
 
   paf::demo::Options demo_options;
@@ -175,27 +146,14 @@ extern "C" int paf_app_main(const paf_start_info* info) {
     if (++requests == options->request_limit) loop.post([&stop] { stop.turn_off(); });
   };
   int serving = 0;  // services running; the loop stops once none is
-  auto serve_options = [&] {
-    ++serving;
-    paf::ServeOptions serve;
-    serve.on_stopped = [&] {
-      if (--serving == 0) loop.stop();
-    };
-    // A failed TLS handshake or a silent client ends that connection only.
-    serve.on_refused = [](std::string_view peer, const paf::Error& error) {
-      std::printf("acme: %.*s: %.*s\n", int(peer.size()), peer.data(), int(error.message.size()),
-                  error.message.data());
-    };
-    return serve;
-  };
   // Port 80: the challenges first, every other request to the demo.
   paf::acme::Http01Responder responder;
   paf::serve(loop, paf::http_service(responder.handler(handler), paf::default_error_reply),
-             **listener, stop, serve_options());
-  std::printf("acme: serving HTTP-01 challenges on http://%s:%u/\n", stack->ipv4_address().c_str(),
+             **listener, stop, paf::image::serve_options(loop, serving, "acme"));
+  std::printf("acme: serving HTTP-01 challenges on http://%s:%u/\n", stack.ipv4_address().c_str(),
               kHttpPort);
 
-  paf::mimic::Ctx ctx = paf::mimic::with_stack_protocols({}, *stack);
+  paf::mimic::Ctx ctx = paf::mimic::with_stack_protocols({}, stack);
   if (*tls) ctx = ctx.with(paf::mimic::keys::tls, **tls);
   paf::Client client(loop, paf::mimic_connector(ctx, loop));
 
@@ -239,10 +197,10 @@ extern "C" int paf_app_main(const paf_start_info* info) {
         }
         paf::serve(loop,
                    paf::https_service(std::move(*server_tls), handler, paf::default_error_reply),
-                   **tls_listener, stop, serve_options());
+                   **tls_listener, stop, paf::image::serve_options(loop, serving, "acme"));
         std::printf("acme: listening on https://%s:%u/ (h2, http/1.1; the issued certificate, %" PRIu64
                     " ms since boot)\n",
-                    stack->ipv4_address().c_str(), kHttpsPort, milliseconds_since_boot());
+                    stack.ipv4_address().c_str(), kHttpsPort, milliseconds_since_boot());
         if (options->request_limit)
           std::printf("acme: requests=%" PRIu64 ": exits once they are served\n",
                       *options->request_limit);
@@ -251,8 +209,8 @@ extern "C" int paf_app_main(const paf_start_info* info) {
   auto ran = loop.run();
   if (!ran) return fail("loop", ran.error());
   provisioning.cancel();
-  drain(loop, *stack);
+  paf::image::drain(loop, stack, kDrainNs);
   std::printf("acme: stopped after %" PRIu64 " requests%s\n", requests,
-              stack->all_sent() ? "" : " (some bytes were not delivered)");
+              stack.all_sent() ? "" : " (some bytes were not delivered)");
   return status;
 }
