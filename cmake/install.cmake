@@ -1,6 +1,6 @@
 # `cmake --install`: static libraries, headers, a CMake package (find_package(paf)
-# gives paf::paf and, per build, paf::paf_posix or paf::paf_libc; hosted, also
-# paf::paf_acme) and pkg-config
+# gives paf::paf and paf::paf_acme and, per build, paf::paf_posix or
+# paf::paf_libc) and pkg-config
 # files (paf.pc, and paf-posix.pc in the hosted build).
 include(CMakePackageConfigHelpers)
 
@@ -10,6 +10,10 @@ foreach(optional paf_openssl_gcm paf_cares paf_cjson paf_acme paf_posix paf_posi
     list(APPEND paf_install_targets ${optional})
   endif()
 endforeach()
+# paf_libc's strtod and printf's %e/%f/%g (the hosted build has it for tests only).
+if(PAF_FREESTANDING)
+  list(APPEND paf_install_targets paf_double_conversion)
+endif()
 
 install(TARGETS ${paf_install_targets} EXPORT pafTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})

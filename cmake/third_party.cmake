@@ -177,15 +177,36 @@ target_include_directories(paf_uriparser SYSTEM PUBLIC
 target_include_directories(paf_uriparser PRIVATE "${CMAKE_BINARY_DIR}/generated/uriparser")
 target_compile_definitions(paf_uriparser PUBLIC URI_NO_UNICODE URI_STATIC_BUILD)
 
-# --- cJSON (JSON: ACME's directory, orders, problems and JWS in src/acme) -----
-# Hosted only for now: cJSON parses numbers with strtod and prints them with
-# printf's "%1.15g"/"%1.17g", and paf's libc (platform/libc) has no floating
-# point. Only cJSON.c is built (not cJSON_Utils: JSON Patch and Pointer).
-if(NOT PAF_FREESTANDING)
-  set(cjson_dir "${PAF_THIRD_PARTY_DIR}/cjson")
-  paf_third_party_library(paf_cjson "${cjson_dir}/cJSON.c")
-  target_include_directories(paf_cjson SYSTEM PUBLIC "$<BUILD_INTERFACE:${cjson_dir}>")
+# --- double-conversion (decimal <-> binary doubles, for platform/libc) --------
+# Correctly rounded strtod and exact digits for printf's %e/%f/%g in paf's
+# libc (platform/libc/src/decimal.cpp). Built in both builds: the hosted one
+# for tests/libc, which compares that libc with glibc. Not its
+# string-to-double.cc (it needs <locale>): platform/libc/src/strtod.c reads
+# the text and hands double-conversion the digits.
+set(double_conversion_dir "${PAF_THIRD_PARTY_DIR}/double-conversion")
+paf_third_party_library(paf_double_conversion
+  "${double_conversion_dir}/double-conversion/bignum.cc"
+  "${double_conversion_dir}/double-conversion/bignum-dtoa.cc"
+  "${double_conversion_dir}/double-conversion/cached-powers.cc"
+  "${double_conversion_dir}/double-conversion/double-to-string.cc"
+  "${double_conversion_dir}/double-conversion/fast-dtoa.cc"
+  "${double_conversion_dir}/double-conversion/fixed-dtoa.cc"
+  "${double_conversion_dir}/double-conversion/strtod.cc")
+target_include_directories(paf_double_conversion SYSTEM PUBLIC "$<BUILD_INTERFACE:${double_conversion_dir}>")
+if(PAF_FREESTANDING)
+  # Its <cmath> (for ceil) is paf's <math.h>: libstdc++'s needs all of C99's.
+  target_include_directories(paf_double_conversion BEFORE PRIVATE
+    "${CMAKE_SOURCE_DIR}/platform/libc/port/double-conversion")
+  target_compile_options(paf_double_conversion PRIVATE -fno-exceptions -fno-rtti)
 endif()
+
+# --- cJSON (JSON: ACME's directory, orders, problems and JWS in src/acme) -----
+# In both builds: in the image, its numbers go through platform/libc's strtod,
+# sscanf and printf's %g. Only cJSON.c is built (not cJSON_Utils: JSON Patch
+# and Pointer).
+set(cjson_dir "${PAF_THIRD_PARTY_DIR}/cjson")
+paf_third_party_library(paf_cjson "${cjson_dir}/cJSON.c")
+target_include_directories(paf_cjson SYSTEM PUBLIC "$<BUILD_INTERFACE:${cjson_dir}>")
 
 # --- c-ares (non-blocking DNS on the host: platform/posix/dns.cpp) -----------
 # Hosted only. Its ares_config.h (what this host's C library offers) comes from

@@ -23,8 +23,7 @@
 // the next request; a badNonce problem is retried with the fresh nonce (a
 // bounded number of times). Authorizations and the order are polled with
 // Retry-After honoured, else a doubling backoff, both bounded.
-// Hosted builds only for now (cJSON's numbers need strtod and printf's %g,
-// which the image's libc lacks).
+// In both builds: unikernel/acme provisions its certificate in the image.
 #ifndef PAF_ACME_H
 #define PAF_ACME_H
 

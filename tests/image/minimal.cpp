@@ -1,12 +1,14 @@
 // The minimal test image: real calls into each dependency, libpaf, paf's libc
 // and the C++ runtime, so that the link pulls them all in and check-image.sh
 // can prove the result is self-contained (no undefined symbol, no syscall).
+#include <cJSON.h>
 #include <llhttp.h>
 #include <mbedtls/sha256.h>
 #include <mbedtls/ssl.h>
 #include <nghttp2/nghttp2.h>
 #include <psa/crypto.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -129,6 +131,28 @@ int use_uri_and_mimic() {
   return connected ? 0 : 1;
 }
 
+// Floating point in paf's libc, run on the image's CPU: printf's %g/%f/%e,
+// strtod (with errno), sscanf, and cJSON's numbers, which use all three.
+int use_floating_point() {
+  char text[96];
+  std::snprintf(text, sizeof text, "%1.17g|%.3f|%e", 0.1, 2.0005, 6.02214076e23);
+  int failures = std::strcmp(text, "0.10000000000000001|2.001|6.022141e+23") != 0;
+  errno = 0;
+  failures += std::strtod("1e400", nullptr) != __builtin_huge_val() || errno != ERANGE;
+  double read = 0;
+  failures += std::sscanf("0.30000000000000004", "%lg", &read) != 1 || read != 0.1 + 0.2;
+  cJSON* json = cJSON_Parse("[1.5e-3, -0, 1e400, 0.3333333333333333, 1e300, 42, -7.25]");
+  char* printed = json != nullptr ? cJSON_PrintUnformatted(json) : nullptr;
+  // What glibc's cJSON prints for the same document.
+  failures += printed == nullptr ||
+              std::strcmp(printed, "[0.0015,0,null,0.33333333333333331,1e+300,42,-7.25]") != 0;
+  std::printf("minimal image: floating point: %s; cJSON printed %s\n", text,
+              printed != nullptr ? printed : "nothing");
+  cJSON_free(printed);
+  cJSON_Delete(json);
+  return failures;
+}
+
 }  // namespace
 
 int all_headers_used(int x);
@@ -141,7 +165,8 @@ extern "C" int paf_app_main(const paf_start_info*) {
               static_cast<int>(v.nghttp2.size()), v.nghttp2.data(),
               static_cast<int>(v.llhttp.size()), v.llhttp.data());
   int failures = parse_http1_request() + open_http2_session() + use_mbedtls() + use_cxx() +
-                 use_libc() + use_net() + use_uri_and_mimic() + (all_headers_used(3) > 0 ? 0 : 1);
+                 use_libc() + use_floating_point() + use_net() + use_uri_and_mimic() +
+                 (all_headers_used(3) > 0 ? 0 : 1);
   std::printf("minimal image: %d failure(s)\n", failures);
   return failures;
 }

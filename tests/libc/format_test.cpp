@@ -66,10 +66,10 @@ TEST(Snprintf, TruncatesAndTerminates) {
   EXPECT_EQ(paf_test_snprintf(nullptr, 0, "%08x%s", 1u, "abc"), 11);
 }
 
-TEST(Snprintf, FloatsAreNotFormattedButKeepArgumentsInStep) {
+TEST(Snprintf, HexFloatsAndLongDoublesAreNotFormattedButKeepArgumentsInStep) {
   char buf[64];
-  paf_test_snprintf(buf, sizeof buf, "%d %f %d", 1, 2.5, 3);
-  EXPECT_STREQ(buf, "1 %f 3");
+  paf_test_snprintf(buf, sizeof buf, "%d %a %d %Lf %d", 1, 2.5, 3, 4.5L, 5);
+  EXPECT_STREQ(buf, "1 %a 3 %Lf 5");
 }
 
 TEST(Printf, WritesToTheConsole) {

@@ -34,6 +34,12 @@ unsigned long paf_test_strtoul(const char* s, char** end, int base);
 long long paf_test_strtoll(const char* s, char** end, int base);
 unsigned long long paf_test_strtoull(const char* s, char** end, int base);
 int paf_test_atoi(const char* s);
+double paf_test_strtod(const char* s, char** end);
+double paf_test_atof(const char* s);
+int paf_test_sscanf(const char* s, const char* format, ...);
+double paf_test_fabs(double x);
+double paf_test_ceil(double x);
+double paf_test_floor(double x);
 extern int paf_test_errno;
 
 paf_test_tm* paf_test_gmtime_r(const long* t, paf_test_tm* out);

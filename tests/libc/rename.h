@@ -8,17 +8,21 @@
 #define abs paf_test_abs
 #define aligned_alloc paf_test_aligned_alloc
 #define atexit paf_test_atexit
+#define atof paf_test_atof
 #define atoi paf_test_atoi
 #define atol paf_test_atol
 #define atoll paf_test_atoll
 #define bsearch paf_test_bsearch
 #define calloc paf_test_calloc
+#define ceil paf_test_ceil
 #define clock_gettime paf_test_clock_gettime
 #define difftime paf_test_difftime
 #define div paf_test_div
 #define errno paf_test_errno
 #define exit paf_test_exit
+#define fabs paf_test_fabs
 #define fflush paf_test_fflush
+#define floor paf_test_floor
 #define fprintf paf_test_fprintf
 #define fputc paf_test_fputc
 #define fputs paf_test_fputs
@@ -62,6 +66,7 @@
 #define snprintf paf_test_snprintf
 #define sprintf paf_test_sprintf
 #define srand paf_test_srand
+#define sscanf paf_test_sscanf
 #define stderr paf_test_stderr
 #define stdin paf_test_stdin
 #define stdout paf_test_stdout
@@ -85,6 +90,7 @@
 #define strrchr paf_test_strrchr
 #define strspn paf_test_strspn
 #define strstr paf_test_strstr
+#define strtod paf_test_strtod
 #define strtoimax paf_test_strtoimax
 #define strtol paf_test_strtol
 #define strtoll paf_test_strtoll
@@ -100,6 +106,7 @@
 #define vprintf paf_test_vprintf
 #define vsnprintf paf_test_vsnprintf
 #define vsprintf paf_test_vsprintf
+#define vsscanf paf_test_vsscanf
 #define paf_format paf_test_paf_format
 #define paf_libc_heap_init paf_test_paf_libc_heap_init
 #define paf_libc_register_exit_handler paf_test_paf_libc_register_exit_handler

@@ -14,6 +14,9 @@
 #                     user network: legacy (disable-modern=on, 1af4:1000) or
 #                     modern only (1af4:1041); without it, no NIC
 #   --forward PORT    forwards a free host port on 127.0.0.1 to guest TCP PORT
+#   --hostfwd HOST:GUEST  also forwards host port HOST on 127.0.0.1 to guest
+#                     TCP GUEST: a port the caller chose, to tell a peer
+#                     before QEMU starts (repeatable)
 #   --tap IFACE       with --net: the NIC on the existing TAP interface IFACE
 #                     (QEMU runs no script) instead of the user network
 #   --dgram Q:R       with --net: the NIC on QEMU's datagram backend instead:
@@ -44,7 +47,7 @@ die() {
 
 expected_status=0 append= min_seconds=0 limit=60 memory=128 machine_type=q35
 net= guest_port= tap= dgram= client_when= client= bios= stop_after_client=
-expects=() expect_counts=() fw_cfg=()
+expects=() expect_counts=() fw_cfg=() hostfwds=()
 while (($# > 1)); do
   [[ $1 == --stop-after-client ]] && { stop_after_client=1; shift; continue; }
   case $1 in
@@ -57,6 +60,8 @@ while (($# > 1)); do
     --memory) memory=$2 ;;
     --net) net=$2 ;;
     --forward) guest_port=$2 ;;
+    --hostfwd) [[ $2 =~ ^[0-9]+:[0-9]+$ ]] || die "--hostfwd wants HOST:GUEST (ports)"
+               hostfwds+=("$2") ;;
     --tap) tap=$2 ;;
     --dgram) [[ $2 =~ ^[0-9]+:[0-9]+$ ]] || die "--dgram wants QEMU_PORT:RELAY_PORT"
              dgram=$2 ;;
@@ -71,7 +76,7 @@ while (($# > 1)); do
   esac
   shift 2
 done
-(($# == 1)) || die "usage: $0 [--status N|fatal] [--append CMDLINE] [--expect REGEX]... [--expect-count N:REGEX]... [--min-seconds S] [--timeout S] [--memory MB] [--net legacy|modern [--forward PORT | --tap IFACE | --dgram Q:R] [--client-when REGEX --client COMMAND [--stop-after-client]]] [--bios FILE] [--machine q35|pc|microvm] [--fw-cfg NAME=FILE]... IMAGE"
+(($# == 1)) || die "usage: $0 [--status N|fatal] [--append CMDLINE] [--expect REGEX]... [--expect-count N:REGEX]... [--min-seconds S] [--timeout S] [--memory MB] [--net legacy|modern [--forward PORT --hostfwd HOST:GUEST... | --tap IFACE | --dgram Q:R] [--client-when REGEX --client COMMAND [--stop-after-client]]] [--bios FILE] [--machine q35|pc|microvm] [--fw-cfg NAME=FILE]... IMAGE"
 image=$1
 
 command -v qemu-system-x86_64 >/dev/null ||
@@ -100,11 +105,15 @@ case $net in
     [[ -z $tap ]] || netdev=tap,id=n0,ifname=$tap,script=no,downscript=no
     [[ -z $dgram ]] || netdev=dgram,id=n0,local.type=inet,local.host=127.0.0.1,local.port=${dgram%%:*},remote.type=inet,remote.host=127.0.0.1,remote.port=${dgram#*:}
     [[ -z $tap || -z $dgram ]] || die "--tap or --dgram, not both"
-    [[ -z $tap$dgram || -z $guest_port ]] || die "--forward needs the user network, not --tap or --dgram"
+    [[ -z $tap$dgram || -z $guest_port && ${#hostfwds[@]} == 0 ]] ||
+      die "--forward and --hostfwd need the user network, not --tap or --dgram"
     if [[ -n $guest_port ]]; then
       host_port=$(free_port) || die "cannot find a free host port"
       netdev+=",hostfwd=tcp:127.0.0.1:$host_port-:$guest_port"
     fi
+    for forward in "${hostfwds[@]}"; do
+      netdev+=",hostfwd=tcp:127.0.0.1:${forward%%:*}-:${forward#*:}"
+    done
     machine=(-netdev "$netdev" -device "virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56,romfile=,$model") ;;
   *) die "--net wants legacy or modern" ;;
 esac

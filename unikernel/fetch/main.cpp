@@ -36,6 +36,7 @@
 #include <utility>
 #include <vector>
 
+#include "image_app.h"
 #include "paf/client.h"
 #include "paf/cmdline.h"
 #include "paf/config_item.h"
@@ -44,7 +45,6 @@
 #include "paf/net.h"
 #include "paf/platform.h"
 #include "paf/platform_loop_backend.h"
-#include "paf/platform_net_device.h"
 #include "paf/tls.h"
 #include "paf/uri.h"
 
@@ -320,20 +320,6 @@ class Fetcher {
   paf::BodyReader body_;
 };
 
-// Runs the loop until the interface has its address (DHCP may take a while),
-// at most kAddressTimeoutNs.
-bool wait_until_ready(paf::Loop& loop, paf::Stack& stack) {
-  bool ready = false;
-  stack.when_ready([&] {
-    ready = true;
-    loop.stop();
-  });
-  paf::TimerId timer = loop.add_timer_after(kAddressTimeoutNs, [&loop] { loop.stop(); });
-  (void)loop.run();
-  loop.cancel_timer(timer);
-  return ready;
-}
-
 }  // namespace
 
 extern "C" int paf_app_main(const paf_start_info* info) {
@@ -341,22 +327,15 @@ extern "C" int paf_app_main(const paf_start_info* info) {
   if (!options) return 2;
   paf::PlatformLoopBackend backend;
   paf::Loop loop(backend);
-  auto device = paf::PlatformNetDevice::acquire(backend, "service0");
-  if (!device) return fail("no network device", device.error());
-  auto config = paf::StackConfig::parse(info->cmdline);
-  if (!config) return fail("bad network configuration", config.error());
-  bool dhcp = !config->ipv4;
-  auto stack = paf::Stack::create(loop, **device, std::move(*config));
-  if (!stack) return fail("network", stack.error());
-  if (!wait_until_ready(loop, *stack)) {
-    std::printf("fetch: no address within %" PRIu64 " s\n", kAddressTimeoutNs / paf::seconds(1));
-    return 1;
-  }
-  std::printf("fetch: address %s (%s), URLs to fetch: %zu\n", stack->ipv4_address().c_str(),
-              dhcp ? "by DHCP" : "static", options->urls.size());
+  auto network =
+      paf::image::bring_up_network(backend, loop, info->cmdline, "fetch", kAddressTimeoutNs);
+  if (!network) return 1;
+  paf::Stack& stack = *network->stack;
+  std::printf("fetch: address %s (%s), URLs to fetch: %zu\n", stack.ipv4_address().c_str(),
+              network->dhcp ? "by DHCP" : "static", options->urls.size());
 
   std::optional<paf::TlsConfig> tls = tls_config(*options);
-  paf::mimic::Ctx ctx = paf::mimic::with_stack_protocols({}, *stack);
+  paf::mimic::Ctx ctx = paf::mimic::with_stack_protocols({}, stack);
   if (tls) ctx = ctx.with(paf::mimic::keys::tls, *tls);
   paf::ClientConfig client_config;
   client_config.h2_prior_knowledge = options->h2c;

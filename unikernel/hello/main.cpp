@@ -15,7 +15,6 @@
 //   requests=N      stop gracefully after N requests and exit 0 (for tests:
 //                   there is no ACPI power button yet to ask for a shutdown)
 //   access-log=off  no line per request (benchmarks: a serial write is slow)
-#include <algorithm>
 #include <charconv>
 #include <cinttypes>
 #include <cstdint>
@@ -26,13 +25,13 @@
 #include <utility>
 
 #include "demo_handler.h"
+#include "image_app.h"
 #include "paf/cmdline.h"
 #include "paf/config_item.h"
 #include "paf/loop.h"
 #include "paf/net.h"
 #include "paf/platform.h"
 #include "paf/platform_loop_backend.h"
-#include "paf/platform_net_device.h"
 #include "paf/service.h"
 #include "paf/switch.h"
 #include "paf/tls.h"
@@ -48,6 +47,7 @@ constexpr std::uint16_t kHttpsPort = 443;
 constexpr std::size_t kBacklog = 128;
 constexpr const char* kCertificateItem = "opt/paf/cert.pem";
 constexpr const char* kKeyItem = "opt/paf/key.pem";
+constexpr std::uint64_t kAddressTimeoutNs = paf::seconds(30);
 // After the last connection is gone, how long lwIP may take to deliver what
 // was written (the peers' ACKs); exiting earlier would cut the last responses.
 constexpr std::uint64_t kDrainNs = paf::seconds(2);
@@ -98,42 +98,23 @@ ServerCertificate server_certificate() {
 
 std::uint64_t milliseconds_since_boot() { return paf_clock_monotonic() / 1'000'000; }
 
-// Runs the loop until the interface has its address (DHCP may take a while).
-paf::Result<void> wait_until_ready(paf::Loop& loop, paf::Stack& stack) {
-  stack.when_ready([&loop] { loop.stop(); });
-  auto ran = loop.run();
-  if (!ran) return std::unexpected(ran.error());
-  return {};
-}
-
-// Runs the loop until lwIP has delivered every byte written, or kDrainNs.
-void drain(paf::Loop& loop, const paf::Stack& stack) {
-  std::uint64_t deadline = paf_clock_monotonic() + kDrainNs;
-  while (!stack.all_sent() && paf_clock_monotonic() < deadline)
-    (void)loop.run_until(std::min(deadline, paf_clock_monotonic() + paf::milliseconds(10)));
-}
-
 }  // namespace
 
 extern "C" int paf_app_main(const paf_start_info* info) {
   paf::PlatformLoopBackend backend;
   paf::Loop loop(backend);
-  auto device = paf::PlatformNetDevice::acquire(backend, "service0");
-  if (!device) return fail("no network device", device.error());
-  auto config = paf::StackConfig::parse(info->cmdline);
-  if (!config) return fail("bad network configuration", config.error());
-  bool dhcp = !config->ipv4;
-  auto stack = paf::Stack::create(loop, **device, std::move(*config));
-  if (!stack) return fail("network", stack.error());
-  if (auto ready = wait_until_ready(loop, *stack); !ready) return fail("network", ready.error());
-  auto listener = stack->listen(kHttpPort, kBacklog);
+  auto network =
+      paf::image::bring_up_network(backend, loop, info->cmdline, "hello", kAddressTimeoutNs);
+  if (!network) return 1;
+  paf::Stack& stack = *network->stack;
+  auto listener = stack.listen(kHttpPort, kBacklog);
   if (!listener) return fail("cannot listen", listener.error());
   ServerCertificate certificate = server_certificate();
   auto tls = paf::TlsConfig::server(certificate.chain_pem, certificate.key_pem)
                  .alpn({"h2", "http/1.1"})
                  .build();
   if (!tls) return fail("TLS configuration", tls.error());
-  auto tls_listener = stack->listen(kHttpsPort, kBacklog);
+  auto tls_listener = stack.listen(kHttpsPort, kBacklog);
   if (!tls_listener) return fail("cannot listen", tls_listener.error());
 
   std::optional<std::uint64_t> request_limit = cmdline_number(info->cmdline, "requests");
@@ -147,38 +128,26 @@ extern "C" int paf_app_main(const paf_start_info* info) {
     if (++requests == request_limit) loop.post([&stop] { stop.turn_off(); });
   };
   // Each listener's serve() stops on its own; the loop, once both have.
-  int serving = 2;
-  auto serve_options = [&] {
-    paf::ServeOptions options;
-    options.on_stopped = [&] {
-      if (--serving == 0) loop.stop();
-    };
-    // A failed TLS handshake or a silent client ends that connection only.
-    options.on_refused = [](std::string_view peer, const paf::Error& error) {
-      std::printf("hello: %.*s: %.*s\n", int(peer.size()), peer.data(), int(error.message.size()),
-                  error.message.data());
-    };
-    return options;
-  };
+  int serving = 0;
   paf::serve(loop, paf::http_service(handler, paf::default_error_reply), **listener, stop,
-             serve_options());
+             paf::image::serve_options(loop, serving, "hello"));
   paf::serve(loop,
              paf::https_service(std::move(*tls), std::move(handler), paf::default_error_reply),
-             **tls_listener, stop, serve_options());
+             **tls_listener, stop, paf::image::serve_options(loop, serving, "hello"));
   std::printf("hello: listening on http://%s:%u/ (address %s, %" PRIu64 " ms since boot)\n",
-              stack->ipv4_address().c_str(), kHttpPort, dhcp ? "by DHCP" : "static",
+              stack.ipv4_address().c_str(), kHttpPort, network->dhcp ? "by DHCP" : "static",
               milliseconds_since_boot());
   std::printf("hello: listening on https://%s:%u/ (h2, http/1.1; certificate from %s, %" PRIu64
               " ms since boot)\n",
-              stack->ipv4_address().c_str(), kHttpsPort, certificate.source,
+              stack.ipv4_address().c_str(), kHttpsPort, certificate.source,
               milliseconds_since_boot());
   if (request_limit)
     std::printf("hello: requests=%" PRIu64 ": exits once they are served\n", *request_limit);
 
   auto ran = loop.run();
   if (!ran) return fail("loop", ran.error());
-  drain(loop, *stack);
+  paf::image::drain(loop, stack, kDrainNs);
   std::printf("hello: stopped after %" PRIu64 " requests%s\n", requests,
-              stack->all_sent() ? "" : " (some bytes were not delivered)");
+              stack.all_sent() ? "" : " (some bytes were not delivered)");
   return 0;
 }

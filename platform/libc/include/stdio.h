@@ -36,6 +36,14 @@ int sprintf(char *__restrict buf, const char *__restrict format, ...) __PAF_NOTH
 int vsprintf(char *__restrict buf, const char *__restrict format, va_list args) __PAF_NOTHROW
     __attribute__((format(printf, 2, 0)));
 
+/* Scanning a string (scan.c): %d %i %u %o %x %X, %e %f %g %E %G (double
+ * with l, float without), %s %c %n %%, widths, '*' and the integer length
+ * modifiers; no %[...], no %p, no long double. */
+int sscanf(const char *__restrict s, const char *__restrict format, ...) __PAF_NOTHROW
+    __attribute__((format(scanf, 2, 3)));
+int vsscanf(const char *__restrict s, const char *__restrict format, va_list args) __PAF_NOTHROW
+    __attribute__((format(scanf, 2, 0)));
+
 /* To the console (stdout and stderr alike). */
 int printf(const char *__restrict format, ...) __attribute__((format(printf, 1, 2)));
 int vprintf(const char *__restrict format, va_list args) __attribute__((format(printf, 1, 0)));
@@ -52,7 +60,7 @@ size_t fwrite(const void *__restrict data, size_t size, size_t count, FILE *__re
 int fflush(FILE *stream);
 
 /* Declared because libstdc++'s <cstdio> names them; not implemented (a use
- * fails at link time): no files, no input, no scanning. */
+ * fails at link time): no files, no input, no scanning but a string's. */
 void clearerr(FILE *stream);
 int fclose(FILE *stream);
 int feof(FILE *stream);
@@ -76,13 +84,11 @@ void rewind(FILE *stream);
 int scanf(const char *__restrict format, ...);
 void setbuf(FILE *__restrict stream, char *__restrict buf);
 int setvbuf(FILE *__restrict stream, char *__restrict buf, int mode, size_t size);
-int sscanf(const char *__restrict s, const char *__restrict format, ...);
 FILE *tmpfile(void);
 char *tmpnam(char *s);
 int ungetc(int c, FILE *stream);
 int vfscanf(FILE *__restrict stream, const char *__restrict format, va_list args);
 int vscanf(const char *__restrict format, va_list args);
-int vsscanf(const char *__restrict s, const char *__restrict format, va_list args);
 
 __PAF_END_DECLS
 

@@ -1,14 +1,19 @@
-/* printf-style formatting: %d %i %u %x %X %o %c %s %p %%, flags "-0+ #",
- * width and precision (also as *), length modifiers hh h l ll z j t.
- * No floating point: paf's libraries never format floats, so a %f/%e/%g/%a
- * directive consumes its argument and is written out as given. %n is refused
- * (written out as given) because nothing needs it and it only invites bugs. */
+/* printf-style formatting: %d %i %u %x %X %o %c %s %p %%, doubles with
+ * %e %E %f %F %g %G, flags "-0+ #", width and precision (also as *), length
+ * modifiers hh h l ll z j t. Doubles are printed from their exact decimal
+ * expansion (decimal.h), rounded half to even as glibc does. Neither %a/%A
+ * nor long double (%Le...) is supported: such a directive consumes its
+ * argument and is written out as given. %n is refused (written out as given)
+ * because nothing needs it and it only invites bugs. */
 #include "format.h"
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
+
+#include "decimal.h"
 
 enum {
   FLAG_LEFT = 1,   /* '-' */
@@ -108,6 +113,148 @@ static void emit_integer(struct output *out, const struct spec *spec, uintmax_t 
   if (zero_pad) emit_repeated(out, '0', pad);
   emit_repeated(out, '0', zeros);
   emit(out, digits + sizeof digits - n, n);
+  if (spec->flags & FLAG_LEFT) emit_repeated(out, ' ', pad);
+}
+
+/* A double's decimal digits: |value| = 0.DIGITS x 10^point. */
+struct decimal {
+  char digits[PAF_LIBC_EXACT_DIGITS_MAX];
+  int count; /* 0: the value is zero (point is then 1) */
+  int point;
+};
+
+/* The digit of weight 10^position (0 beyond the digits). */
+static char digit_at(const struct decimal *d, long position) {
+  long index = d->point - 1 - position;
+  return index >= 0 && index < d->count ? d->digits[index] : '0';
+}
+
+/* Rounds to the digits of weight 10^lowest and above, half to even. */
+static void round_at(struct decimal *d, long lowest) {
+  long keep = d->point - lowest; /* how many leading digits stay */
+  if (keep >= d->count) return;
+  int up;
+  if (keep < 0) {
+    up = 0; /* below half a unit of 10^lowest */
+  } else {
+    char first_dropped = d->digits[keep];
+    int more = keep + 1 < d->count; /* trailing zeros are never kept */
+    char last_kept = keep > 0 ? d->digits[keep - 1] : '0';
+    up = first_dropped > '5' || (first_dropped == '5' && (more || (last_kept - '0') % 2 == 1));
+  }
+  if (keep <= 0) {
+    if (up) {
+      d->digits[0] = '1';
+      d->count = 1;
+      d->point = (int)lowest + 1;
+    } else {
+      d->count = 0;
+      d->point = 1;
+    }
+    return;
+  }
+  d->count = (int)keep;
+  if (up) {
+    int i = d->count - 1;
+    while (i >= 0 && d->digits[i] == '9') i--;
+    if (i < 0) { /* 99.9 -> 100 */
+      d->digits[0] = '1';
+      d->count = 1;
+      d->point++;
+      return;
+    }
+    d->digits[i]++;
+    d->count = i + 1;
+  }
+  while (d->count > 0 && d->digits[d->count - 1] == '0') d->count--;
+  if (d->count == 0) d->point = 1;
+}
+
+/* Emits the digits of weights 10^from down to 10^to (from >= to). */
+static void emit_digits(struct output *out, const struct decimal *d, long from, long to) {
+  char chunk[32];
+  size_t n = 0;
+  for (long position = from; position >= to; position--) {
+    chunk[n++] = digit_at(d, position);
+    if (n == sizeof chunk) emit(out, chunk, n), n = 0;
+  }
+  emit(out, chunk, n);
+}
+
+/* %e %f %g (and upper case): [padding][sign]digits[.digits][exponent][padding]. */
+static void emit_double(struct output *out, const struct spec *spec, double value, char conversion) {
+  int upper = conversion == 'E' || conversion == 'F' || conversion == 'G';
+  char kind = upper ? (char)(conversion - 'A' + 'a') : conversion;
+  const char *sign = signbit(value)              ? "-"
+                     : spec->flags & FLAG_PLUS  ? "+"
+                     : spec->flags & FLAG_SPACE ? " "
+                                                : "";
+  size_t sign_len = strlen(sign);
+  if (!isfinite(value)) {
+    struct spec field = *spec;
+    char text[4];
+    memcpy(text, sign, sign_len);
+    memcpy(text + sign_len, isnan(value) ? (upper ? "NAN" : "nan") : (upper ? "INF" : "inf"), 3);
+    field.flags &= ~FLAG_ZERO;
+    emit_field(out, &field, text, sign_len + 3);
+    return;
+  }
+  struct decimal d;
+  d.count = paf_libc_exact_digits(value, d.digits, &d.point);
+  if (d.count == 1 && d.digits[0] == '0') d.count = 0, d.point = 1;
+
+  long precision = spec->precision >= 0 ? spec->precision : 6;
+  int exponential = kind == 'e';
+  if (kind == 'g') {
+    /* P significant digits; the %e exponent X of the rounded value picks
+     * %e (precision P-1) or %f (precision P-1-X). */
+    if (precision == 0) precision = 1;
+    round_at(&d, d.point - precision);
+    long x = d.count ? d.point - 1 : 0;
+    exponential = !(x < precision && x >= -4);
+    precision = exponential ? precision - 1 : precision - 1 - x;
+  }
+  long exponent = 0;
+  if (exponential) {
+    round_at(&d, d.point - 1 - precision);
+    exponent = d.count ? d.point - 1 : 0;
+    d.point -= (int)exponent; /* from here on, the digits of value / 10^exponent */
+  } else {
+    round_at(&d, -precision);
+  }
+  /* The digits shown: weights 10^high down to 10^low (low <= 0). */
+  long high = d.point > 1 ? d.point - 1 : 0;
+  long low = -precision;
+  if (kind == 'g' && !(spec->flags & FLAG_ALT)) { /* no trailing zeros after the point */
+    long last_nonzero = d.count ? d.point - d.count : 0;
+    if (low < last_nonzero) low = last_nonzero < 0 ? last_nonzero : 0;
+  }
+  int point = low < 0 || (spec->flags & FLAG_ALT);
+
+  char exponent_text[8];
+  size_t exponent_len = 0;
+  if (exponential) {
+    long magnitude = exponent < 0 ? -exponent : exponent;
+    char reversed[6];
+    size_t n = 0;
+    do reversed[n++] = (char)('0' + magnitude % 10), magnitude /= 10;
+    while (magnitude);
+    if (n < 2) reversed[n++] = '0';
+    exponent_text[exponent_len++] = upper ? 'E' : 'e';
+    exponent_text[exponent_len++] = exponent < 0 ? '-' : '+';
+    while (n) exponent_text[exponent_len++] = reversed[--n];
+  }
+  size_t len = sign_len + (size_t)(high - low + 1) + (size_t)point + exponent_len;
+  size_t pad = spec->width > 0 && (size_t)spec->width > len ? (size_t)spec->width - len : 0;
+  int zero_pad = (spec->flags & FLAG_ZERO) && !(spec->flags & FLAG_LEFT);
+
+  if (!zero_pad && !(spec->flags & FLAG_LEFT)) emit_repeated(out, ' ', pad);
+  emit(out, sign, sign_len);
+  if (zero_pad) emit_repeated(out, '0', pad);
+  emit_digits(out, &d, high, 0);
+  if (point) emit(out, ".", 1);
+  if (low < 0) emit_digits(out, &d, -1, low);
+  emit(out, exponent_text, exponent_len);
   if (spec->flags & FLAG_LEFT) emit_repeated(out, ' ', pad);
 }
 
@@ -247,7 +394,15 @@ int paf_format(struct paf_format_sink *sink, const char *format, va_list args_in
       case '%':
         emit(&out, "%", 1);
         break;
-      case 'f': case 'F': case 'e': case 'E': case 'g': case 'G': case 'a': case 'A':
+      case 'f': case 'F': case 'e': case 'E': case 'g': case 'G':
+        if (spec.length != LEN_BIG_L) {
+          emit_double(&out, &spec, va_arg(args, double), conversion);
+          break;
+        }
+        (void)va_arg(args, long double);
+        emit(&out, directive, (size_t)(p - directive));
+        break;
+      case 'a': case 'A':
         if (spec.length == LEN_BIG_L) (void)va_arg(args, long double);
         else (void)va_arg(args, double);
         emit(&out, directive, (size_t)(p - directive));
