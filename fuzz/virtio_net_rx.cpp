@@ -121,8 +121,10 @@ void operate(Input& input) {
       break;
     }
     case 4: {
-      std::vector<std::uint8_t> frame(input.u16() % 1600, 0x5A);
-      (void)paf_net_write(0, frame.data(), frame.size());
+      // Exactly `size` bytes (ASan sees a read past them), never a null pointer.
+      const std::size_t size = input.u16() % 1600;
+      std::vector<std::uint8_t> frame(size == 0 ? 1 : size, 0x5A);
+      (void)paf_net_write(0, frame.data(), size);
       break;
     }
     case 5: {
