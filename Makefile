@@ -13,7 +13,8 @@
 #   make image   the freestanding build alone (images included: unikernel/hello/hello.elf, unikernel/fetch/fetch.elf)
 #   make fuzz    build the fuzz targets (clang, ASan+UBSan, libFuzzer) and run each
 #                for FUZZ_SECONDS on its corpus (FUZZ_TARGETS: some only)
-#   make fuzz-seeds  rewrite the committed seed corpora (fuzz/corpus) from the engines
+#   make fuzz-seeds  rewrite the committed seed corpora (fuzz/corpus) from the engines,
+#                and the regression tests' inputs (fuzz/regressions)
 #   make clean   remove build/ (fetched sources in third_party/ stay)
 #
 # Variables: BUILD (build root, default build), JOBS, CTEST_ARGS (e.g. -R h1),
@@ -72,7 +73,7 @@ fuzz: fuzz-build
 	@fuzz/run $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 fuzz-seeds: fuzz-build
-	$(FUZZ_DIR)/fuzz/make_seeds fuzz/corpus
+	$(FUZZ_DIR)/fuzz/make_seeds fuzz/corpus fuzz/regressions
 
 test: host freestanding fuzz-build
 	ctest --test-dir $(HOST_DIR) --output-on-failure -j $(JOBS) $(CTEST_ARGS)

@@ -16,6 +16,7 @@
 #include <memory>
 #include <vector>
 
+#include "memory_protocol.h"
 #include "paf/client.h"
 #include "paf/loop.h"
 #include "paf/memory_flow.h"
@@ -26,33 +27,11 @@ namespace {
 
 using namespace paf;
 
-// The protocol's attempt: connects on the loop's next turn.
-class Soon final : public mimic::Pending {
- public:
-  Soon(Loop& loop, Function<void()> then) : alive_(std::make_shared<bool>(true)) {
-    loop.post([alive = std::weak_ptr<bool>(alive_), then = std::move(then)]() mutable {
-      if (alive.lock()) then();
-    });
-  }
-
- private:
-  std::shared_ptr<bool> alive_;
-};
-
 class Target {
  public:
   explicit Target(std::uint8_t config) : loop_(backend_) {
-    mimic::Protocol memory{
-        "memory", 0, {&mimic::keys::host}, {},
-        [this](const mimic::Ctx&, Loop& loop, Function<void(Result<mimic::Connected>)> done)
-            -> Result<std::unique_ptr<mimic::Pending>> {
-          auto pair = MemoryFlow::pair(loop);
-          servers_.push_back(std::move(pair.server));
-          return std::unique_ptr<mimic::Pending>(std::make_unique<Soon>(
-              loop, [done = std::move(done), flow = std::move(pair.client)]() mutable {
-                done(mimic::Connected{std::move(flow), nullptr, "memory"});
-              }));
-        }};
+    mimic::Protocol memory = fuzz::memory_protocol(
+        [this](std::unique_ptr<MemoryFlow> server) { servers_.push_back(std::move(server)); });
     ClientConfig settings;
     settings.h2_prior_knowledge = (config & 1) != 0;
     settings.max_connections_per_origin = 2;

@@ -2,7 +2,10 @@
 // (steps.h): known-good exchanges, each side's bytes recorded from paf's own
 // engines talking to each other, and hand-made frames where the point is a
 // peer that breaks the rules (late frames on closed streams).
-//   make_seeds OUTPUT_DIR      (make fuzz-seeds: OUTPUT_DIR is fuzz/corpus)
+// Also the inputs of the regression tests (tests/fuzz): each a crash the
+// fuzzers found, rebuilt here so that it says what it is.
+//   make_seeds OUTPUT_DIR REGRESSION_DIR
+//     (make fuzz-seeds: fuzz/corpus and fuzz/regressions)
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +17,7 @@
 #include "engine.h"
 #include "ethernet.h"
 #include "frames.h"
+#include "paf/acme.h"
 #include "paf/alpn.h"
 #include "paf/h1.h"
 #include "paf/h2.h"
@@ -31,12 +35,20 @@ using fuzz::encode_advance;
 using fuzz::encode_end_of_input;
 using fuzz::encode_feed;
 
-std::filesystem::path output_dir;
+std::filesystem::path output_dir, regression_dir;
 
-void write_seed(std::string_view target, std::string_view name, std::string_view input) {
-  std::filesystem::path dir = output_dir / target;
+void write_input(const std::filesystem::path& root, std::string_view target,
+                 std::string_view name, std::string_view input) {
+  std::filesystem::path dir = root / target;
   std::filesystem::create_directories(dir);
   std::ofstream(dir / name, std::ios::binary) << input;
+}
+void write_seed(std::string_view target, std::string_view name, std::string_view input) {
+  write_input(output_dir, target, name, input);
+}
+// A regression test's input (tests/fuzz: fuzz.TARGET.NAME).
+void write_regression(std::string_view target, std::string_view name, std::string_view input) {
+  write_input(regression_dir, target, name, input);
 }
 
 // What a client engine and a server engine say to each other when the client
@@ -367,14 +379,238 @@ void preface_seeds(const Recorded& h1, const Recorded& h2) {
              encode_advance(6) + encode_feed("PRI * HTTP/2.0\r\n") + encode_advance(5));
 }
 
+
+// A configuration byte (bit 0: h2, bit 1: TLS 1.2), then steps
+// (fuzz/tls_post_handshake.cpp): feeds are application data; action 0 makes
+// the next feed raw bytes on the wire, action 1 an encrypted record of the
+// type its first byte says.
+void tls_post_handshake_seeds(const Recorded& h1, const Recorded& h2) {
+  const std::string http1(1, '\x00'), h2_alpn(1, '\x01'), tls12_http1(1, '\x02'),
+      tls12_h2(1, '\x03');
+  const std::string get = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+  auto record = [](std::string_view type_and_body) {
+    return encode_action(1) + encode_feed(type_and_body);
+  };
+  write_seed("tls_post_handshake", "h1_requests", http1 + encode_feed(h1.client_wrote, 23));
+  write_seed("tls_post_handshake", "h2_requests", h2_alpn + encode_feed(h2.client_wrote));
+  write_seed("tls_post_handshake", "tls12_h1_requests", tls12_http1 + encode_feed(h1.client_wrote));
+  write_seed("tls_post_handshake", "tls12_h2_requests_then_close_notify",
+             tls12_h2 + encode_feed(h2.client_wrote) + encode_action(2));
+  // Alerts under the keys: a warning (TLS 1.2's no_renegotiation), a fatal one.
+  write_seed("tls_post_handshake", "warning_alert_then_request",
+             tls12_http1 + record(std::string("\x15\x01\x64", 3)) + encode_feed(get));
+  write_seed("tls_post_handshake", "fatal_alert",
+             http1 + encode_feed("GET / HTTP/1.1\r\n") + record(std::string("\x15\x02\x28", 3)));
+  // Post-handshake handshake messages: TLS 1.3's KeyUpdate, a ClientHello
+  // (TLS 1.2's renegotiation), a ticket the client has no business sending.
+  write_seed("tls_post_handshake", "key_update",
+             http1 + record(std::string("\x16\x18\x00\x00\x01\x01", 6)) + encode_feed(get));
+  write_seed("tls_post_handshake", "tls12_renegotiating_client_hello",
+             tls12_http1 + record(std::string("\x16\x01\x00\x00\x04\x03\x03\x00\x00", 9)) +
+                 encode_feed(get));
+  write_seed("tls_post_handshake", "client_new_session_ticket",
+             h2_alpn + record(std::string("\x16\x04\x00\x00\x00", 5)));
+  write_seed("tls_post_handshake", "change_cipher_spec_and_unknown_type",
+             http1 + record(std::string("\x14\x01", 2)) + record(std::string("\x30xyz", 4)));
+  write_seed("tls_post_handshake", "garbage_record_on_the_wire",
+             http1 + encode_action(0) +
+                 encode_feed(std::string("\x17\x03\x03\x00\x10", 5) + std::string(16, 'g')));
+  write_seed("tls_post_handshake", "server_stops_mid_request_while_not_reading",
+             h2_alpn + "\xF9" + encode_feed(h2.client_wrote) + encode_action(3) + "\xF9" +
+                 encode_advance(5));
+  write_seed("tls_post_handshake", "end_without_close_notify",
+             http1 + encode_feed("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 9\r\n\r\nabc") +
+                 encode_end_of_input() + encode_advance(6));
+}
+
+// Answers separated by NUL bytes, the N-th for the N-th request
+// (fuzz/acme_json.cpp): "SSS", header letters (N nonce, L location, R and a
+// digit: Retry-After), a space, the body.
+std::string acme_script(std::initializer_list<std::string_view> answers) {
+  std::string script;
+  for (std::string_view answer : answers) {
+    if (!script.empty()) script.push_back('\0');
+    script.append(answer);
+  }
+  return script;
+}
+
+void acme_json_seeds() {
+  const std::string_view directory =
+      R"(200 {"newNonce":"http://ca.test/nonce","newAccount":"http://ca.test/account",)"
+      R"("newOrder":"http://ca.test/order","meta":{"termsOfService":"http://ca.test/tos"}})";
+  const std::string_view nonce = "200N ";
+  const std::string_view account = R"(201NL {"status":"valid","contact":["mailto:me@example.com"]})";
+  const std::string_view order =
+      R"(201NL {"status":"pending","expires":"2030-01-01T00:00:00Z","identifiers":[)"
+      R"({"type":"dns","value":"one.example.com"},{"type":"dns","value":"two.example.com"}],)"
+      R"("authorizations":["http://ca.test/authz/1","http://ca.test/authz/2"],)"
+      R"("finalize":"http://ca.test/finalize"})";
+  const std::string_view pending =
+      R"(200N {"status":"pending","identifier":{"type":"dns","value":"one.example.com"},)"
+      R"("challenges":[{"type":"dns-01","url":"http://ca.test/dns","token":"t0"},)"
+      R"({"type":"http-01","url":"http://ca.test/challenge/1","token":"token-1","status":"pending"}]})";
+  const std::string_view challenge = R"(200N {"type":"http-01","status":"processing"})";
+  const std::string_view still_pending = R"(200NR1 {"status":"pending"})";
+  const std::string_view valid_one =
+      R"(200N {"status":"valid","identifier":{"type":"dns","value":"one.example.com"}})";
+  const std::string_view valid_two =
+      R"(200N {"status":"valid","identifier":{"type":"dns","value":"two.example.com"}})";
+  const std::string_view processing = R"(200NR1 {"status":"processing"})";
+  const std::string_view issued = R"(200N {"status":"valid","certificate":"http://ca.test/cert"})";
+  const std::string_view chain =
+      "200N -----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+      "-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n";
+  write_seed("acme_json", "issued",
+             acme_script({directory, nonce, account, order, pending, challenge, still_pending,
+                          valid_one, valid_two, processing, issued, chain}));
+  write_seed("acme_json", "bad_nonce_retried",
+             acme_script({directory, nonce,
+                          R"(400N {"type":"urn:ietf:params:acme:error:badNonce","detail":"stale"})",
+                          account, order, valid_one, valid_two, issued, issued, chain}));
+  write_seed("acme_json", "order_rejected",
+             acme_script({directory, nonce, account,
+                          R"(400N {"type":"urn:ietf:params:acme:error:rejectedIdentifier",)"
+                          R"("detail":"not today","subproblems":[]})"}));
+  write_seed("acme_json", "authorization_invalid",
+             acme_script({directory, nonce, account, order, pending, challenge,
+                          R"(200N {"status":"invalid","identifier":{"value":"one.example.com"},)"
+                          R"("challenges":[{"type":"http-01","status":"invalid","error":)"
+                          R"({"type":"urn:ietf:params:acme:error:connection","detail":"refused"}}]})"}));
+  write_seed("acme_json", "order_invalid_at_finalize",
+             acme_script({directory, nonce, account, order, valid_one, valid_two,
+                          R"(200N {"status":"invalid","error":{"type":"urn:ietf:params:acme:)"
+                          R"(error:badCSR","detail":"no"}})"}));
+  write_seed("acme_json", "no_nonce_and_no_location",
+             acme_script({directory, "200 ", nonce, "201N {}"}));
+  write_seed("acme_json", "directory_not_json", acme_script({"200 <html>not ACME</html>"}));
+  write_seed("acme_json", "certificate_not_pem",
+             acme_script({directory, nonce, account, order, valid_one, valid_two, issued,
+                          "200N {\"not\":\"pem\"}"}));
+
+  auto key = jose::EcKey::generate();
+  auto pem = key ? key->to_pem() : Result<Buffer>(Buffer());
+  if (key && pem) {
+    write_seed("acme_json", "jose_ec_key_pem", "J " + std::string(pem->view()));
+    write_seed("acme_json", "jose_jwk", "J " + std::string(key->jwk().view()));
+  }
+  write_seed("acme_json", "jose_rsa_jwk", R"(J {"e":"AQAB","kty":"RSA","n":"0vx7agoebGcQSuu"})");
+  write_seed("acme_json", "jose_base64url", "J eyJhbGciOiJFUzI1NiJ9");
+}
+
+// The fw_cfg device (fuzz/fw_cfg.cpp): flags (bit 0: no signature, bits 1-2:
+// which name), a direct read's buffer in 16-byte units, the directory's
+// length, the directory, the items' contents.
+struct FwCfgFile {
+  std::string_view name;
+  std::uint32_t size;
+  std::uint16_t selector;
+};
+
+std::string big_endian(std::uint64_t value, int bytes) {
+  std::string out;
+  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>(value >> (8 * i)));
+  return out;
+}
+
+std::string fw_cfg_directory(std::uint32_t count, std::initializer_list<FwCfgFile> files) {
+  std::string directory = big_endian(count, 4);
+  for (const FwCfgFile& file : files) {
+    std::string name(file.name);
+    name.resize(56, '\0');
+    directory += big_endian(file.size, 4) + big_endian(file.selector, 2) + std::string(2, '\0') + name;
+  }
+  return directory;
+}
+
+std::string fw_cfg_input(std::uint8_t flags, std::uint8_t direct_units,
+                         const std::string& directory, std::string_view contents) {
+  return std::string(1, static_cast<char>(flags)) + std::string(1, static_cast<char>(direct_units)) +
+         big_endian(directory.size(), 2) + directory + std::string(contents);
+}
+
+void fw_cfg_seeds() {
+  const std::string pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+  const auto size = static_cast<std::uint32_t>(pem.size());
+  const std::string qemu_like = fw_cfg_directory(
+      4, {{"bios-geometry", 8, 0x20}, {"etc/boot-fail-wait", 4, 0x21},
+          {"opt/paf/cert.pem", size, 0x22}, {"opt/paf/key.pem", size, 0x23}});
+  write_seed("fw_cfg", "certificate", fw_cfg_input(0, 64, qemu_like, pem));
+  write_seed("fw_cfg", "key_larger_than_the_buffer", fw_cfg_input(2, 1, qemu_like, pem));
+  write_seed("fw_cfg", "no_device", fw_cfg_input(1, 64, qemu_like, pem));
+  write_seed("fw_cfg", "absent_name", fw_cfg_input(4, 64, qemu_like, pem));
+  write_seed("fw_cfg", "name_from_the_contents",
+             fw_cfg_input(6, 8, fw_cfg_directory(1, {{"opt/x", 6, 0x20}}), std::string("opt/x\0", 6)));
+  write_seed("fw_cfg", "empty_item", fw_cfg_input(0, 0, fw_cfg_directory(1, {{"opt/paf/cert.pem", 0, 0x20}}), ""));
+  write_seed("fw_cfg", "count_larger_than_the_entries",
+             fw_cfg_input(0, 4, fw_cfg_directory(40, {{"opt/a", 1, 0x20}}), "x"));
+
+  // A directory claiming 2^32 - 1 entries: read one by one through the data
+  // port (zeros past its end), for hours.
+  write_regression("fw_cfg", "directory_count_unbounded",
+                   fw_cfg_input(0, 1, fw_cfg_directory(0xFFFFFFFF, {}), ""));
+  // An item announcing 4 GiB: read_config_item allocated it.
+  write_regression("fw_cfg", "item_size_4_gib",
+                   fw_cfg_input(0, 1, fw_cfg_directory(1, {{"opt/paf/cert.pem", 0xFFFFFFFF, 0x20}}),
+                                pem));
+}
+
+// The virtio-net device (fuzz/virtio_net_rx.cpp): flags (bit 0 modern, bit 1
+// MAC), the queue sizes, then operations.
+namespace virtio {
+std::string u16(std::uint16_t value) { return big_endian(value, 2); }
+std::string device_uses(std::uint16_t id, std::uint16_t length) {
+  return "\x00" + u16(id) + u16(length);
+}
+std::string device_fills(std::uint16_t length) { return "\x01" + u16(length); }
+std::string driver_reads() { return "\x03"; }
+std::string driver_sends(std::uint16_t size) { return "\x04" + u16(size); }
+std::string device_returns_sent(std::uint16_t id) { return "\x05" + u16(id) + u16(0); }
+std::string device_sends_oldest() { return "\x06"; }
+std::string input(std::uint8_t flags, std::uint8_t receive, std::uint8_t transmit) {
+  return {static_cast<char>(flags), static_cast<char>(receive), static_cast<char>(transmit)};
+}
+}  // namespace virtio
+
+void virtio_net_rx_seeds() {
+  using namespace virtio;
+  std::string legacy = input(2, 8, 8), modern = input(3, 4, 4);
+  for (int round = 0; round < 20; ++round) {
+    legacy += device_fills(10 + 60) + device_fills(10 + 1514) + driver_reads() + driver_reads() +
+              driver_sends(60) + driver_sends(1514) + device_sends_oldest() + device_sends_oldest();
+    modern += device_fills(12 + 64) + driver_reads() + driver_sends(100) + device_sends_oldest();
+  }
+  write_seed("virtio_net_rx", "legacy_frames_both_ways", legacy);
+  write_seed("virtio_net_rx", "modern_rings_wrap", modern);
+  write_seed("virtio_net_rx", "lengths_short_and_long",
+             input(3, 4, 4) + device_fills(5) + driver_reads() + device_fills(12 + 1515) +
+                 driver_reads() + device_fills(0xFFFF) + driver_reads());
+  write_seed("virtio_net_rx", "used_index_jumps",
+             input(1, 8, 8) + std::string("\x02\x00\x40", 3) + driver_reads() + driver_reads() +
+                 driver_sends(60) + std::string("\x07\x00\x10", 3) + driver_sends(60));
+  write_seed("virtio_net_rx", "ids_past_the_ring",
+             input(3, 8, 8) + device_uses(0x1234, 12 + 60) + driver_reads() + driver_sends(60) +
+                 device_returns_sent(0xFFFF) + driver_sends(60));
+  write_seed("virtio_net_rx", "legacy_queue_size_not_a_power_of_two",
+             input(0, 3, 5) + device_fills(70) + driver_reads());
+
+  // A device returning one sent buffer five times: the driver's stack of
+  // free transmit buffers grew past its end.
+  write_regression("virtio_net_rx", "transmit_id_returned_twice",
+                   input(3, 4, 4) + driver_sends(60) + device_returns_sent(0) +
+                       device_returns_sent(0) + device_returns_sent(0) + device_returns_sent(0) +
+                       device_returns_sent(0) + driver_sends(60));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: make_seeds OUTPUT_DIR\n");
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: make_seeds OUTPUT_DIR REGRESSION_DIR\n");
     return 2;
   }
   output_dir = argv[1];
+  regression_dir = argv[2];
   const Recorded h1 = record_h1(), h2 = record_h2();
   h1_seeds(h1);
   h2_seeds(h2);
@@ -384,5 +620,9 @@ int main(int argc, char** argv) {
   uri_seeds();
   client_pool_seeds(h1, h2);
   tls_seeds();
+  tls_post_handshake_seeds(h1, h2);
+  acme_json_seeds();
+  fw_cfg_seeds();
+  virtio_net_rx_seeds();
   return 0;
 }

@@ -55,9 +55,16 @@ static int is_virtio_net(const struct pci_device *candidate) {
 
 /* ---- Setting up ---- */
 
+/* `count` buffers in one page-aligned block: aligned_alloc (C11) takes only
+ * a size that is a multiple of the alignment. */
+static uint8_t *allocate_buffers(uint16_t count) {
+  size_t bytes = ((size_t)count * BUFFER_SIZE + BUFFER_ALIGN - 1) & ~(size_t)(BUFFER_ALIGN - 1);
+  return aligned_alloc(BUFFER_ALIGN, bytes);
+}
+
 /* Gives the device every receive descriptor, each with its own buffer. */
 static int fill_receive_queue(void) {
-  uint8_t *buffers = aligned_alloc(BUFFER_ALIGN, (size_t)nic.receive.size * BUFFER_SIZE);
+  uint8_t *buffers = allocate_buffers(nic.receive.size);
   if (buffers == NULL) return 0;
   for (size_t i = 0; i < nic.receive.size; i++)
     virtq_offer(&nic.receive, buffers + i * BUFFER_SIZE, BUFFER_SIZE, 1);
@@ -66,7 +73,7 @@ static int fill_receive_queue(void) {
 
 static int allocate_transmit_buffers(void) {
   uint16_t count = nic.transmit.size;
-  uint8_t *buffers = aligned_alloc(BUFFER_ALIGN, (size_t)count * BUFFER_SIZE);
+  uint8_t *buffers = allocate_buffers(count);
   nic.free_transmit_buffers = malloc(count * sizeof *nic.free_transmit_buffers);
   if (buffers == NULL || nic.free_transmit_buffers == NULL) return 0;
   for (uint16_t i = 0; i < count; i++)
@@ -164,13 +171,16 @@ static void recycle_receive_buffer(uint8_t *buffer) {
   if (virtq_needs_notify(&nic.receive)) virtio_pci_notify(&nic.device, RECEIVE_QUEUE);
 }
 
-/* A used buffer that holds less than a header, or more than a frame, is an
- * error of the device: reported, so that a ready handle never answers AGAIN. */
+/* A used buffer that holds less than a header, or more than a frame, or an
+ * entry for a buffer the device does not hold, is an error of the device:
+ * reported, so that a ready handle never answers AGAIN. */
 paf_result_t paf_net_read(paf_handle_t handle, uint8_t *buf, size_t size, size_t *read_size) {
   if (!nic.acquired || handle != NET_HANDLE || size < FRAME_MAX) return PAF_R_EINVAL;
+  uint8_t *buffer;
   uint32_t length;
-  uint8_t *buffer = virtq_take_used(&nic.receive, &length);
-  if (buffer == NULL) return PAF_R_AGAIN;
+  enum virtq_take taken = virtq_take_used(&nic.receive, (void **)&buffer, &length);
+  if (taken == VIRTQ_NONE) return PAF_R_AGAIN;
+  if (taken == VIRTQ_BOGUS) return PAF_R_EUNSPEC;
   int valid = length >= nic.header_size && length <= nic.header_size + FRAME_MAX;
   if (valid) {
     *read_size = length - nic.header_size;
@@ -182,11 +192,13 @@ paf_result_t paf_net_read(paf_handle_t handle, uint8_t *buf, size_t size, size_t
 
 /* ---- Sending ---- */
 
-/* Takes back the buffers the device has sent. */
+/* Takes back the buffers the device has sent (bogus entries skipped: the
+ * ring returns each buffer it lent once, so the stack cannot overflow). */
 static void reclaim_transmit_buffers(void) {
-  uint8_t *buffer;
-  while ((buffer = virtq_take_used(&nic.transmit, NULL)) != NULL)
-    nic.free_transmit_buffers[nic.free_transmit_count++] = buffer;
+  void *buffer;
+  enum virtq_take taken;
+  while ((taken = virtq_take_used(&nic.transmit, &buffer, NULL)) != VIRTQ_NONE)
+    if (taken == VIRTQ_TAKEN) nic.free_transmit_buffers[nic.free_transmit_count++] = buffer;
 }
 
 paf_result_t paf_net_write(paf_handle_t handle, const uint8_t *buf, size_t size) {

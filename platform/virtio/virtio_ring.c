@@ -1,6 +1,7 @@
 /* Split virtqueues. Each buffer takes one descriptor (no chains): a frame and
  * its header fit one buffer, and the driver keeps no per-descriptor state,
- * since a descriptor's address is the buffer's pointer (1:1 mapping). x86 keeps
+ * since a descriptor's address is the buffer's pointer (1:1 mapping), and 0
+ * while the driver holds the descriptor. x86 keeps
  * stores in order and loads in order, so the barriers are compiler barriers,
  * except between publishing and reading the device's flags (a store then a load). */
 #include <stdlib.h>
@@ -28,6 +29,7 @@ static size_t ring_bytes(uint16_t size) {
 }
 
 int virtq_init(struct virtq *queue, uint16_t size) {
+  if (size == 0 || (size & (size - 1)) != 0) return 0; /* the masks below need a power of two */
   size_t bytes = ring_bytes(size);
   uint8_t *memory = aligned_alloc(VIRTQ_LEGACY_ALIGN, bytes);
   if (memory == NULL) return 0;
@@ -68,18 +70,22 @@ int virtq_has_used(const struct virtq *queue) {
   return __atomic_load_n(&queue->used->index, __ATOMIC_ACQUIRE) != queue->used_seen;
 }
 
-void *virtq_take_used(struct virtq *queue, uint32_t *length) {
-  if (!virtq_has_used(queue)) return NULL; /* acquire: the element is read after the index */
+enum virtq_take virtq_take_used(struct virtq *queue, void **buffer, uint32_t *length) {
+  if (!virtq_has_used(queue)) return VIRTQ_NONE; /* acquire: the element is read after the index */
   volatile struct virtq_used_element *element =
       &queue->used->ring[queue->used_seen & (queue->size - 1)];
   uint16_t id = (uint16_t)(element->id & (queue->size - 1u)); /* never trust it to index */
-  if (length != NULL) *length = element->length;
+  uint32_t written = element->length;
   queue->used_seen++;
   struct virtq_desc *desc = &queue->desc[id];
+  if (desc->address == 0) return VIRTQ_BOGUS; /* on the free list: not the device's to return */
+  *buffer = (void *)(uintptr_t)desc->address;
+  if (length != NULL) *length = written;
+  desc->address = 0;
   desc->next = queue->free_head;
   queue->free_head = id;
   queue->free_count++;
-  return (void *)(uintptr_t)desc->address;
+  return VIRTQ_TAKEN;
 }
 
 int virtq_needs_notify(const struct virtq *queue) {

@@ -48,25 +48,37 @@ struct virtq {
 /* Allocates a ring of `size` descriptors (a power of two), zeroed, in one
  * page-aligned block laid out as legacy devices require (modern devices take
  * any layout). Asks the device for no interrupts (the driver polls) until
- * virtq_enable_interrupts. Returns 0 when out of memory. */
+ * virtq_enable_interrupts. Returns 0 when out of memory, or when `size`
+ * (which a legacy device imposes) is 0 or not a power of two. */
 int virtq_init(struct virtq *queue, uint16_t size);
 
 /* Asks the device to interrupt whenever it returns buffers (a hint, which
  * virtio lets a device ignore: the driver still checks the ring). */
 void virtq_enable_interrupts(struct virtq *queue);
 
-/* Offers one buffer to the device: to read from, or with `device_writes`, to
- * fill. Addresses are physical; platform/virtio maps memory 1:1. Returns 0
- * when every descriptor is in use. The device learns of it once notified. */
+/* Offers one buffer (not NULL) to the device: to read from, or with
+ * `device_writes`, to fill. Addresses are physical; platform/virtio maps
+ * memory 1:1. Returns 0 when every descriptor is in use. The device learns
+ * of it once notified. */
 int virtq_offer(struct virtq *queue, void *buffer, uint32_t length, int device_writes);
 
 /* Whether the device has returned a buffer not yet taken. */
 int virtq_has_used(const struct virtq *queue);
 
-/* Takes the oldest buffer the device returned: the pointer given to
- * virtq_offer, and in `*length` how many bytes the device wrote into it.
- * NULL when there is none. */
-void *virtq_take_used(struct virtq *queue, uint32_t *length);
+/* What virtq_take_used found. */
+enum virtq_take {
+  VIRTQ_NONE,  /* the device has returned nothing more */
+  VIRTQ_TAKEN, /* a buffer */
+  VIRTQ_BOGUS  /* an entry naming a descriptor the device does not hold (it
+                  was never offered, or was returned already): skipped */
+};
+
+/* Takes the oldest entry the device returned: the pointer given to
+ * virtq_offer in `*buffer`, and in `*length` how many bytes the device wrote
+ * into it. Only a descriptor offered and not yet returned is taken, so that
+ * a device that lies about ids can neither hand one buffer back twice nor
+ * grow the free list beyond the ring. */
+enum virtq_take virtq_take_used(struct virtq *queue, void **buffer, uint32_t *length);
 
 /* After offers: whether the device wants a notification (it may be busy with
  * the queue already and say it needs none). */

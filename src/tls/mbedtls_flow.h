@@ -55,6 +55,9 @@ class MbedtlsFlow final : public TlsFlow {
   TlsSession session() const override { return session_; }
 
   struct Engine;  // the mbedTLS state; defined in src/tls
+  // fuzz/tls_post_handshake.cpp: a client flow's engine, to send records of
+  // any type under the keys it agreed.
+  friend struct MbedtlsFlowProbe;
 
  private:
   MbedtlsFlow(Loop& loop, TlsConfig config, std::unique_ptr<Flow> inner);
