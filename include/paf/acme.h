@@ -44,6 +44,7 @@
 #include "paf/loop.h"
 #include "paf/reqd.h"
 #include "paf/result.h"
+#include "paf/tls.h"
 
 namespace paf::acme {
 
@@ -71,6 +72,43 @@ class Http01Responder {
   std::shared_ptr<Tokens> tokens_;
 };
 
+// TLS-ALPN-01 (RFC 8737): a validation certificate per name in flight,
+// presented to the CA's TLS connection that offers only ALPN "acme-tls/1"
+// with that name as SNI; such a connection ends after its handshake. The
+// port-443 service's TlsConfig takes answers():
+//
+//   paf::acme::TlsAlpn01Responder responder;
+//   auto tls = paf::TlsConfig::server(chain, key).handshake_answers(responder.answers()).build();
+//   // (before the first certificate: a self-signed one for the names)
+//
+// Copies share the certificates: one goes to provisioning, one to the config.
+class TlsAlpn01Responder {
+ public:
+  static constexpr std::string_view kProtocol = "acme-tls/1";
+  TlsAlpn01Responder();
+  const TlsHandshakeAnswers& answers() const { return answers_; }
+  // Answers `name` with a new validation certificate for `key_authorization`.
+  Result<void> add(std::string_view name, std::string_view key_authorization);
+  void remove(std::string_view name);
+  std::size_t size() const;
+
+ private:
+  TlsHandshakeAnswers answers_;
+};
+
+// RFC 8737 §3's validation certificate: self-signed by `key`, for `name`
+// alone (its CN and only subjectAltName), with the critical acmeIdentifier
+// extension (1.3.6.1.5.5.7.1.31) holding SHA-256(key_authorization) as an
+// OCTET STRING. PEM.
+Result<Buffer> tls_alpn01_certificate(const jose::EcKey& key, std::string_view name,
+                                      std::string_view key_authorization);
+
+// How the CA is to check that the names are ours (RFC 8555 §8).
+enum class Challenge : std::uint8_t {
+  http_01,      // GET /.well-known/acme-challenge/TOKEN on port 80 (Config::http01)
+  tls_alpn_01,  // a TLS handshake on port 443 (Config::tls_alpn01)
+};
+
 struct Config {
   // The directory URL (https, or http for a test CA).
   Buffer directory;
@@ -85,6 +123,10 @@ struct Config {
   std::optional<jose::EcKey> certificate_key;
   // Where the HTTP-01 key authorizations go while their challenges run.
   Http01Responder http01;
+  // The challenge answered; http-01 by default.
+  Challenge challenge = Challenge::http_01;
+  // Where the TLS-ALPN-01 validation certificates go while their challenges run.
+  TlsAlpn01Responder tls_alpn01;
   // One request's answer (the directory's included). [timed_out]
   std::uint64_t request_timeout_ns = seconds(30);
   // badNonce answers retried per request.

@@ -1,5 +1,5 @@
 // RFC 8555 end to end on paf::Client: directory, nonces, account, order,
-// HTTP-01 authorizations, finalize, certificate. One Run per provisioning,
+// HTTP-01 or TLS-ALPN-01 authorizations, finalize, certificate. One Run per provisioning,
 // kept alive by the callbacks in flight; every step is a request whose answer
 // carries on, or a Failure that ends it.
 #include <charconv>
@@ -57,7 +57,8 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
   Buffer nonce, kid;
   Buffer order_url, finalize_url;
   std::vector<Buffer> authorizations;
-  std::vector<Buffer> tokens;  // given to config.http01, taken back at the end
+  std::vector<Buffer> tokens;            // given to config.http01, taken back at the end
+  std::vector<Buffer> tls_alpn01_names;  // given to config.tls_alpn01, taken back too
   std::size_t bad_nonce_retries = 0;
   std::uint64_t generation = 0;  // the request awaited; older answers are stale
   TimerId request_timer, poll_timer;
@@ -75,6 +76,8 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
     loop.cancel_timer(poll_timer);
     for (const Buffer& token : tokens) config.http01.remove(token.view());
     tokens.clear();
+    for (const Buffer& name : tls_alpn01_names) config.tls_alpn01.remove(name.view());
+    tls_alpn01_names.clear();
   }
 
   void finish(Outcome outcome) {
@@ -288,18 +291,31 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
                string_or_empty(member(authorization.get(), "identifier"), "value");
            if (status == "valid") return authorize(index + 1);
            if (status != "pending") return authorization_failed(authorization);
+           const bool tls_alpn = config.challenge == Challenge::tls_alpn_01;
+           const std::string_view type = tls_alpn ? "tls-alpn-01" : "http-01";
            const cJSON* challenge = nullptr;
            const cJSON* item = nullptr;
            cJSON_ArrayForEach(item, member(authorization.get(), "challenges")) {
-             if (string_or_empty(item, "type") == "http-01") challenge = item;
+             if (string_or_empty(item, "type") == type) challenge = item;
            }
            const std::string_view token = string_or_empty(challenge, "token");
            const std::string_view url = string_or_empty(challenge, "url");
            if (challenge == nullptr || token.empty() || url.empty())
-             return fail(Errc::not_supported, "ACME: the CA offers no http-01 challenge", {}, name);
-           config.http01.add(token, text(token, ".", thumbprint.view()).view());
-           tokens.emplace_back(token);
-           log(text("ACME: http-01 for ", name).view());
+             return fail(Errc::not_supported,
+                         tls_alpn ? "ACME: the CA offers no tls-alpn-01 challenge"
+                                  : "ACME: the CA offers no http-01 challenge",
+                         {}, name);
+           const Buffer key_authorization = text(token, ".", thumbprint.view());
+           if (tls_alpn) {
+             if (auto added = config.tls_alpn01.add(name, key_authorization.view()); !added)
+               return fail(added.error().code, "ACME: making a TLS-ALPN-01 certificate failed", {},
+                           added.error().message);
+             tls_alpn01_names.emplace_back(name);
+           } else {
+             config.http01.add(token, key_authorization.view());
+             tokens.emplace_back(token);
+           }
+           log(text("ACME: ", type, " for ", name).view());
            post(Buffer(url), Buffer("{}"), "ACME: starting a challenge failed",
                 [this, index](Answer) {
                   poll_authorization(index, 0, config.poll_initial_delay_ns);

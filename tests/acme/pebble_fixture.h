@@ -11,6 +11,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include "client/support.h"
 #include "paf/acme.h"
@@ -38,6 +42,9 @@ struct Pebble {
   Process dns, ca;
   std::uint16_t acme_port = 0, management_port = 0;
   std::string test_ca_pem;  // the CA of pebble's own HTTPS (the directory's)
+  // Set before start(): the port TLS-ALPN-01 validations connect to (0: a
+  // free one, unused).
+  std::uint16_t tls_port = 0;
 
   std::string directory() const {
     return "https://127.0.0.1:" + std::to_string(acme_port) + "/dir";
@@ -90,7 +97,7 @@ struct Pebble {
         << "\", \"managementListenAddress\": \"127.0.0.1:" << management_port
         << "\", \"certificate\": \"" << dir.file("cert.pem") << "\", \"privateKey\": \""
         << dir.file("key.pem") << "\", \"httpPort\": " << http_port
-        << ", \"tlsPort\": " << free_port()
+        << ", \"tlsPort\": " << (tls_port != 0 ? tls_port : free_port())
         << ", \"ocspResponderURL\": \"\", \"externalAccountBindingRequired\": false}}\n";
     ::setenv("PEBBLE_VA_NOSLEEP", "1", 1);
     if (nonce_reject)
@@ -117,6 +124,34 @@ struct Pebble {
     return pem;
   }
 };
+
+// Waits (`seconds` at most) until `file` contains `text` or `process` ended.
+inline bool wait_for_text(Process& process, const std::string& file, const std::string& text,
+                          int seconds) {
+  for (int i = 0; i < seconds * 20; ++i) {
+    if (read_file(file).find(text) != std::string::npos) return true;
+    if (!process.running()) return read_file(file).find(text) != std::string::npos;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+// curl, trusting `root_file` (PEM) only, gets paf-server's demo answer from
+// https://NAME:PORT/ (NAME resolved to 127.0.0.1) over h2 and HTTP/1.1.
+inline void expect_hello_over_h2_and_http11(const std::string& root_file, const std::string& name,
+                                            std::uint16_t port) {
+  std::string output;
+  for (const char* version : {"--http2", "--http1.1"}) {
+    const std::string command = std::string("curl -sS --max-time 10 ") + version +
+                                " -w ' %{http_version}' --cacert " + root_file + " --resolve " +
+                                name + ":" + std::to_string(port) + ":127.0.0.1 https://" + name +
+                                ":" + std::to_string(port) + "/";
+    EXPECT_EQ(run(command, &output), 0) << command << "\n" << output;
+    EXPECT_EQ(output,
+              std::string("Hello World! ") + (std::string_view(version) == "--http2" ? "2" : "1.1"))
+        << command;
+  }
+}
 
 class AcmePebble : public ::testing::Test {
  protected:

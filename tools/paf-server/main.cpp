@@ -8,13 +8,16 @@
 //              [--body-timeout SECONDS] [--access-log on|off]
 //              [--net tap:IFACE [--net-config WORDS]]
 //              [--https PORT --acme-directory URL --domain NAME [--domain NAME]...
-//               [--acme-email E] [--acme-ca FILE]]
+//               [--acme-email E] [--acme-ca FILE] [--acme-challenge http-01|tls-alpn-01]]
 //   (defaults: 127.0.0.1, 8080, no TLS, 10 s, 30 s, on: one line per request on stderr)
 //
 // With --acme-directory (instead of --cert and --key) it gets a certificate
 // for every --domain from that ACME directory (RFC 8555) at start, answering
 // the HTTP-01 challenges on the plain port (which the CA must reach as port
-// 80 of each name), then serves HTTPS with it. --acme-ca is the PEM bundle
+// 80 of each name), then serves HTTPS with it. With --acme-challenge
+// tls-alpn-01 the challenges are answered on the HTTPS port instead (RFC
+// 8737: the CA must reach it as port 443 of each name), which serves only
+// them until the certificate comes. --acme-ca is the PEM bundle
 // trusted for the directory's HTTPS (default: the system's,
 // /etc/ssl/certs/ca-certificates.crt). Host sockets only (not with --net).
 //
@@ -65,7 +68,7 @@ int usage() {
                " [--access-log on|off]"
                " [--net tap:IFACE [--net-config WORDS]]"
                " [--https PORT --acme-directory URL --domain NAME... [--acme-email E]"
-               " [--acme-ca FILE]]\n");
+               " [--acme-ca FILE] [--acme-challenge http-01|tls-alpn-01]]\n");
   return 2;
 }
 
@@ -136,6 +139,8 @@ int main(int argc, char** argv) {
   paf::tools::NetOptions net;
   std::optional<std::string> acme_directory, acme_email;
   std::string acme_ca = "/etc/ssl/certs/ca-certificates.crt";
+  paf::acme::Challenge acme_challenge = paf::acme::Challenge::http_01;
+  bool acme_challenge_set = false;
   std::vector<std::string> domains;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
@@ -164,6 +169,11 @@ int main(int argc, char** argv) {
       acme_email = value;
     } else if (arg == "--acme-ca") {
       acme_ca = value;
+    } else if (arg == "--acme-challenge") {
+      if (value != "http-01" && value != "tls-alpn-01") return usage();
+      acme_challenge =
+          value == "http-01" ? paf::acme::Challenge::http_01 : paf::acme::Challenge::tls_alpn_01;
+      acme_challenge_set = true;
     } else if (arg == "--domain") {
       domains.emplace_back(value);
     } else if (arg == "--header-timeout") {
@@ -181,7 +191,7 @@ int main(int argc, char** argv) {
   if (acme_directory) {
     if (!https_port || !certs.empty() || !keys.empty() || domains.empty() || net.tap_interface)
       return usage();
-  } else if (!domains.empty() || acme_email || certs.size() != keys.size() ||
+  } else if (!domains.empty() || acme_email || acme_challenge_set || certs.size() != keys.size() ||
              (https_port.has_value() != !certs.empty())) {
     return usage();
   }
@@ -249,9 +259,22 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // With TLS-ALPN-01, the HTTPS port answers the CA's validations before the
+  // certificate exists: its service takes each connection's config from
+  // here, which the certificate then replaces.
+  const bool tls_alpn01 = acme_directory && acme_challenge == paf::acme::Challenge::tls_alpn_01;
+  paf::acme::TlsAlpn01Responder alpn_responder;
+  std::shared_ptr<paf::TlsConfig> https_config;
+  if (tls_alpn01) {
+    auto answers_only =
+        paf::TlsConfig::server().handshake_answers(alpn_responder.answers()).build();
+    if (!answers_only) return print_error("TLS-ALPN-01", answers_only.error()), 1;
+    https_config = std::make_shared<paf::TlsConfig>(*answers_only);
+  }
+
   // Each listener's serve() stops on its own; the loop, once every one has.
-  // (With ACME, HTTPS is served once the certificate has come.)
-  int serving = tls_listener && tls ? 2 : 1;
+  // (With ACME by HTTP-01, HTTPS is served once the certificate has come.)
+  int serving = (tls_listener && tls) || tls_alpn01 ? 2 : 1;
   int exit_status = 0;
   auto serve_options = [&] {
     paf::ServeOptions options;
@@ -275,6 +298,17 @@ int main(int argc, char** argv) {
   if (tls_listener && tls)
     paf::serve(loop, paf::https_service(*tls, handler, paf::default_error_reply, h1), *tls_listener,
                stop, serve_options());
+  if (tls_alpn01) {
+    auto current_config = [https_config](
+                              std::unique_ptr<paf::Flow> accepted,
+                              paf::Loop& on) -> paf::Result<std::unique_ptr<paf::SecureFlow>> {
+      auto flow = paf::TlsFlow::server(on, *https_config, std::move(accepted));
+      if (!flow) return std::unexpected(flow.error());
+      return std::unique_ptr<paf::SecureFlow>(std::move(*flow));
+    };
+    paf::serve(loop, paf::alpn_service(current_config, handler, paf::default_error_reply, h1),
+               *tls_listener, stop, serve_options());
+  }
   std::unique_ptr<paf::Client> acme_client;
   paf::acme::Provisioning provisioning;
   if (acme_directory) {
@@ -291,6 +325,8 @@ int main(int argc, char** argv) {
     if (acme_email) config.contact_email = paf::Buffer(*acme_email);
     for (const std::string& domain : domains) config.names.emplace_back(domain);
     config.http01 = responder;
+    config.challenge = acme_challenge;
+    config.tls_alpn01 = alpn_responder;
     config.log = [](std::string_view line) {
       std::fprintf(stdout, "paf-server: %.*s\n", int(line.size()), line.data());
       std::fflush(stdout);
@@ -301,17 +337,22 @@ int main(int argc, char** argv) {
             exit_status = 1;
             return stop.turn_off();
           }
-          auto built = paf::TlsConfig::server(outcome->chain_pem.view(), outcome->key_pem.view())
-                           .alpn({"h2", "http/1.1"})
-                           .build();
+          auto builder = paf::TlsConfig::server(outcome->chain_pem.view(), outcome->key_pem.view())
+                             .alpn({"h2", "http/1.1"});
+          if (tls_alpn01) builder.handshake_answers(alpn_responder.answers());
+          auto built = builder.build();
           if (!built) {
             print_error("the ACME certificate", built.error());
             exit_status = 1;
             return stop.turn_off();
           }
-          ++serving;
-          paf::serve(loop, paf::https_service(*built, handler, paf::default_error_reply, h1),
-                     *tls_listener, stop, serve_options());
+          if (tls_alpn01) {
+            *https_config = *built;  // new connections only: those in flight keep theirs
+          } else {
+            ++serving;
+            paf::serve(loop, paf::https_service(*built, handler, paf::default_error_reply, h1),
+                       *tls_listener, stop, serve_options());
+          }
           std::fprintf(stdout, "paf-server: serving https with the ACME certificate\n");
           std::fflush(stdout);
         });
@@ -326,7 +367,7 @@ int main(int argc, char** argv) {
                    address.data());
   };
   say_listening("http", *listener);
-  if (tls_listener && tls) say_listening("https", *tls_listener);
+  if (tls_listener && (tls || tls_alpn01)) say_listening("https", *tls_listener);
   std::fflush(stdout);
 
   auto ran = loop.run();
