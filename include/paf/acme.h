@@ -118,6 +118,10 @@ struct Config {
   std::vector<Buffer> names;
   // RFC 8555 §7.3: agreeing to the CA's terms of service is required by most CAs.
   bool terms_of_service_agreed = true;
+  // External Account Binding (RFC 8555 §7.3.4), for CAs that require it:
+  // the key id and the HMAC key (base64url) the CA handed out. Both or none.
+  Buffer eab_key_id;
+  Buffer eab_hmac_key;
   // Generated (P-256) when absent.
   std::optional<jose::EcKey> account_key;
   std::optional<jose::EcKey> certificate_key;

@@ -1,8 +1,8 @@
 // JOSE for ACME: base64url (RFC 4648 §5, unpadded as RFC 7515 §2 wants it),
 // JSON Web Keys and their RFC 7638 thumbprints, and JSON Web Signatures
 // (RFC 7515) with ES256: ECDSA on P-256 over SHA-256, the signature as the
-// raw 64 bytes r || s (§3.4), never DER. On mbedTLS, whose headers stay in
-// src/acme.
+// raw 64 bytes r || s (§3.4), never DER; and HS256 for external account
+// binding. On mbedTLS, whose headers stay in src/acme.
 #ifndef PAF_JOSE_H
 #define PAF_JOSE_H
 
@@ -65,6 +65,12 @@ Result<bool> verify_es256(std::string_view jwk_json, Bytes signing_input, Bytes 
 // "url":"…"`). An empty payload stays empty (ACME's POST-as-GET).
 Result<Buffer> sign_flattened(const EcKey& key, std::string_view protected_members,
                               std::string_view payload);
+
+// The same with HS256 (HMAC SHA-256 under the secret `key`), as RFC 8555
+// §7.3.4's external account binding signs the account key with the key a CA
+// handed out: the protected header is {"alg":"HS256", <protected_members>}.
+Result<Buffer> sign_flattened_hs256(Bytes key, std::string_view protected_members,
+                                    std::string_view payload);
 
 }  // namespace paf::jose
 

@@ -4,6 +4,7 @@
 
 #include <mbedtls/ecdsa.h>
 #include <mbedtls/ecp.h>
+#include <mbedtls/md.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/sha256.h>
 
@@ -252,9 +253,16 @@ Result<bool> verify_es256(std::string_view jwk_json, Bytes signing_input, Bytes 
   return valid;
 }
 
-Result<Buffer> sign_flattened(const EcKey& key, std::string_view protected_members,
-                              std::string_view payload) {
-  Buffer header(R"({"alg":"ES256")");
+namespace {
+
+// A flattened JWS whose protected header is {"alg":<alg>, <protected_members>},
+// signed by `sign` (Bytes signing input -> Result<Buffer> signature).
+template <typename Sign>
+Result<Buffer> flattened(std::string_view alg, std::string_view protected_members,
+                         std::string_view payload, Sign sign) {
+  Buffer header(R"({"alg":")");
+  header.append(alg);
+  header.append('"');
   if (!protected_members.empty()) {
     header.append(',');
     header.append(protected_members);
@@ -264,7 +272,7 @@ Result<Buffer> sign_flattened(const EcKey& key, std::string_view protected_membe
   const std::size_t protected_length = signing_input.size();
   signing_input.append('.');
   if (!payload.empty()) signing_input.append(base64url(payload).view());
-  auto signature = key.sign_es256(signing_input.bytes());
+  Result<Buffer> signature = sign(signing_input.bytes());
   if (!signature) return std::unexpected(signature.error());
   const std::string_view input = signing_input.view();
   Buffer out(R"({"protected":")");
@@ -275,6 +283,26 @@ Result<Buffer> sign_flattened(const EcKey& key, std::string_view protected_membe
   out.append(base64url(signature->bytes()).view());
   out.append(R"("})");
   return out;
+}
+
+}  // namespace
+
+Result<Buffer> sign_flattened(const EcKey& key, std::string_view protected_members,
+                              std::string_view payload) {
+  return flattened("ES256", protected_members, payload,
+                   [&key](Bytes input) { return key.sign_es256(input); });
+}
+
+Result<Buffer> sign_flattened_hs256(Bytes key, std::string_view protected_members,
+                                    std::string_view payload) {
+  return flattened("HS256", protected_members, payload, [key](Bytes input) -> Result<Buffer> {
+    Buffer mac;
+    mac.resize(32);
+    if (mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), key.data(), key.size(),
+                        input.data(), input.size(), mac.data()) != 0)
+      return fail(Errc::tls_error, "JWS: HMAC-SHA256 failed");
+    return mac;
+  });
 }
 
 }  // namespace paf::jose

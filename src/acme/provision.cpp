@@ -13,6 +13,8 @@ namespace paf::acme {
 namespace {
 
 constexpr std::string_view kBadNonce = "urn:ietf:params:acme:error:badNonce";
+constexpr std::string_view kExternalAccountRequired =
+    "urn:ietf:params:acme:error:externalAccountRequired";
 
 Buffer text(std::string_view a, std::string_view b = {}, std::string_view c = {},
             std::string_view d = {}) {
@@ -52,6 +54,7 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
   bool finished = false;
 
   std::optional<jose::EcKey> account_key, certificate_key;
+  Buffer eab_hmac_key;  // decoded from config.eab_hmac_key
   Buffer thumbprint;
   Buffer new_nonce_url, new_account_url, new_order_url;
   Buffer nonce, kid;
@@ -174,6 +177,8 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
                return post(std::move(url), std::move(payload), step, std::move(next), attempt + 1,
                            accept);
              }
+             if (type == kExternalAccountRequired && config.eab_key_id.empty())
+               step = "ACME: the CA requires External Account Binding (an EAB key id and HMAC key)";
              Buffer detail(string_or_empty(problem.get(), "detail"));
              if (!problem)
                detail =
@@ -212,6 +217,15 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
       if (!key) return fail(key.error().code, "ACME: generating the certificate key failed");
       config.certificate_key = std::move(*key);
     }
+    if (config.eab_key_id.empty() != config.eab_hmac_key.empty())
+      return fail(Errc::invalid_argument,
+                  "ACME: External Account Binding needs a key id and a key");
+    if (!config.eab_hmac_key.empty()) {
+      auto decoded = jose::base64url_decode(config.eab_hmac_key.view());
+      if (!decoded || decoded->empty())
+        return fail(Errc::invalid_argument, "ACME: the EAB HMAC key is not base64url");
+      eab_hmac_key = std::move(*decoded);
+    }
     account_key = config.account_key;
     certificate_key = config.certificate_key;
     thumbprint = account_key->thumbprint();
@@ -238,6 +252,13 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
       append_json_string(payload, text("mailto:", config.contact_email.view()).view());
       payload.append(']');
     }
+    if (!config.eab_key_id.empty()) {
+      auto binding = external_account_binding();
+      if (!binding)
+        return fail(binding.error().code, "ACME: signing the external account binding failed");
+      payload.append(",\"externalAccountBinding\":");
+      payload.append(binding->view());
+    }
     payload.append('}');
     post(Buffer(new_account_url.view()), std::move(payload), "ACME: creating the account failed",
          [this](Answer account) {
@@ -249,6 +270,17 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
            log(text("ACME: account ", kid.view()).view());
            new_order();
          });
+  }
+
+  // RFC 8555 §7.3.4: the account's JWK, signed (HS256) with the CA's key
+  // for the key id, for the newAccount URL.
+  Result<Buffer> external_account_binding() const {
+    Buffer members("\"kid\":");
+    append_json_string(members, config.eab_key_id.view());
+    members.append(",\"url\":");
+    append_json_string(members, new_account_url.view());
+    return jose::sign_flattened_hs256(eab_hmac_key.bytes(), members.view(),
+                                      account_key->jwk().view());
   }
 
   void new_order() {

@@ -43,8 +43,10 @@ struct Pebble {
   std::uint16_t acme_port = 0, management_port = 0;
   std::string test_ca_pem;  // the CA of pebble's own HTTPS (the directory's)
   // Set before start(): the port TLS-ALPN-01 validations connect to (0: a
-  // free one, unused).
+  // free one, unused), and the external account keys (key id, base64url HMAC
+  // key) that make pebble require External Account Binding when there are any.
   std::uint16_t tls_port = 0;
+  std::vector<std::pair<std::string, std::string>> eab_keys;
 
   std::string directory() const {
     return "https://127.0.0.1:" + std::to_string(acme_port) + "/dir";
@@ -98,7 +100,7 @@ struct Pebble {
         << "\", \"certificate\": \"" << dir.file("cert.pem") << "\", \"privateKey\": \""
         << dir.file("key.pem") << "\", \"httpPort\": " << http_port
         << ", \"tlsPort\": " << (tls_port != 0 ? tls_port : free_port())
-        << ", \"ocspResponderURL\": \"\", \"externalAccountBindingRequired\": false}}\n";
+        << ", \"ocspResponderURL\": \"\", " << external_account_settings() << "}}\n";
     ::setenv("PEBBLE_VA_NOSLEEP", "1", 1);
     if (nonce_reject)
       ::setenv("PEBBLE_WFE_NONCEREJECT", std::to_string(*nonce_reject).c_str(), 1);
@@ -112,6 +114,17 @@ struct Pebble {
       return false;
     }
     return true;
+  }
+
+  // pebble.json's externalAccountBindingRequired and externalAccountMACKeys.
+  std::string external_account_settings() const {
+    std::string settings = "\"externalAccountBindingRequired\": ";
+    settings += eab_keys.empty() ? "false" : "true";
+    settings += ", \"externalAccountMACKeys\": {";
+    for (std::size_t i = 0; i < eab_keys.size(); ++i)
+      settings +=
+          (i > 0 ? ", \"" : "\"") + eab_keys[i].first + "\": \"" + eab_keys[i].second + "\"";
+    return settings + "}";
   }
 
   // pebble's root (made at its start), from its management interface.

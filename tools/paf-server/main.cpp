@@ -8,7 +8,8 @@
 //              [--body-timeout SECONDS] [--access-log on|off]
 //              [--net tap:IFACE [--net-config WORDS]]
 //              [--https PORT --acme-directory URL --domain NAME [--domain NAME]...
-//               [--acme-email E] [--acme-ca FILE] [--acme-challenge http-01|tls-alpn-01]]
+//               [--acme-email E] [--acme-ca FILE] [--acme-challenge http-01|tls-alpn-01]
+//               [--acme-eab-kid ID --acme-eab-hmac-key KEY]]
 //   (defaults: 127.0.0.1, 8080, no TLS, 10 s, 30 s, on: one line per request on stderr)
 //
 // With --acme-directory (instead of --cert and --key) it gets a certificate
@@ -17,7 +18,9 @@
 // 80 of each name), then serves HTTPS with it. With --acme-challenge
 // tls-alpn-01 the challenges are answered on the HTTPS port instead (RFC
 // 8737: the CA must reach it as port 443 of each name), which serves only
-// them until the certificate comes. --acme-ca is the PEM bundle
+// them until the certificate comes. A CA that requires External Account
+// Binding hands out a key id and an HMAC key (base64url): --acme-eab-kid and
+// --acme-eab-hmac-key. --acme-ca is the PEM bundle
 // trusted for the directory's HTTPS (default: the system's,
 // /etc/ssl/certs/ca-certificates.crt). Host sockets only (not with --net).
 //
@@ -68,7 +71,8 @@ int usage() {
                " [--access-log on|off]"
                " [--net tap:IFACE [--net-config WORDS]]"
                " [--https PORT --acme-directory URL --domain NAME... [--acme-email E]"
-               " [--acme-ca FILE] [--acme-challenge http-01|tls-alpn-01]]\n");
+               " [--acme-ca FILE] [--acme-challenge http-01|tls-alpn-01]"
+               " [--acme-eab-kid ID --acme-eab-hmac-key KEY]]\n");
   return 2;
 }
 
@@ -137,7 +141,7 @@ int main(int argc, char** argv) {
   paf::H1Config h1;
   paf::demo::Options demo_options;
   paf::tools::NetOptions net;
-  std::optional<std::string> acme_directory, acme_email;
+  std::optional<std::string> acme_directory, acme_email, acme_eab_kid, acme_eab_hmac_key;
   std::string acme_ca = "/etc/ssl/certs/ca-certificates.crt";
   paf::acme::Challenge acme_challenge = paf::acme::Challenge::http_01;
   bool acme_challenge_set = false;
@@ -169,6 +173,10 @@ int main(int argc, char** argv) {
       acme_email = value;
     } else if (arg == "--acme-ca") {
       acme_ca = value;
+    } else if (arg == "--acme-eab-kid") {
+      acme_eab_kid = value;
+    } else if (arg == "--acme-eab-hmac-key") {
+      acme_eab_hmac_key = value;
     } else if (arg == "--acme-challenge") {
       if (value != "http-01" && value != "tls-alpn-01") return usage();
       acme_challenge =
@@ -189,9 +197,11 @@ int main(int argc, char** argv) {
     }
   }
   if (acme_directory) {
-    if (!https_port || !certs.empty() || !keys.empty() || domains.empty() || net.tap_interface)
+    if (!https_port || !certs.empty() || !keys.empty() || domains.empty() || net.tap_interface ||
+        acme_eab_kid.has_value() != acme_eab_hmac_key.has_value())
       return usage();
-  } else if (!domains.empty() || acme_email || acme_challenge_set || certs.size() != keys.size() ||
+  } else if (!domains.empty() || acme_email || acme_challenge_set || acme_eab_kid ||
+             acme_eab_hmac_key || certs.size() != keys.size() ||
              (https_port.has_value() != !certs.empty())) {
     return usage();
   }
@@ -326,6 +336,8 @@ int main(int argc, char** argv) {
     for (const std::string& domain : domains) config.names.emplace_back(domain);
     config.http01 = responder;
     config.challenge = acme_challenge;
+    if (acme_eab_kid) config.eab_key_id = paf::Buffer(*acme_eab_kid);
+    if (acme_eab_hmac_key) config.eab_hmac_key = paf::Buffer(*acme_eab_hmac_key);
     config.tls_alpn01 = alpn_responder;
     config.log = [](std::string_view line) {
       std::fprintf(stdout, "paf-server: %.*s\n", int(line.size()), line.data());
