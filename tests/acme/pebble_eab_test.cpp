@@ -20,6 +20,14 @@ class AcmePebbleEab : public AcmePebble {
     make_client(pebble.test_ca_pem);
     serve_http(responder.handler());
   }
+
+  // A certificate for eab.example.com, bound to the account under `hmac_key`.
+  std::optional<acme::Outcome> provision_bound(std::string_view hmac_key) {
+    acme::Config with = config({"eab.example.com"});
+    with.eab_key_id = Buffer(kKeyId);
+    with.eab_hmac_key = Buffer(hmac_key);
+    return provision(std::move(with));
+  }
 };
 
 TEST_F(AcmePebbleEab, WithoutABindingTheFailureSaysTheCaRequiresOne) {
@@ -38,10 +46,7 @@ TEST_F(AcmePebbleEab, WithoutABindingTheFailureSaysTheCaRequiresOne) {
 
 TEST_F(AcmePebbleEab, WithTheBindingACertificate) {
   start();
-  acme::Config with = config({"eab.example.com"});
-  with.eab_key_id = Buffer(kKeyId);
-  with.eab_hmac_key = Buffer(kHmacKey);
-  auto outcome = provision(std::move(with));
+  auto outcome = provision_bound(kHmacKey);
   ASSERT_TRUE(outcome.has_value()) << "no outcome in time; log:\n" << log;
   ASSERT_TRUE(*outcome) << describe(*outcome) << "\nlog:\n" << log;
   EXPECT_NE((*outcome)->chain_pem.view().find("-----BEGIN CERTIFICATE-----"),
@@ -51,10 +56,7 @@ TEST_F(AcmePebbleEab, WithTheBindingACertificate) {
 // A binding under another key: pebble refuses its signature.
 TEST_F(AcmePebbleEab, AWrongHmacKeyIsRefused) {
   start();
-  acme::Config with = config({"eab.example.com"});
-  with.eab_key_id = Buffer(kKeyId);
-  with.eab_hmac_key = Buffer(std::string_view("c2VjcmV0LWJ1dC1ub3QtdGhlLXJpZ2h0LW9uZQ"));
-  auto outcome = provision(std::move(with));
+  auto outcome = provision_bound("c2VjcmV0LWJ1dC1ub3QtdGhlLXJpZ2h0LW9uZQ");
   ASSERT_TRUE(outcome.has_value()) << "no outcome in time; log:\n" << log;
   ASSERT_FALSE(*outcome);
   EXPECT_EQ(outcome->error().error.message, "ACME: creating the account failed")
@@ -65,10 +67,7 @@ TEST_F(AcmePebbleEab, AWrongHmacKeyIsRefused) {
 // A key that is not base64url: said before anything is sent.
 TEST_F(AcmePebbleEab, AKeyThatIsNotBase64urlIsRefusedAtOnce) {
   start();
-  acme::Config with = config({"eab.example.com"});
-  with.eab_key_id = Buffer(kKeyId);
-  with.eab_hmac_key = Buffer(std::string_view("not base64url!"));
-  auto outcome = provision(std::move(with));
+  auto outcome = provision_bound("not base64url!");
   ASSERT_TRUE(outcome.has_value());
   ASSERT_FALSE(*outcome);
   EXPECT_EQ(outcome->error().error.code, Errc::invalid_argument);

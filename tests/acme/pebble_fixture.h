@@ -149,6 +149,21 @@ inline bool wait_for_text(Process& process, const std::string& file, const std::
   return false;
 }
 
+// openssl verifies the chain in `chain_file` (leaf first) against the root
+// in `root_file`, and its leaf names every one of `names`.
+inline void expect_verified_for(const std::string& chain_file, const std::string& root_file,
+                                std::initializer_list<std::string_view> names) {
+  std::string output;
+  EXPECT_EQ(
+      run("openssl verify -CAfile " + root_file + " -untrusted " + chain_file + " " + chain_file,
+          &output),
+      0)
+      << output;
+  EXPECT_EQ(run("openssl x509 -in " + chain_file + " -noout -ext subjectAltName", &output), 0);
+  for (std::string_view name : names)
+    EXPECT_NE(output.find("DNS:" + std::string(name)), std::string::npos) << output;
+}
+
 // curl, trusting `root_file` (PEM) only, gets paf-server's demo answer from
 // https://NAME:PORT/ (NAME resolved to 127.0.0.1) over h2 and HTTP/1.1.
 inline void expect_hello_over_h2_and_http11(const std::string& root_file, const std::string& name,
