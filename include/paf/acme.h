@@ -18,13 +18,13 @@
 //         ...                                                 // https_service with it
 //       });
 //
-// Requests are JWS (ES256) signed by the account key: the account's JWK for
-// newAccount, its URL (kid) after. Every answer's Replay-Nonce is kept for
-// the next request; a badNonce problem is retried with the fresh nonce (a
-// bounded number of times). Authorizations and the order are polled with
-// Retry-After honoured, else a doubling backoff, both bounded.
-// Hosted builds only for now (cJSON's numbers need strtod and printf's %g,
-// which the image's libc lacks).
+// Requests are JWS (ES256; RS256 for an RSA key) signed by the account key:
+// the account's JWK for newAccount, its URL (kid) after. Every answer's
+// Replay-Nonce is kept for the next request; a badNonce problem is retried
+// with the fresh nonce (a bounded number of times). Authorizations and the
+// order are polled with Retry-After honoured, else a doubling backoff, both
+// bounded. Hosted builds only for now (cJSON's numbers need strtod and
+// printf's %g, which the image's libc lacks).
 #ifndef PAF_ACME_H
 #define PAF_ACME_H
 
@@ -122,7 +122,8 @@ struct Config {
   // the key id and the HMAC key (base64url) the CA handed out. Both or none.
   Buffer eab_key_id;
   Buffer eab_hmac_key;
-  // Generated (P-256) when absent.
+  // Generated (P-256) when absent. RSA keys (jose::Key::generate_rsa: 2048
+  // or 3072 bits, say) serve too: RS256 for the account, an RSA certificate.
   std::optional<jose::EcKey> account_key;
   std::optional<jose::EcKey> certificate_key;
   // Where the HTTP-01 key authorizations go while their challenges run.
@@ -192,7 +193,8 @@ Provisioning provision_certificate(Config config, Client& client, Loop& loop,
                                    Function<void(Outcome)> done);
 
 // A PKCS#10 certificate signing request (DER) for `names`: the first is the
-// subject's CN, every one a DNS subjectAltName; signed by `key` (ECDSA SHA-256).
+// subject's CN, every one a DNS subjectAltName; signed by `key` (ECDSA or RSA,
+// with SHA-256).
 Result<Buffer> certificate_request(const jose::EcKey& key, std::span<const Buffer> names);
 
 }  // namespace paf::acme

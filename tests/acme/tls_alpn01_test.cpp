@@ -132,8 +132,9 @@ TEST_F(TlsAlpn01, ClientsOfferingH2OrHttp11GetTheOwnCertificateAndHttp) {
     EXPECT_EQ(seen.find("ALPN protocol: acme-tls/1"), std::string::npos) << alpn << "\n" << seen;
     EXPECT_EQ(seen.find("1.3.6.1.5.5.7.1.31"), std::string::npos) << alpn << "\n" << seen;
     EXPECT_NE(seen.find(":localhost"), std::string::npos) << alpn << "\n" << seen;
-    if (alpn.starts_with("http/1.1"))
+    if (alpn.starts_with("http/1.1")) {
       EXPECT_NE(seen.find("HTTP/1.1 200"), std::string::npos) << alpn << "\n" << seen;
+    }
   }
   // And curl, over both versions, gets its answer (the certificate is for localhost).
   for (const char* version : {"--http2", "--http1.1"}) {
