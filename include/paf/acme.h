@@ -18,11 +18,12 @@
 //         ...                                                 // https_service with it
 //       });
 //
-// Requests are JWS (ES256) signed by the account key: the account's JWK for
-// newAccount, its URL (kid) after. Every answer's Replay-Nonce is kept for
-// the next request; a badNonce problem is retried with the fresh nonce (a
-// bounded number of times). Authorizations and the order are polled with
-// Retry-After honoured, else a doubling backoff, both bounded.
+// Requests are JWS (ES256; RS256 for an RSA key) signed by the account key:
+// the account's JWK for newAccount, its URL (kid) after. Every answer's
+// Replay-Nonce is kept for the next request; a badNonce problem is retried
+// with the fresh nonce (a bounded number of times). Authorizations and the
+// order are polled with Retry-After honoured, else a doubling backoff, both
+// bounded.
 // In both builds: unikernel/acme provisions its certificate in the image.
 #ifndef PAF_ACME_H
 #define PAF_ACME_H
@@ -43,6 +44,7 @@
 #include "paf/loop.h"
 #include "paf/reqd.h"
 #include "paf/result.h"
+#include "paf/tls.h"
 
 namespace paf::acme {
 
@@ -70,6 +72,43 @@ class Http01Responder {
   std::shared_ptr<Tokens> tokens_;
 };
 
+// TLS-ALPN-01 (RFC 8737): a validation certificate per name in flight,
+// presented to the CA's TLS connection that offers only ALPN "acme-tls/1"
+// with that name as SNI; such a connection ends after its handshake. The
+// port-443 service's TlsConfig takes answers():
+//
+//   paf::acme::TlsAlpn01Responder responder;
+//   auto tls = paf::TlsConfig::server(chain, key).handshake_answers(responder.answers()).build();
+//   // (before the first certificate: a self-signed one for the names)
+//
+// Copies share the certificates: one goes to provisioning, one to the config.
+class TlsAlpn01Responder {
+ public:
+  static constexpr std::string_view kProtocol = "acme-tls/1";
+  TlsAlpn01Responder();
+  const TlsHandshakeAnswers& answers() const { return answers_; }
+  // Answers `name` with a new validation certificate for `key_authorization`.
+  Result<void> add(std::string_view name, std::string_view key_authorization);
+  void remove(std::string_view name);
+  std::size_t size() const;
+
+ private:
+  TlsHandshakeAnswers answers_;
+};
+
+// RFC 8737 §3's validation certificate: self-signed by `key`, for `name`
+// alone (its CN and only subjectAltName), with the critical acmeIdentifier
+// extension (1.3.6.1.5.5.7.1.31) holding SHA-256(key_authorization) as an
+// OCTET STRING. PEM.
+Result<Buffer> tls_alpn01_certificate(const jose::EcKey& key, std::string_view name,
+                                      std::string_view key_authorization);
+
+// How the CA is to check that the names are ours (RFC 8555 §8).
+enum class Challenge : std::uint8_t {
+  http_01,      // GET /.well-known/acme-challenge/TOKEN on port 80 (Config::http01)
+  tls_alpn_01,  // a TLS handshake on port 443 (Config::tls_alpn01)
+};
+
 struct Config {
   // The directory URL (https, or http for a test CA).
   Buffer directory;
@@ -79,11 +118,20 @@ struct Config {
   std::vector<Buffer> names;
   // RFC 8555 §7.3: agreeing to the CA's terms of service is required by most CAs.
   bool terms_of_service_agreed = true;
-  // Generated (P-256) when absent.
+  // External Account Binding (RFC 8555 §7.3.4), for CAs that require it:
+  // the key id and the HMAC key (base64url) the CA handed out. Both or none.
+  Buffer eab_key_id;
+  Buffer eab_hmac_key;
+  // Generated (P-256) when absent. RSA keys (jose::Key::generate_rsa: 2048
+  // or 3072 bits, say) serve too: RS256 for the account, an RSA certificate.
   std::optional<jose::EcKey> account_key;
   std::optional<jose::EcKey> certificate_key;
   // Where the HTTP-01 key authorizations go while their challenges run.
   Http01Responder http01;
+  // The challenge answered; http-01 by default.
+  Challenge challenge = Challenge::http_01;
+  // Where the TLS-ALPN-01 validation certificates go while their challenges run.
+  TlsAlpn01Responder tls_alpn01;
   // One request's answer (the directory's included). [timed_out]
   std::uint64_t request_timeout_ns = seconds(30);
   // badNonce answers retried per request.
@@ -148,7 +196,8 @@ Provisioning provision_certificate(Config config, Client& client, Loop& loop,
                                    Function<void(Outcome)> done);
 
 // A PKCS#10 certificate signing request (DER) for `names`: the first is the
-// subject's CN, every one a DNS subjectAltName; signed by `key` (ECDSA SHA-256).
+// subject's CN, every one a DNS subjectAltName; signed by `key` (ECDSA or RSA,
+// with SHA-256).
 Result<Buffer> certificate_request(const jose::EcKey& key, std::span<const Buffer> names);
 
 }  // namespace paf::acme

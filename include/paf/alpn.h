@@ -45,7 +45,9 @@ using ConnectionFactory = Function<Result<std::unique_ptr<Connection>>(HttpVersi
 // Waits (without blocking: handshake() is retried from the flow's readable
 // wakeups) for `flow`'s handshake, then makes its connection for ALPN's
 // choice. The handshake's failure — its deadline is the SecureFlow's own —
-// or a protocol that is not HTTP is the PendingConnection's error.
+// or a protocol that is not HTTP is the PendingConnection's error. A
+// handshake that was the whole exchange (SecureFlow::handshake_only()) closes
+// the flow and makes no connection: ready gets an empty ServedConnection.
 std::unique_ptr<PendingConnection> dispatch_by_alpn(std::unique_ptr<SecureFlow> flow,
                                                     ConnectionFactory make);
 

@@ -36,6 +36,12 @@ class SecureFlow : public Flow {
   // The host name the client asked for (TLS SNI), empty if none: on a
   // server, what the client sent; on a client, what it sent.
   virtual std::string_view server_name() const = 0;
+
+  // Whether the handshake was the whole exchange: the protocol negotiated is
+  // one the TLS layer answered by itself (a certificate for RFC 8737's
+  // acme-tls/1, see paf::TlsHandshakeAnswers). Nothing is to be read or
+  // written then: close the flow.
+  virtual bool handshake_only() const { return false; }
 };
 
 // What an ALPN dispatcher asks of a flow: its negotiated protocol, empty if none.

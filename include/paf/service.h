@@ -42,7 +42,9 @@ class PendingConnection;
 
 // What a service makes of an accepted flow: the flow the connection runs over
 // (the accepted one, or one wrapping it, as TLS does) and the connection; or,
-// when the protocol is not known yet, only `pending`, which finds it out.
+// when the protocol is not known yet, only `pending`, which finds it out; or
+// nothing at all when the exchange is already over (a TLS handshake that was
+// all there was to it: SecureFlow::handshake_only()).
 struct ServedConnection {
   std::unique_ptr<Flow> flow;
   std::unique_ptr<Connection> connection;
@@ -99,7 +101,9 @@ using SecureFlowFactory =
 // ALPN dispatch, agnostic of the TLS library: each accepted flow is wrapped by
 // `secure`; once its handshake is done (waited for without blocking the loop)
 // ALPN's choice picks the connection: "h2" -> HTTP/2; "http/1.1", "http/1.0"
-// or none -> HTTP/1.x; anything else closes the flow. Nothing past the
+// or none -> HTTP/1.x; anything else closes the flow, as does a handshake
+// that was the whole exchange (SecureFlow::handshake_only(), RFC 8737's
+// acme-tls/1), which is no failure (no on_refused). Nothing past the
 // handshake is read before the connection is chosen. A handshake that fails
 // or times out (the SecureFlow's own deadline) closes its flow only, and
 // serve() reports it to ServeOptions::on_refused.

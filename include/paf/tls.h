@@ -32,6 +32,33 @@ namespace paf {
 
 enum class TlsVersion : std::uint8_t { tls1_2, tls1_3 };
 
+// Certificates that answer one ALPN protocol whose whole exchange is the
+// handshake, by the name the client asks for (SNI): RFC 8737's acme-tls/1,
+// where the certificate itself is the answer. A server config given them
+// (TlsConfig::Builder::handshake_answers) also speaks that protocol, last in
+// its preference, so that only a client offering nothing it prefers
+// negotiates it; such a client gets the certificate added for its SNI (no
+// match or no SNI: the handshake fails), and the flow then ends
+// (SecureFlow::handshake_only()). Names come and go while configs using them
+// run: copies share one set.
+class TlsHandshakeAnswers {
+ public:
+  struct State;  // defined in src/tls
+  explicit TlsHandshakeAnswers(std::string_view protocol);
+  std::string_view protocol() const;
+  // Answers a client asking for `name` (compared without regard to ASCII
+  // case) with `chain_pem` and `key_pem` (as TlsConfig::server takes them),
+  // replacing an earlier answer for it. Fails with invalid_argument or
+  // tls_error when they do not parse or match.
+  Result<void> add(std::string_view name, std::string_view chain_pem, std::string_view key_pem);
+  void remove(std::string_view name);
+  std::size_t size() const;
+  const State& state() const { return *state_; }
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
 // Errors from building a config or from a handshake carry mbedTLS's own text
 // for the failure (static, as every paf::Error message) and its error code in
 // Error::detail (negative), or a paf message for what paf checks itself.
@@ -46,6 +73,10 @@ class TlsConfig {
   // A server presenting `chain_pem` (leaf first, then intermediates) with
   // `key_pem` (ECDSA or RSA, PKCS#1, SEC1 or PKCS#8, unencrypted).
   static Builder server(std::string_view chain_pem, std::string_view key_pem);
+  // A server with no certificate of its own (yet): only its
+  // handshake_answers() answer, every other handshake fails (as before
+  // ACME's TLS-ALPN-01 brings the first certificate).
+  static Builder server();
   // A client; it verifies the server against the CAs given to trust_ca() or
   // the certificates given to trust_certificate(), unless insecure_for_tests().
   static Builder client();
@@ -86,6 +117,11 @@ class TlsConfig::Builder {
   Builder& alpn(std::initializer_list<std::string_view> protocols);
   Builder& alpn(std::span<const std::string_view> protocols);
 
+  // Server: answers `answers.protocol()` by a certificate alone (see
+  // TlsHandshakeAnswers); the protocol goes after those of alpn(). Normal
+  // clients, which offer one of those, never see it.
+  Builder& handshake_answers(TlsHandshakeAnswers answers);
+
   // The versions accepted (default: TLS 1.2 to TLS 1.3).
   Builder& versions(TlsVersion min, TlsVersion max);
   // Session resumption by tickets (default: on). A server issues tickets
@@ -119,6 +155,7 @@ class TlsConfig::Builder {
   std::vector<Buffer> trusted_cas_, trusted_certificates_;
   std::vector<Buffer> alpn_;
   bool alpn_set_ = false;
+  std::vector<TlsHandshakeAnswers> handshake_answers_;
   bool insecure_ = false;
   TlsVersion min_version_ = TlsVersion::tls1_2, max_version_ = TlsVersion::tls1_3;
   bool tickets_ = true;

@@ -3,31 +3,19 @@
 #include <mbedtls/pk.h>
 #include <mbedtls/x509_csr.h>
 
-#include <cstring>
 #include <vector>
 
 #include "../tls/random.h"
 #include "jose_state.h"
 #include "paf/acme.h"
+#include "x509_names.h"
 
 namespace paf::acme {
 
 Result<Buffer> certificate_request(const jose::EcKey& key, std::span<const Buffer> names) {
   if (names.empty()) return fail(Errc::invalid_argument, "CSR: no name");
-  // mbedTLS writes the list last to first: it is built backwards, so that the
-  // CSR names them in the order given.
-  std::vector<mbedtls_x509_san_list> sans(names.size());
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    const Buffer& name = names[names.size() - 1 - i];
-    std::memset(&sans[i], 0, sizeof sans[i]);
-    sans[i].node.type = MBEDTLS_X509_SAN_DNS_NAME;
-    sans[i].node.san.unstructured_name.p = const_cast<unsigned char*>(name.bytes().data());
-    sans[i].node.san.unstructured_name.len = name.size();
-    sans[i].next = i + 1 < names.size() ? &sans[i + 1] : nullptr;
-  }
-  Buffer subject("CN=");
-  subject.append(names[0].view());
-  subject.append('\0');
+  std::vector<mbedtls_x509_san_list> sans = dns_names(names);
+  Buffer subject = common_name_subject(names[0].view());
   mbedtls_x509write_csr csr;
   mbedtls_x509write_csr_init(&csr);
   mbedtls_x509write_csr_set_md_alg(&csr, MBEDTLS_MD_SHA256);

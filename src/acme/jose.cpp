@@ -1,10 +1,12 @@
-// base64url, JWKs, RFC 7638 thumbprints and ES256 JWS on mbedTLS.
+// base64url, JWKs, RFC 7638 thumbprints and ES256/RS256/HS256 JWS on mbedTLS.
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS  // an EC key's group, secret and point
 #include "paf/jose.h"
 
 #include <mbedtls/ecdsa.h>
 #include <mbedtls/ecp.h>
+#include <mbedtls/md.h>
 #include <mbedtls/pk.h>
+#include <mbedtls/rsa.h>
 #include <mbedtls/sha256.h>
 
 #include <cstring>
@@ -21,6 +23,10 @@ namespace {
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr std::size_t kCoordinate = 32;  // bytes of a P-256 coordinate, and of r and s
+constexpr unsigned kSmallestRsaBits = 2048, kLargestRsaBits = 4096;
+constexpr int kRsaExponent = 65537;
+// A 4096-bit RSA key's PKCS#1 PEM takes some 3.3 KB.
+constexpr std::size_t kLargestKeyPem = 4096;
 
 Bytes bytes_of(std::string_view text) {
   return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
@@ -127,40 +133,82 @@ Result<Buffer> base64url_decode(std::string_view text) {
   return out;
 }
 
-Result<EcKey> EcKey::generate() {
+Result<Key> Key::generate() {
   if (auto started = tls::start_crypto(); !started) return std::unexpected(started.error());
   auto state = std::make_shared<State>();
   if (mbedtls_pk_setup(&state->pk, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY)) != 0 ||
       mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1, &state->ec(), tls::random_bytes,
                           tls::random_context()) != 0)
     return fail(Errc::tls_error, "EC key: generating a P-256 key failed");
-  return EcKey(std::move(state));
+  return Key(std::move(state));
 }
 
-Result<EcKey> EcKey::from_pem(std::string_view pem) {
+Result<Key> Key::generate_rsa(unsigned bits) {
+  if (bits < kSmallestRsaBits || bits > kLargestRsaBits)
+    return fail(Errc::invalid_argument, "RSA key: 2048 to 4096 bits");
+  if (auto started = tls::start_crypto(); !started) return std::unexpected(started.error());
+  auto state = std::make_shared<State>();
+  if (mbedtls_pk_setup(&state->pk, mbedtls_pk_info_from_type(MBEDTLS_PK_RSA)) != 0 ||
+      mbedtls_rsa_gen_key(&state->rsa(), tls::random_bytes, tls::random_context(), bits,
+                          kRsaExponent) != 0)
+    return fail(Errc::tls_error, "RSA key: generating it failed");
+  return Key(std::move(state));
+}
+
+Result<Key> Key::from_pem(std::string_view pem) {
   if (auto started = tls::start_crypto(); !started) return std::unexpected(started.error());
   auto state = std::make_shared<State>();
   Buffer text(pem);
   text.append('\0');  // mbedTLS reads PEM as a C string
   if (mbedtls_pk_parse_key(&state->pk, text.data(), text.size(), nullptr, 0, tls::random_bytes,
                            tls::random_context()) != 0)
-    return fail(Errc::invalid_argument, "EC key: the PEM is not an unencrypted private key");
-  if (mbedtls_pk_get_type(&state->pk) != MBEDTLS_PK_ECKEY ||
-      state->ec().grp.id != MBEDTLS_ECP_DP_SECP256R1)
-    return fail(Errc::invalid_argument, "EC key: not an ECDSA P-256 key");
-  return EcKey(std::move(state));
+    return fail(Errc::invalid_argument, "key: the PEM is not an unencrypted private key");
+  if (mbedtls_pk_get_type(&state->pk) == MBEDTLS_PK_RSA) {
+    const std::size_t bits = mbedtls_pk_get_bitlen(&state->pk);
+    if (bits < kSmallestRsaBits || bits > kLargestRsaBits)
+      return fail(Errc::invalid_argument, "RSA key: not of 2048 to 4096 bits");
+  } else if (mbedtls_pk_get_type(&state->pk) != MBEDTLS_PK_ECKEY ||
+             state->ec().grp.id != MBEDTLS_ECP_DP_SECP256R1) {
+    return fail(Errc::invalid_argument, "key: neither ECDSA P-256 nor RSA");
+  }
+  return Key(std::move(state));
 }
 
-Result<Buffer> EcKey::to_pem() const {
+Result<Buffer> Key::to_pem() const {
   Buffer out;
-  out.resize(512);
+  out.resize(kLargestKeyPem);
   if (mbedtls_pk_write_key_pem(&state_->pk, out.data(), out.size()) != 0)
-    return fail(Errc::tls_error, "EC key: writing its PEM failed");
+    return fail(Errc::tls_error, "key: writing its PEM failed");
   out.resize(std::strlen(reinterpret_cast<const char*>(out.data())));
   return out;
 }
 
-Buffer EcKey::jwk() const {
+bool Key::is_rsa() const { return mbedtls_pk_get_type(&state_->pk) == MBEDTLS_PK_RSA; }
+
+std::string_view Key::alg() const { return is_rsa() ? "RS256" : "ES256"; }
+
+Buffer Key::jwk() const {
+  if (is_rsa()) {
+    // RFC 7518 §6.3.1: n and e as unsigned big-endian bytes, no leading zero.
+    mbedtls_mpi n, e;
+    mbedtls_mpi_init(&n);
+    mbedtls_mpi_init(&e);
+    (void)mbedtls_rsa_export(&state_->rsa(), &n, nullptr, nullptr, nullptr, &e);
+    auto unsigned_bytes = [](const mbedtls_mpi& value) {
+      Buffer bytes;
+      bytes.resize(mbedtls_mpi_size(&value));
+      (void)mbedtls_mpi_write_binary(&value, bytes.data(), bytes.size());
+      return base64url(bytes.bytes());
+    };
+    Buffer out(R"({"e":")");
+    out.append(unsigned_bytes(e).view());
+    out.append(R"(","kty":"RSA","n":")");
+    out.append(unsigned_bytes(n).view());
+    out.append(R"("})");
+    mbedtls_mpi_free(&n);
+    mbedtls_mpi_free(&e);
+    return out;
+  }
   const mbedtls_ecp_keypair& ec = state_->ec();
   std::uint8_t point[1 + 2 * kCoordinate];
   std::size_t length = 0;
@@ -175,13 +223,29 @@ Buffer EcKey::jwk() const {
   return out;
 }
 
-Buffer EcKey::thumbprint() const {
+Buffer Key::thumbprint() const {
   std::uint8_t digest[32];
   sha256(jwk().bytes(), digest);
   return base64url(Bytes(digest));
 }
 
-Result<Buffer> EcKey::sign_es256(Bytes signing_input) const {
+Result<Buffer> Key::sign(Bytes signing_input) const {
+  if (!is_rsa()) return sign_es256(signing_input);
+  std::uint8_t digest[32];
+  sha256(signing_input, digest);
+  Buffer out;
+  out.resize(mbedtls_pk_get_len(&state_->pk));
+  std::size_t length = 0;
+  // PKCS#1 v1.5, mbedTLS's default padding for an RSA key.
+  int status = mbedtls_pk_sign(&state_->pk, MBEDTLS_MD_SHA256, digest, sizeof digest, out.data(),
+                               out.size(), &length, tls::random_bytes, tls::random_context());
+  if (status != 0) return fail(Errc::tls_error, "RS256: signing failed", status);
+  out.resize(length);
+  return out;
+}
+
+Result<Buffer> Key::sign_es256(Bytes signing_input) const {
+  if (is_rsa()) return fail(Errc::invalid_argument, "ES256: an RSA key signs RS256");
   std::uint8_t digest[32];
   sha256(signing_input, digest);
   mbedtls_ecp_keypair& ec = state_->ec();
@@ -252,9 +316,16 @@ Result<bool> verify_es256(std::string_view jwk_json, Bytes signing_input, Bytes 
   return valid;
 }
 
-Result<Buffer> sign_flattened(const EcKey& key, std::string_view protected_members,
-                              std::string_view payload) {
-  Buffer header(R"({"alg":"ES256")");
+namespace {
+
+// A flattened JWS whose protected header is {"alg":<alg>, <protected_members>},
+// signed by `sign` (Bytes signing input -> Result<Buffer> signature).
+template <typename Sign>
+Result<Buffer> flattened(std::string_view alg, std::string_view protected_members,
+                         std::string_view payload, Sign sign) {
+  Buffer header(R"({"alg":")");
+  header.append(alg);
+  header.append('"');
   if (!protected_members.empty()) {
     header.append(',');
     header.append(protected_members);
@@ -264,7 +335,7 @@ Result<Buffer> sign_flattened(const EcKey& key, std::string_view protected_membe
   const std::size_t protected_length = signing_input.size();
   signing_input.append('.');
   if (!payload.empty()) signing_input.append(base64url(payload).view());
-  auto signature = key.sign_es256(signing_input.bytes());
+  Result<Buffer> signature = sign(signing_input.bytes());
   if (!signature) return std::unexpected(signature.error());
   const std::string_view input = signing_input.view();
   Buffer out(R"({"protected":")");
@@ -275,6 +346,26 @@ Result<Buffer> sign_flattened(const EcKey& key, std::string_view protected_membe
   out.append(base64url(signature->bytes()).view());
   out.append(R"("})");
   return out;
+}
+
+}  // namespace
+
+Result<Buffer> sign_flattened(const Key& key, std::string_view protected_members,
+                              std::string_view payload) {
+  return flattened(key.alg(), protected_members, payload,
+                   [&key](Bytes input) { return key.sign(input); });
+}
+
+Result<Buffer> sign_flattened_hs256(Bytes key, std::string_view protected_members,
+                                    std::string_view payload) {
+  return flattened("HS256", protected_members, payload, [key](Bytes input) -> Result<Buffer> {
+    Buffer mac;
+    mac.resize(32);
+    if (mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), key.data(), key.size(),
+                        input.data(), input.size(), mac.data()) != 0)
+      return fail(Errc::tls_error, "JWS: HMAC-SHA256 failed");
+    return mac;
+  });
 }
 
 }  // namespace paf::jose

@@ -1,4 +1,4 @@
-// The mbedTLS key behind a paf::jose::EcKey, for src/acme's own use (the CSR).
+// The mbedTLS key behind a paf::jose::Key, for src/acme's own use (the CSR).
 #ifndef PAF_SRC_ACME_JOSE_STATE_H
 #define PAF_SRC_ACME_JOSE_STATE_H
 
@@ -8,13 +8,14 @@
 
 namespace paf::jose {
 
-struct EcKey::State {
+struct Key::State {
   mbedtls_pk_context pk;
   State() { mbedtls_pk_init(&pk); }
   ~State() { mbedtls_pk_free(&pk); }
   State(const State&) = delete;
   State& operator=(const State&) = delete;
   mbedtls_ecp_keypair& ec() const { return *mbedtls_pk_ec(pk); }
+  mbedtls_rsa_context& rsa() const { return *mbedtls_pk_rsa(pk); }
 };
 
 }  // namespace paf::jose

@@ -1,5 +1,5 @@
 // RFC 8555 end to end on paf::Client: directory, nonces, account, order,
-// HTTP-01 authorizations, finalize, certificate. One Run per provisioning,
+// HTTP-01 or TLS-ALPN-01 authorizations, finalize, certificate. One Run per provisioning,
 // kept alive by the callbacks in flight; every step is a request whose answer
 // carries on, or a Failure that ends it.
 #include <charconv>
@@ -14,6 +14,8 @@ namespace paf::acme {
 namespace {
 
 constexpr std::string_view kBadNonce = "urn:ietf:params:acme:error:badNonce";
+constexpr std::string_view kExternalAccountRequired =
+    "urn:ietf:params:acme:error:externalAccountRequired";
 
 // Retry-After in seconds (an HTTP date is ignored: the backoff applies).
 std::optional<std::uint64_t> retry_after_ns(const Response& response) {
@@ -49,12 +51,14 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
   bool finished = false;
 
   std::optional<jose::EcKey> account_key, certificate_key;
+  Buffer eab_hmac_key;  // decoded from config.eab_hmac_key
   Buffer thumbprint;
   Buffer new_nonce_url, new_account_url, new_order_url;
   Buffer nonce, kid;
   Buffer order_url, finalize_url;
   std::vector<Buffer> authorizations;
-  std::vector<Buffer> tokens;  // given to config.http01, taken back at the end
+  std::vector<Buffer> tokens;            // given to config.http01, taken back at the end
+  std::vector<Buffer> tls_alpn01_names;  // given to config.tls_alpn01, taken back too
   std::size_t bad_nonce_retries = 0;
   std::uint64_t generation = 0;  // the request awaited; older answers are stale
   TimerId request_timer, poll_timer;
@@ -72,6 +76,8 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
     loop.cancel_timer(poll_timer);
     for (const Buffer& token : tokens) config.http01.remove(token.view());
     tokens.clear();
+    for (const Buffer& name : tls_alpn01_names) config.tls_alpn01.remove(name.view());
+    tls_alpn01_names.clear();
   }
 
   void finish(Outcome outcome) {
@@ -168,6 +174,8 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
                return post(std::move(url), std::move(payload), step, std::move(next), attempt + 1,
                            accept);
              }
+             if (type == kExternalAccountRequired && config.eab_key_id.empty())
+               step = "ACME: the CA requires External Account Binding (an EAB key id and HMAC key)";
              Buffer detail(string_or_empty(problem.get(), "detail"));
              if (!problem)
                detail =
@@ -208,6 +216,15 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
       if (!key) return fail(key.error().code, "ACME: generating the certificate key failed");
       config.certificate_key = std::move(*key);
     }
+    if (config.eab_key_id.empty() != config.eab_hmac_key.empty())
+      return fail(Errc::invalid_argument,
+                  "ACME: External Account Binding needs a key id and a key");
+    if (!config.eab_hmac_key.empty()) {
+      auto decoded = jose::base64url_decode(config.eab_hmac_key.view());
+      if (!decoded || decoded->empty())
+        return fail(Errc::invalid_argument, "ACME: the EAB HMAC key is not base64url");
+      eab_hmac_key = std::move(*decoded);
+    }
     account_key = config.account_key;
     certificate_key = config.certificate_key;
     thumbprint = account_key->thumbprint();
@@ -234,6 +251,13 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
       append_json_string(payload, text("mailto:", config.contact_email.view()).view());
       payload.append(']');
     }
+    if (!config.eab_key_id.empty()) {
+      auto binding = external_account_binding();
+      if (!binding)
+        return fail(binding.error().code, "ACME: signing the external account binding failed");
+      payload.append(",\"externalAccountBinding\":");
+      payload.append(binding->view());
+    }
     payload.append('}');
     post(Buffer(new_account_url.view()), std::move(payload), "ACME: creating the account failed",
          [this](Answer account) {
@@ -245,6 +269,17 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
            log(text("ACME: account ", kid.view()).view());
            new_order();
          });
+  }
+
+  // RFC 8555 §7.3.4: the account's JWK, signed (HS256) with the CA's key
+  // for the key id, for the newAccount URL.
+  Result<Buffer> external_account_binding() const {
+    Buffer members("\"kid\":");
+    append_json_string(members, config.eab_key_id.view());
+    members.append(",\"url\":");
+    append_json_string(members, new_account_url.view());
+    return jose::sign_flattened_hs256(eab_hmac_key.bytes(), members.view(),
+                                      account_key->jwk().view());
   }
 
   void new_order() {
@@ -287,18 +322,31 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
                string_or_empty(member(authorization.get(), "identifier"), "value");
            if (status == "valid") return authorize(index + 1);
            if (status != "pending") return authorization_failed(authorization);
+           const bool tls_alpn = config.challenge == Challenge::tls_alpn_01;
+           const std::string_view type = tls_alpn ? "tls-alpn-01" : "http-01";
            const cJSON* challenge = nullptr;
            const cJSON* item = nullptr;
            cJSON_ArrayForEach(item, member(authorization.get(), "challenges")) {
-             if (string_or_empty(item, "type") == "http-01") challenge = item;
+             if (string_or_empty(item, "type") == type) challenge = item;
            }
            const std::string_view token = string_or_empty(challenge, "token");
            const std::string_view url = string_or_empty(challenge, "url");
            if (challenge == nullptr || token.empty() || url.empty())
-             return fail(Errc::not_supported, "ACME: the CA offers no http-01 challenge", {}, name);
-           config.http01.add(token, text(token, ".", thumbprint.view()).view());
-           tokens.emplace_back(token);
-           log(text("ACME: http-01 for ", name).view());
+             return fail(Errc::not_supported,
+                         tls_alpn ? "ACME: the CA offers no tls-alpn-01 challenge"
+                                  : "ACME: the CA offers no http-01 challenge",
+                         {}, name);
+           const Buffer key_authorization = text(token, ".", thumbprint.view());
+           if (tls_alpn) {
+             if (auto added = config.tls_alpn01.add(name, key_authorization.view()); !added)
+               return fail(added.error().code, "ACME: making a TLS-ALPN-01 certificate failed", {},
+                           added.error().message);
+             tls_alpn01_names.emplace_back(name);
+           } else {
+             config.http01.add(token, key_authorization.view());
+             tokens.emplace_back(token);
+           }
+           log(text("ACME: ", type, " for ", name).view());
            post(Buffer(url), Buffer("{}"), "ACME: starting a challenge failed",
                 [this, index](Answer) {
                   poll_authorization(index, 0, config.poll_initial_delay_ns);

@@ -33,6 +33,10 @@ class AlpnDispatch final : public PendingConnection {
       return;
     }
     if (!done) return finish(std::unexpected(done.error()));
+    if (flow_->handshake_only()) {
+      flow_->close();
+      return finish(ServedConnection{});  // over: the handshake answered
+    }
     std::optional<HttpVersion> version = version_for_alpn(flow_->alpn());
     if (!version)
       return finish(fail(Errc::not_supported, "ALPN: the protocol negotiated is not HTTP"));

@@ -128,6 +128,10 @@ class Server {
           [this, id](Result<ServedConnection> ready) { on_ready(id, std::move(ready)); });
       return;
     }
+    if (!served.connection) {  // nothing to run: the exchange is over (see ServedConnection)
+      if (served.flow) served.flow->close();
+      return end_connection(id);
+    }
     live.flow = std::move(served.flow);
     live.connection = std::move(served.connection);
     live.runtime = std::make_unique<Runtime>(loop_, *live.connection, *live.flow);

@@ -1,5 +1,6 @@
 // TlsConfig: parses and checks certificates, keys and settings once, into one
 // mbedTLS configuration that every TlsFlow of the config shares.
+#include <mbedtls/pem.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/ssl_cache.h>
 #include <mbedtls/ssl_ticket.h>
@@ -40,6 +41,45 @@ Result<void> parse_certificates(mbedtls_x509_crt& chain, const Buffer& pem, bool
   return {};
 }
 
+// Accepts every extension mbedTLS does not know, critical ones included.
+int accept_extension(void*, const mbedtls_x509_crt*, const mbedtls_x509_buf*, int,
+                     const unsigned char*, const unsigned char*) {
+  return 0;
+}
+
+// Parses every certificate of `pem` onto `chain` keeping extensions mbedTLS
+// does not know, even critical ones (which mbedtls_x509_crt_parse refuses):
+// for a certificate the server only presents, whose extensions speak to the
+// client (RFC 8737's acmeIdentifier).
+Result<void> parse_presented_certificates(mbedtls_x509_crt& chain, const Buffer& pem,
+                                          std::string_view what) {
+  const unsigned char* at = pem.bytes().data();
+  constexpr std::size_t kMostCertificates = 16;
+  std::size_t parsed = 0;
+  for (; parsed < kMostCertificates; ++parsed) {
+    mbedtls_pem_context context;
+    mbedtls_pem_init(&context);
+    std::size_t used = 0;
+    int read = mbedtls_pem_read_buffer(&context, "-----BEGIN CERTIFICATE-----",
+                                       "-----END CERTIFICATE-----", at, nullptr, 0, &used);
+    if (read == MBEDTLS_ERR_PEM_NO_HEADER_FOOTER_PRESENT) {
+      mbedtls_pem_free(&context);
+      break;
+    }
+    if (read == 0) {
+      std::size_t length = 0;
+      const unsigned char* der = mbedtls_pem_get_buffer(&context, &length);
+      read =
+          mbedtls_x509_crt_parse_der_with_ext_cb(&chain, der, length, 1, accept_extension, nullptr);
+    }
+    mbedtls_pem_free(&context);
+    if (read != 0) return std::unexpected(mbedtls_error(read, what));
+    at += used;
+  }
+  if (parsed == 0) return fail(Errc::invalid_argument, what);
+  return {};
+}
+
 // The SNI callback: offers the certificates naming the requested host.
 int select_certificates(void* config_state, mbedtls_ssl_context* ssl, const unsigned char* name,
                         std::size_t length) {
@@ -52,6 +92,32 @@ int select_certificates(void* config_state, mbedtls_ssl_context* ssl, const unsi
     if (set != 0) return set;
   }
   return 0;  // no match: the configured list (every certificate) stays
+}
+
+// The certificate callback, once the whole ClientHello is read (SNI and ALPN
+// both known): a protocol of TlsHandshakeAnswers negotiated is answered by
+// its certificate for the SNI alone, or not at all.
+int select_handshake_answer(mbedtls_ssl_context* ssl) {
+  const char* protocol = mbedtls_ssl_get_alpn_protocol(ssl);
+  if (protocol == nullptr) return 0;
+  auto& engine = *static_cast<MbedtlsFlow::Engine*>(mbedtls_ssl_get_user_data_p(ssl));
+  for (const TlsHandshakeAnswers& answers : engine.config->handshake_answers) {
+    if (answers.protocol() != protocol) continue;
+    engine.answer = answers.state().find(engine.server_name.view());
+    if (!engine.answer) return MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE;
+    int cleared = mbedtls_ssl_set_hs_own_cert(ssl, nullptr, nullptr);
+    if (cleared != 0) return cleared;
+    return mbedtls_ssl_set_hs_own_cert(ssl, &engine.answer->chain, &engine.answer->key);
+  }
+  return 0;
+}
+
+bool equal_ignoring_ascii_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
 }
 
 }  // namespace
@@ -116,6 +182,8 @@ TlsConfig::Builder TlsConfig::server(std::string_view chain_pem, std::string_vie
   return builder;
 }
 
+TlsConfig::Builder TlsConfig::server() { return Builder(true); }
+
 TlsConfig::Builder TlsConfig::client() { return Builder(false); }
 
 bool TlsConfig::is_server() const { return state_->server; }
@@ -151,6 +219,11 @@ Builder& Builder::alpn(std::span<const std::string_view> protocols) {
   alpn_.clear();
   for (std::string_view protocol : protocols) alpn_.emplace_back(protocol);
   alpn_set_ = true;
+  return *this;
+}
+
+Builder& Builder::handshake_answers(TlsHandshakeAnswers answers) {
+  handshake_answers_.push_back(std::move(answers));
   return *this;
 }
 
@@ -212,11 +285,16 @@ Result<void> set_alpn(TlsConfig::State& state, const std::vector<Buffer>& protoc
   return {};
 }
 
+// A chain and its key. `any_extension`: the chain's certificates may carry
+// critical extensions mbedTLS does not know (see parse_presented_certificates).
 Result<std::unique_ptr<ServerCertificate>> load_certificate(const Buffer& chain_pem,
-                                                            const Buffer& key_pem) {
+                                                            const Buffer& key_pem,
+                                                            bool any_extension = false) {
   auto certificate = std::make_unique<ServerCertificate>();
-  if (auto parsed = parse_certificates(certificate->chain, chain_pem, false,
-                                       "TLS config: cannot parse a certificate chain");
+  constexpr std::string_view kUnparsed = "TLS config: cannot parse a certificate chain";
+  if (auto parsed = any_extension
+                        ? parse_presented_certificates(certificate->chain, chain_pem, kUnparsed)
+                        : parse_certificates(certificate->chain, chain_pem, false, kUnparsed);
       !parsed)
     return std::unexpected(parsed.error());
   int key = mbedtls_pk_parse_key(&certificate->key, key_pem.bytes().data(), key_pem.size(), nullptr,
@@ -226,8 +304,9 @@ Result<std::unique_ptr<ServerCertificate>> load_certificate(const Buffer& chain_
   if (mbedtls_pk_check_pair(&certificate->chain.pk, &certificate->key, random_bytes,
                             random_context()) != 0)
     return fail(Errc::invalid_argument, "TLS config: a private key does not match its certificate");
-  int leaf = mbedtls_x509_crt_parse_der(&certificate->leaf, certificate->chain.raw.p,
-                                        certificate->chain.raw.len);
+  int leaf = mbedtls_x509_crt_parse_der_with_ext_cb(
+      &certificate->leaf, certificate->chain.raw.p, certificate->chain.raw.len, 1,
+      any_extension ? accept_extension : nullptr, nullptr);
   if (leaf != 0)
     return std::unexpected(mbedtls_error(leaf, "TLS config: cannot copy a leaf certificate"));
   return certificate;
@@ -235,6 +314,44 @@ Result<std::unique_ptr<ServerCertificate>> load_certificate(const Buffer& chain_
 
 }  // namespace
 }  // namespace tls
+
+// --- TlsHandshakeAnswers -----------------------------------------------------
+
+std::shared_ptr<tls::ServerCertificate> TlsHandshakeAnswers::State::find(
+    std::string_view name) const {
+  for (const Answer& answer : answers)
+    if (tls::equal_ignoring_ascii_case(answer.name.view(), name)) return answer.certificate;
+  return nullptr;
+}
+
+TlsHandshakeAnswers::TlsHandshakeAnswers(std::string_view protocol)
+    : state_(std::make_shared<State>()) {
+  state_->protocol = Buffer(protocol);
+}
+
+std::string_view TlsHandshakeAnswers::protocol() const { return state_->protocol.view(); }
+
+Result<void> TlsHandshakeAnswers::add(std::string_view name, std::string_view chain_pem,
+                                      std::string_view key_pem) {
+  if (name.empty()) return fail(Errc::invalid_argument, "TLS handshake answer: no name");
+  if (auto started = tls::start_crypto(); !started) return std::unexpected(started.error());
+  auto certificate = tls::load_certificate(tls::pem_text(chain_pem), tls::pem_text(key_pem), true);
+  if (!certificate) return std::unexpected(certificate.error());
+  remove(name);
+  state_->answers.push_back({Buffer(name), std::move(*certificate)});
+  return {};
+}
+
+void TlsHandshakeAnswers::remove(std::string_view name) {
+  auto& answers = state_->answers;
+  for (std::size_t i = 0; i < answers.size(); ++i)
+    if (tls::equal_ignoring_ascii_case(answers[i].name.view(), name)) {
+      answers.erase(answers.begin() + static_cast<std::ptrdiff_t>(i));
+      return;
+    }
+}
+
+std::size_t TlsHandshakeAnswers::size() const { return state_->answers.size(); }
 
 Result<TlsConfig> Builder::build() const {
   bool has_trust = !trusted_cas_.empty() || !trusted_certificates_.empty();
@@ -244,6 +361,8 @@ Result<TlsConfig> Builder::build() const {
     return std::unexpected(checked.error());
   if (!server_ && session_cache_set_)
     return fail(Errc::invalid_argument, "TLS config: a session cache is for servers");
+  if (!server_ && !handshake_answers_.empty())
+    return fail(Errc::invalid_argument, "TLS config: handshake answers are for servers");
   if (auto started = tls::start_crypto(); !started) return std::unexpected(started.error());
 
   auto state = std::make_shared<State>();
@@ -261,11 +380,18 @@ Result<TlsConfig> Builder::build() const {
   auto configured = server_ ? configure_server(*state) : configure_client(*state);
   if (!configured) return std::unexpected(configured.error());
   static constexpr std::string_view kDefaultServerAlpn[] = {"h2", "http/1.1"};
-  std::vector<Buffer> default_alpn;
+  std::vector<Buffer> protocols = alpn_;
   if (server_ && !alpn_set_)
-    for (std::string_view protocol : kDefaultServerAlpn) default_alpn.emplace_back(protocol);
-  if (auto set = tls::set_alpn(*state, alpn_set_ ? alpn_ : default_alpn); !set)
-    return std::unexpected(set.error());
+    for (std::string_view protocol : kDefaultServerAlpn) protocols.emplace_back(protocol);
+  // Last: a client offering any protocol of the server's own gets that one.
+  for (const TlsHandshakeAnswers& answers : handshake_answers_) {
+    for (const Buffer& protocol : protocols)
+      if (protocol == answers.protocol())
+        return fail(Errc::invalid_argument,
+                    "TLS config: a handshake-answered protocol is also in alpn()");
+    protocols.emplace_back(answers.protocol());
+  }
+  if (auto set = tls::set_alpn(*state, protocols); !set) return std::unexpected(set.error());
   return TlsConfig(std::move(state));
 }
 
@@ -279,6 +405,10 @@ Result<void> Builder::configure_server(State& state) const {
     state.certificates.push_back(std::move(*certificate));
   }
   mbedtls_ssl_conf_sni(&state.ssl, tls::select_certificates, &state);
+  if (!handshake_answers_.empty()) {
+    state.handshake_answers = handshake_answers_;
+    mbedtls_ssl_conf_cert_cb(&state.ssl, tls::select_handshake_answer);
+  }
   if (auto cache = configure_session_cache(state); !cache) return cache;
   if (!tickets_) {
     mbedtls_ssl_conf_new_session_tickets(&state.ssl, 0);

@@ -38,6 +38,18 @@ struct ServerCertificate {
 
 namespace paf {
 
+struct TlsHandshakeAnswers::State {
+  struct Answer {
+    Buffer name;
+    std::shared_ptr<tls::ServerCertificate> certificate;
+  };
+  // The answer for `name` (ASCII case ignored), or null.
+  std::shared_ptr<tls::ServerCertificate> find(std::string_view name) const;
+
+  Buffer protocol;
+  std::vector<Answer> answers;
+};
+
 struct TlsConfig::State {
   State();
   ~State();
@@ -55,9 +67,10 @@ struct TlsConfig::State {
   mbedtls_x509_crt trusted_cas;                                       // client
   mbedtls_x509_crt trusted_certificates;                              // client
   bool has_trusted_certificates = false;
-  std::vector<Buffer> alpn_names;           // NUL-terminated
-  std::vector<const char*> alpn_list;       // into alpn_names, NULL-terminated
-  mbedtls_ssl_ticket_context tickets;       // server, mutated as keys rotate
+  std::vector<Buffer> alpn_names;                      // NUL-terminated
+  std::vector<const char*> alpn_list;                  // into alpn_names, NULL-terminated
+  std::vector<TlsHandshakeAnswers> handshake_answers;  // server
+  mbedtls_ssl_ticket_context tickets;                  // server, mutated as keys rotate
   mbedtls_ssl_cache_context session_cache;  // server (TLS 1.2 session IDs), mutated by handshakes
 };
 

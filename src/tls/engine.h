@@ -6,12 +6,16 @@
 #include <mbedtls/ssl.h>
 
 #include <cstdint>
+#include <memory>
 #include <string_view>
 
 #include "paf/buffer.h"
 #include "mbedtls_flow.h"
 
 namespace paf {
+namespace tls {
+struct ServerCertificate;
+}
 
 struct MbedtlsFlow::Engine {
   Engine() { mbedtls_ssl_init(&ssl); }
@@ -29,6 +33,9 @@ struct MbedtlsFlow::Engine {
   // Client verification (see verify_server_certificate).
   std::uint32_t deferred_flags = 0;  // flags of the chain above the leaf
   bool session_offered = false;
+  // Server: the TlsHandshakeAnswers certificate presented, held for the
+  // handshake (mbedTLS points into it) even if its name is removed meanwhile.
+  std::shared_ptr<tls::ServerCertificate> answer;
 };
 
 namespace tls {

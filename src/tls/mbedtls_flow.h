@@ -45,6 +45,7 @@ class MbedtlsFlow final : public TlsFlow {
   // SecureFlow.
   Result<void> handshake() override;
   bool handshake_done() const override { return handshake_done_; }
+  bool handshake_only() const override { return handshake_only_; }
   std::string_view alpn() const override { return alpn_; }
   std::string_view server_name() const override { return server_name_.view(); }
 
@@ -131,6 +132,7 @@ class MbedtlsFlow final : public TlsFlow {
   TlsVersion version_ = TlsVersion::tls1_3;
   std::string_view cipher_suite_;  // mbedTLS's static name
   bool resumed_ = false;
+  bool handshake_only_ = false;  // a TlsHandshakeAnswers certificate answered
   TlsSession session_;
   TimerId handshake_timer_;
   Anchor<MbedtlsFlow> anchor_{this};  // a wakeup may destroy the flow

@@ -200,6 +200,7 @@ void MbedtlsFlow::on_handshake_done() {
   if (config_.is_server()) {
     server_name_ = std::move(engine_->server_name);
     resumed_ = !engine_->certificate_seen;
+    handshake_only_ = engine_->answer != nullptr;
   } else {
     resumed_ =
         engine_->session_offered && config_.state().verify_peer && !engine_->certificate_seen;

@@ -21,6 +21,33 @@ Bytes bytes_of(std::string_view text) {
   return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
 }
 
+// Runs `command` (sh) with its stderr; returns its output, its exit status in `status`.
+std::string run_command(const std::string& command, int& status) {
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return status = -1, std::string();
+  std::string output;
+  char chunk[4096];
+  for (std::size_t n; (n = std::fread(chunk, 1, sizeof chunk, pipe)) > 0;) output.append(chunk, n);
+  status = ::pclose(pipe);
+  return output;
+}
+
+void write_file(const std::string& path, Bytes bytes) {
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
+}
+
+// A JSON string member's value, found by its quoted name (enough for the
+// flattened JWS sign_flattened writes).
+std::string member_text(std::string_view json, std::string_view name) {
+  const std::string key = "\"" + std::string(name) + "\":\"";
+  const std::size_t at = json.find(key);
+  if (at == std::string_view::npos) return {};
+  const std::size_t start = at + key.size();
+  return std::string(json.substr(start, json.find('"', start) - start));
+}
+
 TEST(Base64url, EncodesWithoutPaddingInTheUrlAlphabet) {
   EXPECT_EQ(str(jose::base64url(std::string_view(""))), "");
   EXPECT_EQ(str(jose::base64url(std::string_view("f"))), "Zg");
@@ -141,22 +168,61 @@ TEST(Csr, CarriesEveryNameAsASubjectAltName) {
   int fd = ::mkstemp(path);
   ASSERT_GE(fd, 0);
   ::close(fd);
-  std::ofstream(path, std::ios::binary)
-      .write(reinterpret_cast<const char*>(der->bytes().data()),
-             static_cast<std::streamsize>(der->size()));
-  const std::string command =
-      std::string("openssl req -inform DER -in ") + path + " -noout -verify -text 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string output;
-  char chunk[4096];
-  for (std::size_t n; (n = std::fread(chunk, 1, sizeof chunk, pipe)) > 0;) output.append(chunk, n);
-  EXPECT_EQ(::pclose(pipe), 0) << output;
+  write_file(path, der->bytes());
+  int status = -1;
+  const std::string output = run_command(
+      std::string("openssl req -inform DER -in ") + path + " -noout -verify -text", status);
+  EXPECT_EQ(status, 0) << output;
   std::remove(path);
   EXPECT_NE(output.find("verify OK"), std::string::npos) << output;
   EXPECT_NE(output.find("CN = one.example.com"), std::string::npos) << output;
   EXPECT_NE(output.find("DNS:one.example.com, DNS:two.example.com"), std::string::npos) << output;
   EXPECT_NE(output.find("prime256v1"), std::string::npos) << output;
+}
+
+// An RSA key: its JWK has RFC 7638's members, it survives PEM, and its
+// RS256 JWS is what openssl verifies with its public half. Sizes outside
+// 2048 to 4096 bits are refused, and so is ES256 by it.
+TEST(Jws, Rs256ByAnRsaKeyIsWhatOpensslVerifies) {
+  auto key = jose::Key::generate_rsa(2048);
+  ASSERT_TRUE(key) << key.error().message;
+  EXPECT_TRUE(key->is_rsa());
+  EXPECT_EQ(key->alg(), "RS256");
+  const std::string jwk = str(key->jwk());
+  EXPECT_TRUE(jwk.starts_with(R"({"e":"AQAB","kty":"RSA","n":")")) << jwk;
+  auto thumbprint = jose::thumbprint(jwk);
+  ASSERT_TRUE(thumbprint);
+  EXPECT_EQ(str(*thumbprint), str(key->thumbprint()));
+  auto pem = key->to_pem();
+  ASSERT_TRUE(pem);
+  EXPECT_TRUE(pem->view().starts_with("-----BEGIN RSA PRIVATE KEY-----"));
+  auto again = jose::Key::from_pem(pem->view());
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(str(again->jwk()), jwk);
+
+  auto jws = jose::sign_flattened(*key, R"("url":"u")", "{}");
+  ASSERT_TRUE(jws);
+  const std::string protected_header = member_text(jws->view(), "protected");
+  EXPECT_EQ(str(*jose::base64url_decode(protected_header)), R"({"alg":"RS256","url":"u"})");
+  auto signature = jose::base64url_decode(member_text(jws->view(), "signature"));
+  ASSERT_TRUE(signature);
+  EXPECT_EQ(signature->size(), 256u);
+  char dir[] = "/tmp/paf-rs256-test.XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  const std::string at(dir);
+  write_file(at + "/key.pem", pem->bytes());
+  write_file(at + "/signature", signature->bytes());
+  write_file(at + "/input", bytes_of(protected_header + "." + member_text(jws->view(), "payload")));
+  int status = -1;
+  const std::string output = run_command(
+      "cd " + at + " && openssl pkey -in key.pem -pubout -out public.pem && openssl dgst -sha256 " +
+          "-verify public.pem -signature signature input; rm -r " + at,
+      status);
+  EXPECT_NE(output.find("Verified OK"), std::string::npos) << output;
+
+  EXPECT_FALSE(key->sign_es256(bytes_of("input")));
+  EXPECT_EQ(jose::Key::generate_rsa(1024).error().code, Errc::invalid_argument);
+  EXPECT_EQ(jose::Key::generate_rsa(8192).error().code, Errc::invalid_argument);
 }
 
 }  // namespace

@@ -11,6 +11,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include "client/support.h"
 #include "paf/acme.h"
@@ -38,6 +42,11 @@ struct Pebble {
   Process dns, ca;
   std::uint16_t acme_port = 0, management_port = 0;
   std::string test_ca_pem;  // the CA of pebble's own HTTPS (the directory's)
+  // Set before start(): the port TLS-ALPN-01 validations connect to (0: a
+  // free one, unused), and the external account keys (key id, base64url HMAC
+  // key) that make pebble require External Account Binding when there are any.
+  std::uint16_t tls_port = 0;
+  std::vector<std::pair<std::string, std::string>> eab_keys;
 
   std::string directory() const {
     return "https://127.0.0.1:" + std::to_string(acme_port) + "/dir";
@@ -90,8 +99,8 @@ struct Pebble {
         << "\", \"managementListenAddress\": \"127.0.0.1:" << management_port
         << "\", \"certificate\": \"" << dir.file("cert.pem") << "\", \"privateKey\": \""
         << dir.file("key.pem") << "\", \"httpPort\": " << http_port
-        << ", \"tlsPort\": " << free_port()
-        << ", \"ocspResponderURL\": \"\", \"externalAccountBindingRequired\": false}}\n";
+        << ", \"tlsPort\": " << (tls_port != 0 ? tls_port : free_port())
+        << ", \"ocspResponderURL\": \"\", " << external_account_settings() << "}}\n";
     ::setenv("PEBBLE_VA_NOSLEEP", "1", 1);
     if (nonce_reject)
       ::setenv("PEBBLE_WFE_NONCEREJECT", std::to_string(*nonce_reject).c_str(), 1);
@@ -107,6 +116,17 @@ struct Pebble {
     return true;
   }
 
+  // pebble.json's externalAccountBindingRequired and externalAccountMACKeys.
+  std::string external_account_settings() const {
+    std::string settings = "\"externalAccountBindingRequired\": ";
+    settings += eab_keys.empty() ? "false" : "true";
+    settings += ", \"externalAccountMACKeys\": {";
+    for (std::size_t i = 0; i < eab_keys.size(); ++i)
+      settings +=
+          (i > 0 ? ", \"" : "\"") + eab_keys[i].first + "\": \"" + eab_keys[i].second + "\"";
+    return settings + "}";
+  }
+
   // pebble's root (made at its start), from its management interface.
   std::string root() const {
     std::string pem;
@@ -117,6 +137,49 @@ struct Pebble {
     return pem;
   }
 };
+
+// Waits (`seconds` at most) until `file` contains `text` or `process` ended.
+inline bool wait_for_text(Process& process, const std::string& file, const std::string& text,
+                          int seconds) {
+  for (int i = 0; i < seconds * 20; ++i) {
+    if (read_file(file).find(text) != std::string::npos) return true;
+    if (!process.running()) return read_file(file).find(text) != std::string::npos;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+// openssl verifies the chain in `chain_file` (leaf first) against the root
+// in `root_file`, and its leaf names every one of `names`.
+inline void expect_verified_for(const std::string& chain_file, const std::string& root_file,
+                                std::initializer_list<std::string_view> names) {
+  std::string output;
+  EXPECT_EQ(
+      run("openssl verify -CAfile " + root_file + " -untrusted " + chain_file + " " + chain_file,
+          &output),
+      0)
+      << output;
+  EXPECT_EQ(run("openssl x509 -in " + chain_file + " -noout -ext subjectAltName", &output), 0);
+  for (std::string_view name : names)
+    EXPECT_NE(output.find("DNS:" + std::string(name)), std::string::npos) << output;
+}
+
+// curl, trusting `root_file` (PEM) only, gets paf-server's demo answer from
+// https://NAME:PORT/ (NAME resolved to 127.0.0.1) over h2 and HTTP/1.1.
+inline void expect_hello_over_h2_and_http11(const std::string& root_file, const std::string& name,
+                                            std::uint16_t port) {
+  std::string output;
+  for (const char* version : {"--http2", "--http1.1"}) {
+    const std::string command = std::string("curl -sS --max-time 10 ") + version +
+                                " -w ' %{http_version}' --cacert " + root_file + " --resolve " +
+                                name + ":" + std::to_string(port) + ":127.0.0.1 https://" + name +
+                                ":" + std::to_string(port) + "/";
+    EXPECT_EQ(run(command, &output), 0) << command << "\n" << output;
+    EXPECT_EQ(output,
+              std::string("Hello World! ") + (std::string_view(version) == "--http2" ? "2" : "1.1"))
+        << command;
+  }
+}
 
 class AcmePebble : public ::testing::Test {
  protected:

@@ -8,14 +8,20 @@
 //              [--body-timeout SECONDS] [--access-log on|off]
 //              [--net tap:IFACE [--net-config WORDS]]
 //              [--https PORT --acme-directory URL --domain NAME [--domain NAME]...
-//               [--acme-email E] [--acme-ca FILE] [--acme-state DIR]
+//               [--acme-email E] [--acme-ca FILE] [--acme-challenge http-01|tls-alpn-01]
+//               [--acme-eab-kid ID --acme-eab-hmac-key KEY] [--acme-state DIR]
 //               [--acme-renew-before SECONDS] [--acme-min-renewal-interval SECONDS]]
 //   (defaults: 127.0.0.1, 8080, no TLS, 10 s, 30 s, on: one line per request on stderr)
 //
 // With --acme-directory (instead of --cert and --key) it gets a certificate
 // for every --domain from that ACME directory (RFC 8555) at start, answering
 // the HTTP-01 challenges on the plain port (which the CA must reach as port
-// 80 of each name), then serves HTTPS with it. --acme-ca is the PEM bundle
+// 80 of each name), then serves HTTPS with it. With --acme-challenge
+// tls-alpn-01 the challenges are answered on the HTTPS port instead (RFC
+// 8737: the CA must reach it as port 443 of each name), which serves only
+// them until the certificate comes. A CA that requires External Account
+// Binding hands out a key id and an HMAC key (base64url): --acme-eab-kid and
+// --acme-eab-hmac-key. --acme-ca is the PEM bundle
 // trusted for the directory's HTTPS (default: the system's,
 // /etc/ssl/certs/ca-certificates.crt). Host sockets only (not with --net).
 // A paf::acme::Manager keeps the certificate: it renews it while serving
@@ -74,8 +80,9 @@ int usage() {
                " [--access-log on|off]"
                " [--net tap:IFACE [--net-config WORDS]]"
                " [--https PORT --acme-directory URL --domain NAME... [--acme-email E]"
-               " [--acme-ca FILE] [--acme-state DIR] [--acme-renew-before SECONDS]"
-               " [--acme-min-renewal-interval SECONDS]]\n");
+               " [--acme-ca FILE] [--acme-challenge http-01|tls-alpn-01]"
+               " [--acme-eab-kid ID --acme-eab-hmac-key KEY] [--acme-state DIR]"
+               " [--acme-renew-before SECONDS] [--acme-min-renewal-interval SECONDS]]\n");
   return 2;
 }
 
@@ -144,10 +151,12 @@ int main(int argc, char** argv) {
   paf::H1Config h1;
   paf::demo::Options demo_options;
   paf::tools::NetOptions net;
-  std::optional<std::string> acme_directory, acme_email;
+  std::optional<std::string> acme_directory, acme_email, acme_eab_kid, acme_eab_hmac_key;
   std::string acme_ca = "/etc/ssl/certs/ca-certificates.crt";
   std::optional<std::string> acme_state;
   std::uint64_t acme_renew_before = 0, acme_min_renewal_interval = 60;
+  paf::acme::Challenge acme_challenge = paf::acme::Challenge::http_01;
+  bool acme_challenge_set = false;
   std::vector<std::string> domains;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
@@ -182,6 +191,15 @@ int main(int argc, char** argv) {
       if (!parse_number(value, acme_renew_before) || acme_renew_before == 0) return usage();
     } else if (arg == "--acme-min-renewal-interval") {
       if (!parse_number(value, acme_min_renewal_interval)) return usage();
+    } else if (arg == "--acme-eab-kid") {
+      acme_eab_kid = value;
+    } else if (arg == "--acme-eab-hmac-key") {
+      acme_eab_hmac_key = value;
+    } else if (arg == "--acme-challenge") {
+      if (value != "http-01" && value != "tls-alpn-01") return usage();
+      acme_challenge =
+          value == "http-01" ? paf::acme::Challenge::http_01 : paf::acme::Challenge::tls_alpn_01;
+      acme_challenge_set = true;
     } else if (arg == "--domain") {
       domains.emplace_back(value);
     } else if (arg == "--header-timeout") {
@@ -197,9 +215,11 @@ int main(int argc, char** argv) {
     }
   }
   if (acme_directory) {
-    if (!https_port || !certs.empty() || !keys.empty() || domains.empty() || net.tap_interface)
+    if (!https_port || !certs.empty() || !keys.empty() || domains.empty() || net.tap_interface ||
+        acme_eab_kid.has_value() != acme_eab_hmac_key.has_value())
       return usage();
-  } else if (!domains.empty() || acme_email || acme_state || certs.size() != keys.size() ||
+  } else if (!domains.empty() || acme_email || acme_state || acme_challenge_set || acme_eab_kid ||
+             acme_eab_hmac_key || certs.size() != keys.size() ||
              (https_port.has_value() != !certs.empty())) {
     return usage();
   }
@@ -267,9 +287,24 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // ACME: a Manager keeps the certificate in `acme_slot`, which the https
+  // service reads at each accepted connection. With TLS-ALPN-01 the HTTPS
+  // port answers the CA's validations before the certificate exists: the
+  // slot starts with a config that only answers them, and every certificate
+  // the Manager puts in it keeps answering them.
+  const bool tls_alpn01 = acme_directory && acme_challenge == paf::acme::Challenge::tls_alpn_01;
+  paf::acme::TlsAlpn01Responder alpn_responder;
+  paf::TlsConfigSlot acme_slot;
+  if (tls_alpn01) {
+    auto answers_only =
+        paf::TlsConfig::server().handshake_answers(alpn_responder.answers()).build();
+    if (!answers_only) return print_error("TLS-ALPN-01", answers_only.error()), 1;
+    acme_slot.set(*answers_only);
+  }
+
   // Each listener's serve() stops on its own; the loop, once every one has.
-  // (With ACME, HTTPS is served once the certificate has come.)
-  int serving = tls_listener && tls ? 2 : 1;
+  // (With ACME by HTTP-01, HTTPS is served once the certificate has come.)
+  int serving = (tls_listener && tls) || tls_alpn01 ? 2 : 1;
   int exit_status = 0;
   auto serve_options = [&] {
     paf::ServeOptions options;
@@ -293,11 +328,11 @@ int main(int argc, char** argv) {
   if (tls_listener && tls)
     paf::serve(loop, paf::https_service(*tls, handler, paf::default_error_reply, h1), *tls_listener,
                stop, serve_options());
-  // ACME: a Manager keeps the certificate in `acme_slot`, which the https
-  // service reads at each handshake; HTTPS starts with the first certificate.
+  if (tls_alpn01)
+    paf::serve(loop, paf::https_service(acme_slot, handler, paf::default_error_reply, h1),
+               *tls_listener, stop, serve_options());
   std::unique_ptr<paf::Client> acme_client;
-  paf::TlsConfigSlot acme_slot;
-  bool serving_acme_https = false;
+  bool have_acme_certificate = false;
   std::unique_ptr<paf::acme::Manager> acme_manager;
   if (acme_directory) {
     auto ca_bundle = read_file(acme_ca);
@@ -324,26 +359,39 @@ int main(int argc, char** argv) {
       if (acme_email) config.contact_email = paf::Buffer(*acme_email);
       for (const std::string& domain : domains) config.names.emplace_back(domain);
       config.http01 = responder;
+      config.challenge = acme_challenge;
+      config.tls_alpn01 = alpn_responder;
+      if (acme_eab_kid) config.eab_key_id = paf::Buffer(*acme_eab_kid);
+      if (acme_eab_hmac_key) config.eab_hmac_key = paf::Buffer(*acme_eab_hmac_key);
       config.log = log;
       return config;
     };
+    if (tls_alpn01)
+      manager.tls_config = [alpn_responder](std::string_view chain_pem, std::string_view key_pem) {
+        return paf::TlsConfig::server(chain_pem, key_pem)
+            .alpn({"h2", "http/1.1"})
+            .handshake_answers(alpn_responder.answers())
+            .build();
+      };
     manager.log = log;
     manager.slot = acme_slot;
     manager.renew_when_remaining_below_ns = paf::seconds(acme_renew_before);
     manager.min_renewal_interval_ns = paf::seconds(acme_min_renewal_interval);
     manager.on_certificate = [&](const paf::acme::CertificateInfo&, bool) {
-      if (serving_acme_https) return;  // a renewal: the slot has it
-      serving_acme_https = true;
-      ++serving;
-      paf::serve(loop, paf::https_service(acme_slot, handler, paf::default_error_reply, h1),
-                 *tls_listener, stop, serve_options());
+      if (have_acme_certificate) return;  // a renewal: the slot has it
+      have_acme_certificate = true;
+      if (!tls_alpn01) {  // (TLS-ALPN-01's service serves the slot already)
+        ++serving;
+        paf::serve(loop, paf::https_service(acme_slot, handler, paf::default_error_reply, h1),
+                   *tls_listener, stop, serve_options());
+      }
       std::fprintf(stdout, "paf-server: serving https with the ACME certificate\n");
       std::fflush(stdout);
     };
     // Without a certificate yet, the CA's reason (which the Manager has
     // logged) ends the server; with one, it goes on serving and retries.
     manager.on_failure = [&](const paf::acme::Failure&, std::uint64_t) {
-      if (serving_acme_https) return;
+      if (have_acme_certificate) return;
       exit_status = 1;
       stop.turn_off();
     };
@@ -359,7 +407,7 @@ int main(int argc, char** argv) {
                    address.data());
   };
   say_listening("http", *listener);
-  if (tls_listener && tls) say_listening("https", *tls_listener);
+  if (tls_listener && (tls || tls_alpn01)) say_listening("https", *tls_listener);
   std::fflush(stdout);
 
   auto ran = loop.run();
