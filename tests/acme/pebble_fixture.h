@@ -138,15 +138,23 @@ struct Pebble {
   }
 };
 
-// Waits (`seconds` at most) until `file` contains `text` or `process` ended.
+// How many times `needle` is in `text`.
+inline std::size_t count_lines(const std::string& text, const std::string& needle) {
+  std::size_t count = 0;
+  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+    ++count;
+  return count;
+}
+
+// Waits (`seconds` at most) until `file` holds `text` `count` times, or `process` ended.
 inline bool wait_for_text(Process& process, const std::string& file, const std::string& text,
-                          int seconds) {
+                          int seconds, std::size_t count = 1) {
   for (int i = 0; i < seconds * 20; ++i) {
-    if (read_file(file).find(text) != std::string::npos) return true;
-    if (!process.running()) return read_file(file).find(text) != std::string::npos;
+    if (count_lines(read_file(file), text) >= count) return true;
+    if (!process.running()) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  return false;
+  return count_lines(read_file(file), text) >= count;
 }
 
 // openssl verifies the chain in `chain_file` (leaf first) against the root

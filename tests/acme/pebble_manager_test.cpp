@@ -21,14 +21,6 @@ constexpr std::uint64_t kAlwaysDue = seconds(100ull * 365 * 86400);
 
 void hello(Reqd& reqd) { (void)reqd.respond_with_string({200, {}}, "Hello World!"); }
 
-// How many lines of `text` contain `needle`.
-std::size_t count_lines(const std::string& text, const std::string& needle) {
-  std::size_t count = 0;
-  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
-    ++count;
-  return count;
-}
-
 // The serial of the leaf that 127.0.0.1:port presents for `name` (SNI), as
 // `openssl x509 -serial` prints it; run beside the loop, which serves it.
 std::string served_serial(Loop& loop, std::uint16_t port, const std::string& name,
@@ -148,17 +140,6 @@ TEST_F(AcmePebble, ManagerRenewsUnderARunningServiceWithoutDroppingAConnection) 
   stop_https.turn_off();
   EXPECT_TRUE(run_until(
       *loop, [&] { return https_stopped; }, 10));
-}
-
-// Waits (`seconds` at most) until `file` holds `text` `count` times, or `process` ended.
-bool wait_for_text(Process& process, const std::string& file, const std::string& text, int seconds,
-                   std::size_t count = 1) {
-  for (int i = 0; i < seconds * 20; ++i) {
-    if (count_lines(read_file(file), text) >= count) return true;
-    if (!process.running()) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return count_lines(read_file(file), text) >= count;
 }
 
 unsigned file_mode(const std::string& path) {
