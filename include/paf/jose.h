@@ -32,6 +32,13 @@ class Key {
   static Result<Key> generate();
   // A new RSA key of `bits` (2048 to 4096; public exponent 65537).
   static Result<Key> generate_rsa(unsigned bits);
+  // The P-256 key of `seed`, as paf-le-chien's LE.seed gives one: the same
+  // seed always gives the same key, so an image that keeps nothing between
+  // boots finds its ACME account again. mbedTLS's key generation draws from
+  // an HMAC_DRBG (SHA-256) instantiated with the seed alone. The seed is the
+  // secret: at least 16 bytes (a random 32 is right), never logged; one seed
+  // per key (account and certificate keys from one seed would be one key).
+  static Result<Key> from_seed(Bytes seed);
   // A key in PEM (SEC1 "EC PRIVATE KEY", PKCS#1 "RSA PRIVATE KEY" or
   // PKCS#8, unencrypted); another type, curve or size fails with invalid_argument.
   static Result<Key> from_pem(std::string_view pem);

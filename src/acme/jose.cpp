@@ -4,6 +4,7 @@
 
 #include <mbedtls/ecdsa.h>
 #include <mbedtls/ecp.h>
+#include <mbedtls/hmac_drbg.h>
 #include <mbedtls/md.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/rsa.h>
@@ -24,6 +25,7 @@ namespace {
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr std::size_t kCoordinate = 32;  // bytes of a P-256 coordinate, and of r and s
 constexpr unsigned kSmallestRsaBits = 2048, kLargestRsaBits = 4096;
+constexpr std::size_t kSmallestSeed = 16;
 constexpr int kRsaExponent = 65537;
 // A 4096-bit RSA key's PKCS#1 PEM takes some 3.3 KB.
 constexpr std::size_t kLargestKeyPem = 4096;
@@ -152,6 +154,22 @@ Result<Key> Key::generate_rsa(unsigned bits) {
       mbedtls_rsa_gen_key(&state->rsa(), tls::random_bytes, tls::random_context(), bits,
                           kRsaExponent) != 0)
     return fail(Errc::tls_error, "RSA key: generating it failed");
+  return Key(std::move(state));
+}
+
+Result<Key> Key::from_seed(Bytes seed) {
+  if (seed.size() < kSmallestSeed) return fail(Errc::invalid_argument, "key seed: shorter than 16 bytes");
+  if (auto started = tls::start_crypto(); !started) return std::unexpected(started.error());
+  auto state = std::make_shared<State>();
+  mbedtls_hmac_drbg_context drbg;
+  mbedtls_hmac_drbg_init(&drbg);
+  const bool made =
+      mbedtls_hmac_drbg_seed_buf(&drbg, mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), seed.data(),
+                                 seed.size()) == 0 &&
+      mbedtls_pk_setup(&state->pk, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY)) == 0 &&
+      mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1, &state->ec(), mbedtls_hmac_drbg_random, &drbg) == 0;
+  mbedtls_hmac_drbg_free(&drbg);
+  if (!made) return fail(Errc::tls_error, "EC key: deriving a P-256 key from its seed failed");
   return Key(std::move(state));
 }
 

@@ -146,6 +146,27 @@ TEST(Jws, SignsWhatItsOwnJwkVerifies) {
       "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n"));
 }
 
+// A key from a seed: the same seed, the same key (its JWK pinned here, so
+// that a new mbedTLS that derived another would be noticed: an image would
+// lose its account); another seed, another key; too short a seed, refused.
+TEST(Jwk, TheSameSeedGivesTheSameKey) {
+  const std::string seed = "paf's test seed: 32 bytes long..";
+  auto key = jose::Key::from_seed(bytes_of(seed));
+  ASSERT_TRUE(key) << key.error().message;
+  EXPECT_EQ(str(key->thumbprint()), str(jose::Key::from_seed(bytes_of(seed))->thumbprint()));
+  EXPECT_EQ(str(*key->to_pem()), str(*jose::Key::from_seed(bytes_of(seed))->to_pem()));
+  EXPECT_EQ(str(key->thumbprint()), "GywPkJO8BxPll30rUsFM9SicHJNiFeTA3S20AvrUuiA");
+  EXPECT_NE(str(key->thumbprint()),
+            str(jose::Key::from_seed(bytes_of(std::string("paf's test seed: 32 bytes long.!")))->thumbprint()));
+  EXPECT_EQ(key->alg(), "ES256");
+  auto signature = key->sign(bytes_of(std::string("input")));
+  ASSERT_TRUE(signature);
+  EXPECT_TRUE(*jose::verify_es256(key->jwk().view(), bytes_of(std::string("input")), signature->bytes()));
+  auto short_seed = jose::Key::from_seed(bytes_of(std::string("fifteen bytes..")));
+  ASSERT_FALSE(short_seed);
+  EXPECT_EQ(short_seed.error().code, Errc::invalid_argument);
+}
+
 // An empty payload stays empty: ACME's POST-as-GET.
 TEST(Jws, PostAsGetHasAnEmptyPayload) {
   auto key = jose::EcKey::generate();

@@ -67,6 +67,29 @@ TEST_F(AcmePebble, TheSameAccountKeyFindsTheAccountAgain) {
   EXPECT_EQ(accounts[0], accounts[1]);
 }
 
+// An account key made again from its seed (as an image that keeps nothing
+// between boots makes it) finds the same account.
+TEST_F(AcmePebble, AnAccountKeyFromTheSameSeedFindsTheAccountAgain) {
+  ASSERT_TRUE(pebble.start(http_port));
+  make_client(pebble.test_ca_pem);
+  serve_http(responder.handler());
+  const std::string seed = "the seed of this test's account key";
+  std::vector<std::string> accounts;
+  for (int round = 0; round < 2; ++round) {
+    acme::Config with = config({"seed.example.com"});
+    auto account_key = jose::Key::from_seed(
+        Bytes(reinterpret_cast<const std::uint8_t*>(seed.data()), seed.size()));
+    ASSERT_TRUE(account_key) << account_key.error().message;
+    with.account_key = *account_key;
+    auto outcome = provision(std::move(with));
+    ASSERT_TRUE(outcome.has_value()) << log;
+    ASSERT_TRUE(*outcome) << describe(*outcome) << "\nlog:\n" << log;
+    accounts.emplace_back((*outcome)->account_url.view());
+  }
+  EXPECT_FALSE(accounts[0].empty());
+  EXPECT_EQ(accounts[0], accounts[1]);
+}
+
 // pebble rejecting half of the good nonces: every badNonce is retried with
 // the nonce its answer carried, and the certificate comes all the same.
 TEST_F(AcmePebble, BadNoncesAreRetried) {
