@@ -142,6 +142,12 @@ struct Config {
   std::uint64_t poll_initial_delay_ns = milliseconds(200);
   std::uint64_t poll_max_delay_ns = seconds(10);
   std::size_t max_polls = 60;
+  // RFC 8555 §7.4.2: the chain wanted among the default one and the
+  // alternates the certificate URL links (rel="alternate"), named by the
+  // issuer common name of its topmost certificate (certbot's and lego's
+  // --preferred-chain): the first chain that matches exactly; the default
+  // chain when none does, or when this is empty.
+  Buffer preferred_chain;
   // Progress, one line per step (no secret: no key, no JWS); optional.
   Function<void(std::string_view line)> log;
 };

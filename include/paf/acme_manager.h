@@ -44,12 +44,15 @@ struct CertificateInfo {
   std::uint64_t not_after_ns = 0;
   Buffer serial;              // uppercase hex, as `openssl x509 -serial` prints it
   std::vector<Buffer> names;  // its DNS subjectAltNames
+  // The issuer common name of the chain's last (topmost) certificate: the
+  // root it chains to, which Config::preferred_chain names. Empty: none.
+  Buffer top_issuer;
   // Whether each of `wanted` is one of names (compared without regard to case).
   bool covers(std::span<const Buffer> wanted) const;
 };
 
-// The leaf (the first certificate) of a PEM chain; invalid_argument when
-// there is none or mbedTLS cannot parse it.
+// The leaf (the first certificate) of a PEM chain, and the issuer of its
+// last; invalid_argument when there is none or mbedTLS cannot parse it.
 Result<CertificateInfo> certificate_info(std::string_view chain_pem);
 
 // "2026-12-07T15:04:05Z" for Unix nanoseconds: a time in a log line.

@@ -2,6 +2,7 @@
 // mbedTLS's X.509 parser, and the calendar arithmetic between its times and
 // Unix time (no OS: no timegm, no gmtime).
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS  // the parsed certificate's fields
+#include <mbedtls/oid.h>
 #include <mbedtls/x509.h>
 #include <mbedtls/x509_crt.h>
 
@@ -113,6 +114,13 @@ Result<CertificateInfo> certificate_info(std::string_view chain_pem) {
           std::string_view(reinterpret_cast<const char*>(san.san.unstructured_name.p),
                            san.san.unstructured_name.len));
     mbedtls_x509_free_subject_alt_name(&san);
+  }
+  const mbedtls_x509_crt* top = &chain;
+  while (top->next != nullptr && top->next->raw.p != nullptr) top = top->next;
+  for (const mbedtls_x509_name* part = &top->issuer; part != nullptr; part = part->next) {
+    if (part->oid.p != nullptr && MBEDTLS_OID_CMP(MBEDTLS_OID_AT_CN, &part->oid) == 0)
+      info.top_issuer = Buffer(
+          std::string_view(reinterpret_cast<const char*>(part->val.p), part->val.len));
   }
   mbedtls_x509_crt_free(&chain);
   return info;

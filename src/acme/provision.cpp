@@ -7,6 +7,7 @@
 
 #include "json.h"
 #include "paf/acme.h"
+#include "paf/acme_manager.h"
 #include "text.h"
 
 namespace paf::acme {
@@ -25,6 +26,31 @@ std::optional<std::uint64_t> retry_after_ns(const Response& response) {
   auto [end, error] = std::from_chars(value->data(), value->data() + value->size(), seconds_value);
   if (error != std::errc{} || end != value->data() + value->size()) return std::nullopt;
   return seconds(seconds_value);
+}
+
+// RFC 8288 Link fields' targets whose rel is "alternate" (RFC 8555
+// §7.4.2: other chains for the same certificate), in the order given. A
+// field may hold several links, comma-separated.
+std::vector<Buffer> alternate_links(const Headers& headers) {
+  std::vector<Buffer> links;
+  for (Headers::Field field : headers) {
+    if (!ascii_iequals(field.name, "link")) continue;
+    std::string_view rest = field.value;
+    while (true) {
+      const std::size_t open = rest.find('<');
+      const std::size_t close = rest.find('>', open);
+      if (open == std::string_view::npos || close == std::string_view::npos) break;
+      const std::string_view target = rest.substr(open + 1, close - open - 1);
+      rest = rest.substr(close + 1);
+      // The link's parameters run to the next link's '<' (a URL's own
+      // commas are inside its brackets).
+      const std::string_view parameters = rest.substr(0, rest.find('<'));
+      if (parameters.find("rel=\"alternate\"") != std::string_view::npos ||
+          parameters.find("rel=alternate") != std::string_view::npos)
+        links.emplace_back(target);
+    }
+  }
+  return links;
 }
 
 }  // namespace
@@ -427,20 +453,65 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
     });
   }
 
+  // The default chain; with Config::preferred_chain set and not matched by
+  // it, the alternates it links, in turn, until one matches.
   void download(Buffer url) {
+    fetch_chain(std::move(url), "ACME: downloading the certificate failed",
+                [this](Answer answer, Buffer top_issuer) {
+                  if (config.preferred_chain.empty() ||
+                      top_issuer.view() == config.preferred_chain.view())
+                    return issued(std::move(answer.body), top_issuer.view());
+                  std::vector<Buffer> alternates = alternate_links(answer.response.headers);
+                  try_alternate(std::move(answer.body), std::move(top_issuer),
+                                std::move(alternates), 0);
+                });
+  }
+
+  // POST-as-GET of a PEM chain at `url`; `next` gets the answer and the
+  // issuer of the chain's topmost certificate (empty when mbedTLS cannot
+  // read it: a chain that matches no preference, still the CA's answer).
+  void fetch_chain(Buffer url, std::string_view step, Function<void(Answer, Buffer)> next) {
     post(
-        std::move(url), {}, "ACME: downloading the certificate failed",
-        [this](Answer answer) {
+        std::move(url), {}, step,
+        [this, step, next = std::move(next)](Answer answer) mutable {
           if (answer.body.view().find("-----BEGIN CERTIFICATE-----") == std::string_view::npos)
-            return fail(Errc::protocol_error, "ACME: downloading the certificate failed", {},
+            return fail(Errc::protocol_error, step, {},
                         "the answer is not a PEM certificate chain");
-          auto key_pem = certificate_key->to_pem();
-          if (!key_pem) return fail(key_pem.error().code, "ACME: writing the key failed");
-          log("ACME: certificate issued");
-          finish(Certificate{std::move(answer.body), std::move(*key_pem), Buffer(kid.view()),
-                             bad_nonce_retries});
+          auto info = certificate_info(answer.body.view());
+          next(std::move(answer), info ? std::move(info->top_issuer) : Buffer());
         },
         0, "application/pem-certificate-chain");
+  }
+
+  void try_alternate(Buffer default_chain, Buffer default_issuer, std::vector<Buffer> alternates,
+                     std::size_t index) {
+    if (index == alternates.size()) {
+      log(text("ACME: no chain is issued by ", config.preferred_chain.view(),
+               "; the default chain")
+              .view());
+      return issued(std::move(default_chain), default_issuer.view());
+    }
+    Buffer url(alternates[index].view());
+    fetch_chain(std::move(url), "ACME: downloading an alternate chain failed",
+                [this, default_chain = std::move(default_chain),
+                 default_issuer = std::move(default_issuer), alternates = std::move(alternates),
+                 index](Answer answer, Buffer top_issuer) mutable {
+                  if (top_issuer.view() == config.preferred_chain.view())
+                    return issued(std::move(answer.body), top_issuer.view());
+                  try_alternate(std::move(default_chain), std::move(default_issuer),
+                                std::move(alternates), index + 1);
+                });
+  }
+
+  void issued(Buffer chain_pem, std::string_view top_issuer) {
+    auto key_pem = certificate_key->to_pem();
+    if (!key_pem) return fail(key_pem.error().code, "ACME: writing the key failed");
+    const Buffer line = top_issuer.empty()
+                            ? Buffer("ACME: certificate issued")
+                            : text("ACME: certificate issued, its chain issued by ", top_issuer);
+    log(line.view());
+    finish(Certificate{std::move(chain_pem), std::move(*key_pem), Buffer(kid.view()),
+                       bad_nonce_retries});
   }
 };
 

@@ -47,6 +47,9 @@ struct Pebble {
   // key) that make pebble require External Account Binding when there are any.
   std::uint16_t tls_port = 0;
   std::vector<std::pair<std::string, std::string>> eab_keys;
+  // Set before start(): PEBBLE_ALTERNATE_ROOTS, the roots besides root 0
+  // whose chains the certificate URL links as alternates (RFC 8555 §7.4.2).
+  int alternate_roots = 0;
 
   std::string directory() const {
     return "https://127.0.0.1:" + std::to_string(acme_port) + "/dir";
@@ -106,6 +109,10 @@ struct Pebble {
       ::setenv("PEBBLE_WFE_NONCEREJECT", std::to_string(*nonce_reject).c_str(), 1);
     else
       ::unsetenv("PEBBLE_WFE_NONCEREJECT");
+    if (alternate_roots > 0)
+      ::setenv("PEBBLE_ALTERNATE_ROOTS", std::to_string(alternate_roots).c_str(), 1);
+    else
+      ::unsetenv("PEBBLE_ALTERNATE_ROOTS");
     const bool started = ca.start({"/usr/bin/pebble", "-config", dir.file("pebble.json"),
                                    "-dnsserver", "127.0.0.1:" + std::to_string(dns_port)},
                                   dir.file("pebble.log"));
@@ -127,12 +134,13 @@ struct Pebble {
     return settings + "}";
   }
 
-  // pebble's root (made at its start), from its management interface.
-  std::string root() const {
+  // pebble's root `index` (made at its start: 0, then the alternate ones),
+  // from its management interface ("intermediates": the intermediate under it).
+  std::string root(int index = 0, const std::string& kind = "roots") const {
     std::string pem;
     const std::string command = "curl -sS --max-time 10 --cacert " + dir.file("ca.pem") +
-                                " https://127.0.0.1:" + std::to_string(management_port) +
-                                "/roots/0";
+                                " https://127.0.0.1:" + std::to_string(management_port) + "/" +
+                                kind + "/" + std::to_string(index);
     if (run(command, &pem) != 0) ADD_FAILURE() << pem;
     return pem;
   }
