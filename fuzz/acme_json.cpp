@@ -8,8 +8,10 @@
 //
 // Input: answers separated by NUL bytes, the N-th for the N-th request. Each
 // is "SSS" (the status; 200 when not three digits), letters for headers
-// (N: Replay-Nonce, L: Location, R then a digit: Retry-After), a space, then
-// the body. When the answers run out the CA answers 500. An input that
+// (N: Replay-Nonce, L: Location, R then a digit: Retry-After, K: a Link
+// field whose value is the body's first line, which it leaves), a space,
+// then the body. The config prefers a chain no default has, so that
+// certificate answers' alternate links are followed. When the answers run out the CA answers 500. An input that
 // starts with "J " is instead one text for the JOSE parsers.
 #include <cctype>
 #include <cstddef>
@@ -93,6 +95,12 @@ ScriptedAnswer parse_answer(std::string_view text, int index) {
   const std::size_t space = text.find(' ');
   std::string_view letters = text.substr(0, space);
   answer.body = space == std::string_view::npos ? "" : std::string(text.substr(space + 1));
+  std::string link;
+  if (letters.find('K') != std::string_view::npos) {
+    const std::size_t line = answer.body.find('\n');
+    link = answer.body.substr(0, line);
+    answer.body = line == std::string::npos ? "" : answer.body.substr(line + 1);
+  }
   for (std::size_t i = 0; i < letters.size(); ++i) {
     if (letters[i] == 'N')
       answer.headers.add("replay-nonce", "nonce-" + std::to_string(index));
@@ -100,6 +108,8 @@ ScriptedAnswer parse_answer(std::string_view text, int index) {
       answer.headers.add("location", "http://ca.test/object/" + std::to_string(index));
     else if (letters[i] == 'R' && i + 1 < letters.size())
       answer.headers.add("retry-after", std::string(1, letters[++i]));
+    else if (letters[i] == 'K')
+      answer.headers.add("link", link);
   }
   return answer;
 }
@@ -157,6 +167,7 @@ void provision(std::string_view script) {
   config.request_timeout_ns = seconds(10);
   config.max_polls = 4;
   config.max_bad_nonce_retries = 2;
+  config.preferred_chain = Buffer("Fuzz Alternate Root");
   int outcomes = 0;
   auto provisioning =
       acme::provision_certificate(std::move(config), *client, loop, [&](acme::Outcome outcome) {
