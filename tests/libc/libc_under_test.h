@@ -24,6 +24,15 @@ void* paf_test_calloc(size_t count, size_t size);
 void* paf_test_realloc(void* p, size_t size);
 void* paf_test_aligned_alloc(size_t alignment, size_t size);
 void paf_test_free(void* p);
+// Our <malloc.h>'s struct: rename.h renames its tag with the function, as C
+// allows and C++ only warns about.
+struct paf_test_mallinfo2 {
+  size_t arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks, keepcost;
+};
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
+struct paf_test_mallinfo2 paf_test_mallinfo2();
+#pragma GCC diagnostic pop
 
 void paf_test_qsort(void* base, size_t count, size_t size, int (*compare)(const void*, const void*));
 void* paf_test_bsearch(const void* key, const void* base, size_t count, size_t size,

@@ -2,6 +2,8 @@
 // holds, freed neighbours merge, exhaustion is NULL.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <random>
@@ -158,6 +160,80 @@ TEST_F(Malloc, CallocZeroesAndReallocGrowsInPlaceOrMoves) {
 TEST(MallocBeforeInit, IsNull) {
   paf_test_paf_libc_heap_init(nullptr, 0);
   EXPECT_EQ(paf_test_malloc(1), nullptr);
+}
+
+// mallinfo2(): what is in use is every allocated block with its 16-byte
+// header (a request rounded up to 16); the high-water mark is the most that
+// ever was; and once all is freed, nothing is in use and the whole heap free.
+TEST_F(Malloc, Mallinfo2CountsWhatIsInUseAndItsHighWaterMark) {
+  struct paf_test_mallinfo2 info = paf_test_mallinfo2();
+  EXPECT_EQ(info.uordblks, 0u);
+  EXPECT_EQ(info.usmblks, 0u);
+  EXPECT_GT(info.arena, kHeapSize - 64);
+  EXPECT_LE(info.arena, kHeapSize);
+  EXPECT_EQ(info.fordblks, info.arena);
+  const size_t arena = info.arena;
+
+  void* a = paf_test_malloc(1000);  // 1008 + 16
+  void* b = paf_test_malloc(5000);  // 5008 + 16
+  ASSERT_TRUE(a && b);
+  info = paf_test_mallinfo2();
+  EXPECT_EQ(info.uordblks, 1024u + 5024u);
+  EXPECT_EQ(info.usmblks, 1024u + 5024u);
+  EXPECT_EQ(info.uordblks + info.fordblks, arena);
+  paf_test_free(a);
+  info = paf_test_mallinfo2();
+  EXPECT_EQ(info.uordblks, 5024u);
+  EXPECT_EQ(info.usmblks, 6048u);  // the mark stays
+  b = paf_test_realloc(b, 200);      // shrinks in place: 208 + 16
+  ASSERT_TRUE(b);
+  EXPECT_EQ(paf_test_mallinfo2().uordblks, 224u);
+  b = paf_test_realloc(b, 3000);  // grows in place into the free tail
+  EXPECT_EQ(paf_test_mallinfo2().uordblks, 3024u);
+  void* c = paf_test_aligned_alloc(4096, 100);  // 112 + 16; its gap stays free
+  ASSERT_TRUE(c);
+  EXPECT_EQ(paf_test_mallinfo2().uordblks, 3024u + 128u);
+  paf_test_free(b);
+  paf_test_free(c);
+  info = paf_test_mallinfo2();
+  EXPECT_EQ(info.uordblks, 0u);
+  EXPECT_EQ(info.fordblks, arena);
+  EXPECT_EQ(info.usmblks, 6048u);
+
+  // A realloc that must move holds both blocks for a moment: the mark has both.
+  void* d = paf_test_malloc(10000);  // 10000 + 16
+  void* barrier = paf_test_malloc(16);  // 16 + 16, so that d cannot grow in place
+  void* moved = paf_test_realloc(d, 20000);  // 20000 + 16
+  ASSERT_TRUE(d && barrier && moved);
+  EXPECT_NE(moved, d);
+  info = paf_test_mallinfo2();
+  EXPECT_EQ(info.uordblks, 20016u + 32u);
+  EXPECT_EQ(info.usmblks, 10016u + 32u + 20016u);
+  paf_test_free(moved);
+  paf_test_free(barrier);
+
+  // Random work without moves: the mark is the largest use seen after any
+  // allocation, and all of it comes back.
+  std::mt19937 rng(99);
+  std::vector<void*> live;
+  size_t most = paf_test_mallinfo2().usmblks;
+  for (int step = 0; step < 5000; step++) {
+    if (rng() % 3 != 0 || live.empty()) {
+      void* p = rng() % 2 ? paf_test_malloc(rng() % 30000) : paf_test_aligned_alloc(64, rng() % 500);
+      if (p) live.push_back(p);
+    } else {
+      size_t i = rng() % live.size();
+      paf_test_free(live[i]);
+      live.erase(live.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+    info = paf_test_mallinfo2();
+    ASSERT_EQ(info.uordblks + info.fordblks, arena);
+    most = std::max(most, info.uordblks);
+  }
+  EXPECT_GT(most, 10016u + 32u + 20016u);
+  EXPECT_EQ(paf_test_mallinfo2().usmblks, most);
+  for (void* p : live) paf_test_free(p);
+  EXPECT_EQ(paf_test_mallinfo2().uordblks, 0u);
 }
 
 }  // namespace

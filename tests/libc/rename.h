@@ -50,6 +50,7 @@
 #define llabs paf_test_llabs
 #define lldiv paf_test_lldiv
 #define malloc paf_test_malloc
+#define mallinfo2 paf_test_mallinfo2
 #define memchr paf_test_memchr
 #define memcmp paf_test_memcmp
 #define memcpy paf_test_memcpy

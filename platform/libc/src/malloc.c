@@ -11,8 +11,14 @@
  *   [prev_phys | size|flags] [payload ...........] [next block's header] ...
  *
  * The heap region ends with a zero-size "used" sentinel block, so every real
- * block has a next neighbour. One thread only (there is no other). */
+ * block has a next neighbour. One thread only (there is no other).
+ *
+ * Accounting, for mallinfo2(): the bytes of the free blocks, headers included,
+ * change only where a block enters or leaves a free list; the heap's size less
+ * those is what is in use (payloads and their headers), and its high-water mark
+ * is taken after every allocation. */
 #include <errno.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +53,9 @@ static struct {
   uint32_t sl_bitmap[FL_COUNT];
   struct block *free[FL_COUNT][SL_COUNT];
   int ready;
+  size_t total;     /* the blocks' bytes, headers included (not the sentinel) */
+  size_t free_now;  /* of those, in free blocks */
+  size_t peak_used; /* the most ever in use: total - free_now at its lowest */
 } heap;
 
 static size_t block_size(const struct block *b) { return b->size & ~FLAGS; }
@@ -103,6 +112,7 @@ static void insert_free(struct block *b) {
   heap.free[fl][sl] = b;
   heap.fl_bitmap |= (uint64_t)1 << fl;
   heap.sl_bitmap[fl] |= 1u << sl;
+  heap.free_now += block_size(b) + HEADER_SIZE;
 }
 
 static void remove_free(struct block *b) {
@@ -111,6 +121,7 @@ static void remove_free(struct block *b) {
   if (b->prev_free) b->prev_free->next_free = b->next_free;
   else heap.free[fl][sl] = b->next_free;
   if (b->next_free) b->next_free->prev_free = b->prev_free;
+  heap.free_now -= block_size(b) + HEADER_SIZE;
   if (!heap.free[fl][sl]) {
     heap.sl_bitmap[fl] &= ~(1u << sl);
     if (!heap.sl_bitmap[fl]) heap.fl_bitmap &= ~((uint64_t)1 << fl);
@@ -167,6 +178,14 @@ static void trim(struct block *b, size_t size) {
   insert_free(rest);
 }
 
+/* After an allocation: the high-water mark of what is in use. (Not inside
+ * remove_free, where a merge briefly takes blocks off before listing their sum.) */
+static void *note_peak(void *p) {
+  size_t used = heap.total - heap.free_now;
+  if (used > heap.peak_used) heap.peak_used = used;
+  return p;
+}
+
 /* Payload size for a request, or 0 when it cannot be served. */
 static size_t adjust(size_t request) {
   if (request > MAX_BLOCK) return 0;
@@ -186,6 +205,7 @@ void paf_libc_heap_init(void *base, size_t size) {
   first->size = usable;
   struct block *sentinel = next_phys(first);
   sentinel->size = 0; /* used, zero-size: nothing merges past it */
+  heap.total = usable + HEADER_SIZE;
   mark_free(first);
   insert_free(first);
   heap.ready = 1;
@@ -200,7 +220,7 @@ void *malloc(size_t request) {
   }
   mark_used(b);
   trim(b, size);
-  return payload(b);
+  return note_peak(payload(b));
 }
 
 void free(void *p) {
@@ -255,7 +275,7 @@ void *realloc(void *p, size_t request) {
   }
   if (size <= current) {
     trim(b, size);
-    return p;
+    return note_peak(p);
   }
   void *moved = malloc(request);
   if (!moved) return NULL; /* the old block stays valid */
@@ -302,7 +322,7 @@ void *aligned_alloc(size_t alignment, size_t request) {
   }
   mark_used(b);
   trim(b, size);
-  return payload(b);
+  return note_peak(payload(b));
 }
 
 int posix_memalign(void **out, size_t alignment, size_t size) {
@@ -311,4 +331,14 @@ int posix_memalign(void **out, size_t alignment, size_t size) {
   if (!p) return ENOMEM;
   *out = p;
   return 0;
+}
+
+struct mallinfo2 mallinfo2(void) {
+  struct mallinfo2 info;
+  memset(&info, 0, sizeof info);
+  info.arena = heap.total;
+  info.uordblks = heap.total - heap.free_now;
+  info.fordblks = heap.free_now;
+  info.usmblks = heap.peak_used;
+  return info;
 }
