@@ -12,6 +12,24 @@ namespace {
 
 // lwIP counts one call's bytes in a u16_t.
 constexpr std::size_t kMaxLwipLength = std::numeric_limits<std::uint16_t>::max();
+// Bytes a connection may queue in lwIP beyond what it has sent (Linux's
+// TCP_NOTSENT_LOWAT, Apple's 16 KiB): what is in flight is bounded by the
+// peer's window, and this bounds the rest, so that a peer that reads nothing
+// holds little of the memory every connection shares (lwIP's heap and
+// segments). An ack that opens the window sends what is queued, and the
+// writer, woken by it, queues more.
+constexpr std::uint32_t kNotSentLimit = 16 * 1024;
+
+// Bytes queued in lwIP and not sent yet.
+std::uint32_t not_sent(const tcp_pcb* pcb) { return pcb->snd_lbb - pcb->snd_nxt; }
+
+// What writev may queue now.
+std::size_t write_room(const tcp_pcb* pcb) {
+  std::uint32_t queued = not_sent(pcb);
+  std::size_t room = queued >= kNotSentLimit ? 0 : kNotSentLimit - queued;
+  return std::min<std::size_t>(room, tcp_sndbuf(pcb));
+}
+
 // lwIP polls an idle connection every this many half-seconds.
 constexpr std::uint8_t kPollInterval = 2;
 
@@ -157,7 +175,7 @@ Result<std::size_t> TcpFlow::writev(std::span<const Bytes> buffers) {
     Bytes rest = buffers[i];
     offered = offered || !rest.empty();
     while (!rest.empty()) {
-      std::size_t chunk = std::min({rest.size(), std::size_t{tcp_sndbuf(pcb_)}, kMaxLwipLength});
+      std::size_t chunk = std::min({rest.size(), write_room(pcb_), kMaxLwipLength});
       if (chunk == 0) break;
       bool more = chunk < rest.size() || i + 1 < buffers.size();
       err_t err = tcp_write(pcb_, rest.data(), static_cast<std::uint16_t>(chunk),
@@ -220,7 +238,7 @@ bool TcpFlow::readable() const {
 
 bool TcpFlow::writable() const {
   if (error_ || pcb_ == nullptr || write_shut_) return true;  // writev says why at once
-  return !connecting_ && !write_stalled_ && tcp_sndbuf(pcb_) > 0;
+  return !connecting_ && !write_stalled_ && write_room(pcb_) > 0;
 }
 
 void TcpFlow::when_readable(Function<void()> wakeup) {
@@ -250,7 +268,17 @@ err_t TcpFlow::on_received(void* arg, tcp_pcb*, pbuf* packet, err_t) {
     flow->end_of_stream_ = true;
     flow->release_if_finished();
   } else {
-    flow->received_.push(packet);
+    // What arrived sits in the pool every received frame comes from (lwIP's
+    // PBUF_POOL_SIZE buffers): kept there until the application reads it, a
+    // few connections whose bytes wait (a handler that does not read yet, a
+    // client that reads its answers later) would take the whole pool, and then
+    // the stack could receive nothing more, for any connection. So it is
+    // copied to the heap, where the window (TCP_WND) bounds what one connection
+    // holds. Out of memory: lwIP keeps the packet and offers it again.
+    pbuf* kept = pbuf_clone(PBUF_RAW, PBUF_RAM, packet);
+    if (kept == nullptr) return ERR_MEM;
+    pbuf_free(packet);
+    flow->received_.push(kept);
   }
   flow->read_wakeup_.trigger();
   return ERR_OK;
@@ -260,7 +288,11 @@ err_t TcpFlow::on_sent(void* arg, tcp_pcb*, std::uint16_t) {
   TcpFlow* flow = flow_of(arg);
   if (flow == nullptr) return ERR_OK;
   flow->write_stalled_ = false;
-  if (flow->writable()) flow->write_wakeup_.trigger();
+  // lwIP calls this before it sends what the ack let out, so what is queued
+  // and not sent may still look too much: room in the send buffer is enough
+  // to wake the writer, which runs later, from the loop, and sees the room.
+  if (flow->writable() || (flow->pcb_ != nullptr && tcp_sndbuf(flow->pcb_) > 0))
+    flow->write_wakeup_.trigger();
   return ERR_OK;
 }
 

@@ -356,5 +356,47 @@ TEST(TcpListener, RefusesConnectionsPastTheBacklogAndReportsItsPort) {
   EXPECT_EQ((*late)->write(bytes_of("x")).error().code, Errc::closed);
 }
 
+// Peers that read nothing (a slow-reader attack) may each hold the server's
+// data only up to their window and a bounded amount queued beyond it, from
+// memory enough for many of them: 200 such connections, each being sent
+// 1 MiB, leave room for a new connection to be accepted and answered.
+// (lwIP's pool of 256 segments was once shared by all, and eight such peers
+// exhausted it: nothing could be sent any more, not even a SYN-ACK. The
+// client's side checks the other way: its unread bytes once stayed in the
+// pool every frame arrives in, and 16 such connections filled it.)
+TEST(TcpFlow, PeersThatReadNothingLeaveRoomForANewConnection) {
+  TwoStacks net;
+  auto listener = net.server->listen(8080, 256);
+  ASSERT_TRUE(listener);
+  constexpr int kStalled = 200;
+  std::vector<std::unique_ptr<Flow>> clients, servers;
+  std::vector<std::unique_ptr<PatternWriter>> writers;
+  for (int i = 0; i < kStalled; ++i) {
+    auto client = net.client->connect("10.0.0.2", 8080);
+    ASSERT_TRUE(client);
+    ASSERT_TRUE(net.wait_writable(**client));
+    clients.push_back(std::move(*client));
+    servers.push_back(net.accept(**listener));
+    ASSERT_NE(servers.back(), nullptr) << "connection " << i;
+    writers.push_back(std::make_unique<PatternWriter>(PatternWriter{*servers.back(), 1 << 20}));
+    writers.back()->pump();
+  }
+  net.run_until([] { return false; }, seconds(2));
+  for (auto& writer : writers) EXPECT_FALSE(writer->done);
+
+  auto late = net.client->connect("10.0.0.2", 8080);
+  ASSERT_TRUE(late);
+  ASSERT_TRUE(net.wait_writable(**late));
+  ASSERT_TRUE((*late)->write(bytes_of("ping")));
+  std::unique_ptr<Flow> accepted = net.accept(**listener);
+  ASSERT_NE(accepted, nullptr);
+  std::string got;
+  ASSERT_TRUE(net.run_until([&] { return (got += read_available(*accepted)) == "ping"; }, seconds(5)));
+  ASSERT_TRUE(accepted->write(bytes_of("pong")));
+  got.clear();
+  EXPECT_TRUE(net.run_until([&] { return (got += read_available(**late)) == "pong"; }, seconds(5)))
+      << "the answer did not arrive: " << got;
+}
+
 }  // namespace
 }  // namespace paf::net_test

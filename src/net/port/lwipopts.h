@@ -42,16 +42,27 @@
  * each costs a 3-second retransmission. */
 #define ARP_QUEUEING 1
 
-/* Memory: lwIP's own heap and pools, sized for a few hundred connections. */
+/* Memory, for ServeOptions::max_connections (1024) at once, some of them
+ * hostile (tests/attacks, TcpFlow.PeersThatReadNothingLeaveRoomForANewConnection):
+ * - What TCP sends (PBUF_RAM) comes from the C library's heap, the image's
+ *   whole heap, not a static 4 MiB of its own: a connection holds at most its
+ *   send buffer (TCP_SND_BUF), and TcpFlow queues at most 16 KiB beyond what
+ *   the peer's window lets out, so a peer that reads nothing holds little.
+ * - Segments: one pool for every connection, 16 per connection on average.
+ *   With 256 (as it was), eight peers that read nothing took every segment,
+ *   and then no connection could send, not even a SYN-ACK.
+ * - Connections: 1,024 served and a backlog of 128 (hello.elf's) waiting.
+ *   Past it lwIP drops a SYN; the peer tries again, as with a full backlog.
+ * - What arrives waits in PBUF_POOL_SIZE pool buffers, until TcpFlow copies it. */
 #define MEM_ALIGNMENT 8
-#define MEM_SIZE (4 * 1024 * 1024)
-#define MEMP_NUM_TCP_PCB 256
+#define MEM_LIBC_MALLOC 1
+#define MEMP_NUM_TCP_PCB 1152
 #define MEMP_NUM_TCP_PCB_LISTEN 16
 #define TCP_MSS 1460
 #define TCP_WND (32 * TCP_MSS)
 #define TCP_SND_BUF (32 * TCP_MSS)
 #define TCP_SND_QUEUELEN (4 * TCP_SND_BUF / TCP_MSS)
-#define MEMP_NUM_TCP_SEG (2 * TCP_SND_QUEUELEN) /* must be >= TCP_SND_QUEUELEN */
+#define MEMP_NUM_TCP_SEG (16 * 1024) /* must be >= TCP_SND_QUEUELEN */
 #define PBUF_POOL_SIZE 512
 #define LWIP_WND_SCALE 1
 #define TCP_RCV_SCALE 2
