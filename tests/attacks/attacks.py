@@ -6,10 +6,17 @@ GET / over one keep-alive HTTP/1.1 connection, one request after the other,
 and times each. It runs quietly first (the baseline), then while the attack
 runs. HTTP/2 frames and HPACK come from Debian's hyperframe and hpack.
 
-Usage: attacks.py HOST HTTP_PORT HTTPS_PORT SERVER_PID ATTACK
+Usage: attacks.py HOST HTTP_PORT HTTPS_PORT SERVER ATTACK
        attacks.py --list
 The server is expected to run with a 2-second head and body timeout
-(paf-server --header-timeout 2 --body-timeout 2), as check-attacks.sh starts it.
+(paf-server --header-timeout 2 --body-timeout 2, as check-attacks.sh starts
+it; hello.elf header-timeout=2 body-timeout=2, as check-attacks-image.sh
+boots it). SERVER says where its memory is read:
+  PID        a hosted server's process: its resident memory (VmRSS);
+  log:FILE   an image's serial console, where it writes "APP: heap: N KiB in
+             use, high-water M KiB" every second (hello.elf heap-report=1):
+             the growth is the high-water mark at the end less what was in
+             use before the attack, so no peak between two samples is missed.
 
 Prints what happened and one result line:
   ATTACK: ok|FAIL: what the attacked connections got; well-behaved client
@@ -24,6 +31,7 @@ bounded in time: no attack runs for more than about 15 seconds.
 """
 import json
 import os
+import re
 import resource
 import select
 import socket
@@ -96,6 +104,37 @@ def rss_kib(pid):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     return 0
+
+
+HEAP_LINE = re.compile(r": heap: (\d+) KiB in use, high-water (\d+) KiB")
+
+
+def heap_kib(log):
+    """The last heap line of an image's console: (in use, high-water) in KiB."""
+    last = None
+    with open(log, errors="replace") as console:
+        for line in console:
+            found = HEAP_LINE.search(line)
+            if found:
+                last = (int(found.group(1)), int(found.group(2)))
+    if last is None:
+        raise RuntimeError("no heap line on the console %s (heap-report=1?)" % log)
+    return last
+
+
+def memory_now_kib(server):
+    """What the server uses now: a process's RSS, or an image's heap in use."""
+    return heap_kib(server[4:])[0] if server.startswith("log:") else rss_kib(int(server))
+
+
+def memory_peak_kib(server):
+    """The most the server used: an image's heap high-water mark (after a
+    second, so that the image's next line counts the attack's end), or a
+    process's RSS now."""
+    if server.startswith("log:"):
+        time.sleep(1.2)
+        return heap_kib(server[4:])[1]
+    return rss_kib(int(server))
 
 
 # --- helpers for attackers ----------------------------------------------------
@@ -303,7 +342,7 @@ def slow_reader(ctx):
             sock.sendall(b"GET /large HTTP/1.1\r\nHost: slow\r\n\r\n")
         sockets.append(sock)
     time.sleep(5)
-    ctx["rss_during"] = rss_kib(ctx["pid"])
+    ctx["rss_during"] = memory_peak_kib(ctx["server"])
     for sock in sockets:
         sock.close()
     return True, "100 connections held 4 x 1 MiB each unread for 5 s"
@@ -506,14 +545,14 @@ def main():
     if sys.argv[1:2] == ["--list"]:
         print("\n".join(ATTACKS))
         return 0
-    host, http, https, pid, name = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+    host, http, https, server, name = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
     attack, memory_bound_mib = ATTACKS[name]
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 8192), hard))
-    ctx = {"host": host, "http": http, "https": https, "pid": pid}
+    ctx = {"host": host, "http": http, "https": https, "server": server}
 
     quiet = finish_good_client(start_good_client(host, http, 2))
-    rss_before = rss_kib(pid)
+    rss_before = memory_now_kib(server)
     loud_process = start_good_client(host, http, 6)
     time.sleep(0.3)
     try:
@@ -521,7 +560,7 @@ def main():
     except Exception as error:  # an attack that cannot even run is a failure
         ok, what = False, "the attack failed: %r" % error
     loud = finish_good_client(loud_process)
-    rss_after = max(rss_kib(pid), ctx.get("rss_during", 0))
+    rss_after = max(memory_peak_kib(server), ctx.get("rss_during", 0))
     grown_mib = (rss_after - rss_before) / 1024
 
     quiet_p50, loud_p50 = percentile(quiet["latencies"], 0.5), percentile(loud["latencies"], 0.5)

@@ -23,8 +23,10 @@
 #                     frames to and from UDP 127.0.0.1:R, received on
 #                     127.0.0.1:Q (tools/fault-relay's other end)
 #   --client-when REGEX  once a serial line matches, runs the --client command
-#   --client COMMAND  run by bash with HOST_PORT set (the forwarded port); it
-#                     must exit 0 (within the timeout) for the test to pass
+#   --client COMMAND  run by bash with HOST_PORT set (the forwarded port) and
+#                     SERIAL_LOG (the file the serial console is written to, as
+#                     it is written); it must exit 0 (within the timeout) for
+#                     the test to pass
 #   --stop-after-client  once the client has passed, QEMU is stopped and its
 #                     status not checked (for an image that serves until
 #                     stopped, when the client checked what it must)
@@ -142,7 +144,7 @@ run_client() {
     kill -0 "$qemu_pid" 2>/dev/null || { client_status=1; echo "QEMU ended first" >"$client_log"; return; }
     sleep 0.05
   done
-  HOST_PORT=$host_port timeout --signal=KILL "$limit" bash -c "$client" >"$client_log" 2>&1
+  HOST_PORT=$host_port SERIAL_LOG=$log timeout --signal=KILL "$limit" bash -c "$client" >"$client_log" 2>&1
   client_status=$?
   ((client_status == 0 && !stop_after_client)) || stop_qemu
 }

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <utility>
 
+#include <malloc.h>
+
 #include "paf/platform.h"
 
 namespace paf::image {
@@ -57,6 +59,22 @@ ServeOptions serve_options(Loop& loop, int& serving, const char* app) {
                 int(error.message.size()), error.message.data());
   };
   return options;
+}
+
+void report_heap(const char* app) {
+  struct mallinfo2 info = mallinfo2();
+  char high_water[48] = "";
+  if (info.usmblks != 0)
+    std::snprintf(high_water, sizeof high_water, ", high-water %zu KiB", info.usmblks / 1024);
+  std::printf("%s: heap: %zu KiB in use%s, of %zu KiB\n", app, info.uordblks / 1024, high_water,
+              info.arena / 1024);
+}
+
+void report_heap_every(Loop& loop, const char* app, std::uint64_t period_ns) {
+  loop.add_timer_after(period_ns, [&loop, app, period_ns] {
+    report_heap(app);
+    report_heap_every(loop, app, period_ns);
+  });
 }
 
 void drain(Loop& loop, const Stack& stack, std::uint64_t limit_ns) {

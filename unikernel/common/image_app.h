@@ -37,6 +37,13 @@ std::optional<Network> bring_up_network(PlatformLoopBackend& backend, Loop& loop
 // ends that connection only. `loop` and `serving` must outlive the services.
 ServeOptions serve_options(Loop& loop, int& serving, const char* app);
 
+// A console line "APP: heap: N KiB in use, high-water M KiB, of T KiB" now
+// (mallinfo2(): paf's libc counts its high-water mark; a hosted C library
+// may not, and the line then has none). lwIP's own pools are static, not in it.
+void report_heap(const char* app);
+// report_heap() every `period_ns` while the loop runs.
+void report_heap_every(Loop& loop, const char* app, std::uint64_t period_ns);
+
 // Runs the loop until lwIP has delivered every byte written (the peers'
 // ACKs), at most `limit_ns`: exiting earlier would cut the last responses.
 void drain(Loop& loop, const Stack& stack, std::uint64_t limit_ns);

@@ -15,6 +15,10 @@
 //   requests=N      stop gracefully after N requests and exit 0 (for tests:
 //                   there is no ACPI power button yet to ask for a shutdown)
 //   access-log=off  no line per request (benchmarks: a serial write is slow)
+//   header-timeout=S, body-timeout=S  HTTP/1.x's bounds on a request's head
+//                   and between pieces of its body (H1Config; 10 s and 30 s)
+//   heap-report=S   a console line on the heap's use (in use, high-water mark)
+//                   every S seconds, and one at the end (tests, soaks)
 #include <charconv>
 #include <cinttypes>
 #include <cstdint>
@@ -28,6 +32,7 @@
 #include "image_app.h"
 #include "paf/cmdline.h"
 #include "paf/config_item.h"
+#include "paf/h1.h"
 #include "paf/loop.h"
 #include "paf/net.h"
 #include "paf/platform.h"
@@ -118,6 +123,12 @@ extern "C" int paf_app_main(const paf_start_info* info) {
   if (!tls_listener) return fail("cannot listen", tls_listener.error());
 
   std::optional<std::uint64_t> request_limit = cmdline_number(info->cmdline, "requests");
+  paf::H1Config h1;
+  if (auto seconds = cmdline_number(info->cmdline, "header-timeout"); seconds && *seconds)
+    h1.header_timeout_ns = paf::seconds(*seconds);
+  if (auto seconds = cmdline_number(info->cmdline, "body-timeout"); seconds && *seconds)
+    h1.body_timeout_ns = paf::seconds(*seconds);
+  std::optional<std::uint64_t> heap_report = cmdline_number(info->cmdline, "heap-report");
   paf::demo::Options demo_options;
   demo_options.access_log = paf::cmdline_value(info->cmdline, "access-log") != "off";
   std::uint64_t requests = 0;
@@ -129,10 +140,10 @@ extern "C" int paf_app_main(const paf_start_info* info) {
   };
   // Each listener's serve() stops on its own; the loop, once both have.
   int serving = 0;
-  paf::serve(loop, paf::http_service(handler, paf::default_error_reply), **listener, stop,
+  paf::serve(loop, paf::http_service(handler, paf::default_error_reply, h1), **listener, stop,
              paf::image::serve_options(loop, serving, "hello"));
   paf::serve(loop,
-             paf::https_service(std::move(*tls), std::move(handler), paf::default_error_reply),
+             paf::https_service(std::move(*tls), std::move(handler), paf::default_error_reply, h1),
              **tls_listener, stop, paf::image::serve_options(loop, serving, "hello"));
   std::printf("hello: listening on http://%s:%u/ (address %s, %" PRIu64 " ms since boot)\n",
               stack.ipv4_address().c_str(), kHttpPort, network->dhcp ? "by DHCP" : "static",
@@ -143,11 +154,16 @@ extern "C" int paf_app_main(const paf_start_info* info) {
               milliseconds_since_boot());
   if (request_limit)
     std::printf("hello: requests=%" PRIu64 ": exits once they are served\n", *request_limit);
+  if (heap_report && *heap_report) {
+    paf::image::report_heap("hello");
+    paf::image::report_heap_every(loop, "hello", paf::seconds(*heap_report));
+  }
 
   auto ran = loop.run();
   if (!ran) return fail("loop", ran.error());
   paf::image::drain(loop, stack, kDrainNs);
   std::printf("hello: stopped after %" PRIu64 " requests%s\n", requests,
               stack.all_sent() ? "" : " (some bytes were not delivered)");
+  if (heap_report && *heap_report) paf::image::report_heap("hello");
   return 0;
 }
