@@ -8,8 +8,11 @@
 #
 # Through it, curl fetches GET /large (1 MiB) and echoes 1 MiB through POST
 # /echo over HTTP/1.1, h2c, HTTPS h2 and HTTPS HTTP/1.1, all at once, while
-# paf-stress sends 100 small h2c requests on 4 connections; three seconds
-# in, the relay cuts the link for two seconds. Each transfer must
+# paf-stress sends 100 small h2c requests on 4 connections, h2load 200 on 4
+# h2c connections (10 streams at once on each) and GET /large 4 times over
+# HTTPS h2 on 2 connections; three seconds in, the relay cuts the link for
+# two seconds. paf-stress's and h2load's requests must all be answered
+# (h2load's /large with exactly 4 MiB of data). Each curl transfer must
 # complete with the right SHA-256, or fail with curl's timeout (28) — none
 # hangs, none returns corrupted or short data, none fails otherwise — and the
 # image must still answer GET / afterwards. The relay's counts prove that
@@ -49,6 +52,11 @@ if [[ ${1:-} == client ]]; then
   "$work/paf-stress" -c 4 -n 25 --http2-prior-knowledge --timeout 60 --json "http://$guest/" \
     >"$work/stress.json" 2>"$work/stress.err" &
   stress_pid=$!
+  # h2load has no overall timeout: `timeout` bounds it (and then it fails).
+  timeout 200 h2load -n 200 -c 4 -m 10 "http://$guest/" >"$work/h2load_h2c.out" 2>&1 &
+  h2load_pids=($!)
+  timeout 200 h2load -n 4 -c 2 -m 1 "https://$guest/large" >"$work/h2load_h2.out" 2>&1 &
+  h2load_pids+=($!)
   sleep 3
   kill -USR1 "$(cat "$work/relay.pid")"  # the link is cut for two seconds
   failed=0 completed=0 timed_out=0
@@ -82,6 +90,20 @@ kinds = result["errors_by_kind"]
 print("paf-stress: %d requests, %d answered, errors %s" % (result["requests"], result["answered"], kinds))
 sys.exit(0 if result["requests"] == 100 and set(kinds) <= {"timeout"} else 1)
 ' "$work/stress.json" || failed=1
+  # h2load: every request answered 2xx ("NAME REQUESTS DATA_BYTES", 0 bytes:
+  # not checked); it does not check the bytes themselves.
+  h2load_status=0
+  for pid in "${h2load_pids[@]}"; do wait "$pid" || h2load_status=1; done
+  for check in "h2load_h2c 200 0" "h2load_h2 4 4194304"; do
+    read -r name total data <<<"$check"
+    summary=$(grep -E "^(requests|status codes|traffic):" "$work/$name.out" | tr '\n' ' ')
+    echo "$name: $summary"
+    [[ $summary =~ requests:\ $total\ total,\ $total\ started,\ $total\ done,\ $total\ succeeded ]] &&
+      [[ $summary =~ status\ codes:\ $total\ 2xx ]] &&
+      { ((data == 0)) || [[ $summary =~ \(${data}\)\ data ]]; } ||
+      { echo "$name: not every request was answered"; cat "$work/$name.out"; failed=1; }
+  done
+  ((h2load_status == 0)) || { echo "h2load failed or ran out of time"; failed=1; }
   ((completed > 0)) || { echo "no transfer completed"; failed=1; }
   # The image keeps serving after the faults.
   hello=$(curl -sS --max-time 60 --retry 2 "http://$guest/")
