@@ -146,7 +146,8 @@ struct Config {
   // alternates the certificate URL links (rel="alternate"), named by the
   // issuer common name of its topmost certificate (certbot's and lego's
   // --preferred-chain): the first chain that matches exactly; the default
-  // chain when none does, or when this is empty.
+  // chain when none does, or when this is empty, or when an alternate cannot
+  // be downloaded (said in the log: the certificate is not lost for it).
   Buffer preferred_chain;
   // Progress, one line per step (no secret: no key, no JWS); optional.
   Function<void(std::string_view line)> log;

@@ -3,6 +3,7 @@
 // kept alive by the callbacks in flight; every step is a request whose answer
 // carries on, or a Failure that ends it.
 #include <charconv>
+#include <memory>
 #include <utility>
 
 #include "json.h"
@@ -88,6 +89,9 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
   std::size_t bad_nonce_retries = 0;
   std::uint64_t generation = 0;  // the request awaited; older answers are stale
   TimerId request_timer, poll_timer;
+  // While an alternate chain downloads: what a failure does instead of ending
+  // the run (the default chain is in hand already).
+  Function<void(const Failure&)> on_failure;
 
   Run(Config c, Client& cl, Loop& l, Function<void(Outcome)> d)
       : config(std::move(c)), client(cl), loop(l), done(std::move(d)) {}
@@ -108,6 +112,11 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
 
   void finish(Outcome outcome) {
     if (finished) return;
+    if (!outcome && on_failure) {
+      auto instead = std::move(on_failure);
+      on_failure = {};
+      return instead(outcome.error());
+    }
     stop();
     if (!outcome) {
       Buffer line("ACME: failed: ");
@@ -492,13 +501,25 @@ struct Provisioning::Run : std::enable_shared_from_this<Provisioning::Run> {
       return issued(std::move(default_chain), default_issuer.view());
     }
     Buffer url(alternates[index].view());
+    // An alternate that cannot be had (a problem, no answer, not a chain) is
+    // no reason to lose the certificate: the default chain serves. Shared by
+    // the two ways on: one of them runs.
+    auto held = std::make_shared<std::pair<Buffer, Buffer>>(std::move(default_chain),
+                                                            std::move(default_issuer));
+    on_failure = [this, held](const Failure& failure) {
+      Buffer line("ACME: ");
+      line.append(failure.describe().view());
+      line.append("; the default chain");
+      log(line.view());
+      issued(std::move(held->first), held->second.view());
+    };
     fetch_chain(std::move(url), "ACME: downloading an alternate chain failed",
-                [this, default_chain = std::move(default_chain),
-                 default_issuer = std::move(default_issuer), alternates = std::move(alternates),
-                 index](Answer answer, Buffer top_issuer) mutable {
+                [this, held, alternates = std::move(alternates), index](
+                    Answer answer, Buffer top_issuer) mutable {
+                  on_failure = {};
                   if (top_issuer.view() == config.preferred_chain.view())
                     return issued(std::move(answer.body), top_issuer.view());
-                  try_alternate(std::move(default_chain), std::move(default_issuer),
+                  try_alternate(std::move(held->first), std::move(held->second),
                                 std::move(alternates), index + 1);
                 });
   }

@@ -7,6 +7,7 @@
 #include <cJSON.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "client/support.h"
@@ -58,6 +59,9 @@ class FakeCa {
   std::string order_problem_retry_after;  // ... with this Retry-After when set
   int authorization_polls_pending = 1;    // "pending" answers after the challenge
   bool retry_after = true;                // ... each with Retry-After: 1
+  // The certificate links alternates (rel="alternate") at /alt/1 and /alt/2,
+  // which answer this status (a problem document when 400 or more).
+  int alternates_status = 0;
 
   std::vector<Seen> seen;
   std::string account_jwk;
@@ -182,9 +186,19 @@ class FakeCa {
       return answer(reqd, 200, R"({"status":"processing"})", {{"retry-after", "1"}});
     if (path == "/order/1")
       return answer(reqd, 200, "{\"status\":\"valid\",\"certificate\":\"" + base_ + "/cert\"}");
-    if (path == "/cert")
+    if (path == "/cert") {
+      Headers headers{{"content-type", "application/pem-certificate-chain"}};
+      if (alternates_status != 0) {
+        headers.add("link", "<" + base_ + "/alt/1>;rel=\"alternate\"");
+        headers.add("link", "<" + base_ + "/alt/2>;rel=\"alternate\"");
+      }
       return answer(reqd, 200, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
-                    {{"content-type", "application/pem-certificate-chain"}});
+                    std::move(headers));
+    }
+    if (path.starts_with("/alt/") && alternates_status >= 400)
+      return answer(reqd, alternates_status,
+                    R"({"type":"urn:ietf:params:acme:error:serverInternal","detail":"not now"})",
+                    {{"content-type", "application/problem+json"}});
     answer(reqd, 404, R"({"type":"urn:ietf:params:acme:error:malformed"})");
   }
 
@@ -214,8 +228,10 @@ class AcmeFakeCa : public ::testing::Test {
         *loop, [] { return false; }, 0.1);
   }
 
-  std::optional<acme::Outcome> provision(std::size_t max_polls = 60) {
+  std::optional<acme::Outcome> provision(std::size_t max_polls = 60,
+                                         std::string_view preferred_chain = {}) {
     acme::Config config;
+    config.preferred_chain = Buffer(preferred_chain);
     config.max_polls = max_polls;
     config.directory = Buffer(ca->directory());
     config.names.emplace_back(std::string_view("one.example.com"));
@@ -273,6 +289,25 @@ TEST_F(AcmeFakeCa, SignsEveryRequestWithAFreshNonceJwkThenKidAndHonoursRetryAfte
   EXPECT_GE(ca->seen[6].at_ns - ca->seen[5].at_ns, milliseconds(990));
   EXPECT_GE(ca->seen[8].at_ns - ca->seen[7].at_ns, milliseconds(990));
   EXPECT_EQ(responder.size(), 0u);
+}
+
+// The default chain does not match the preference, and its alternates cannot
+// be downloaded: the certificate still comes, with the default chain, and
+// the log says why (once, at the first alternate; the second is not tried).
+TEST_F(AcmeFakeCa, AnAlternateChainThatFailsToDownloadLeavesTheDefaultChain) {
+  ca->alternates_status = 500;
+  auto outcome = provision(60, "Some Other Root");
+  ASSERT_TRUE(outcome.has_value()) << log;
+  ASSERT_TRUE(*outcome) << text_of((*outcome).error().describe()) << "\n" << log;
+  EXPECT_TRUE((*outcome)->chain_pem.view().starts_with("-----BEGIN CERTIFICATE-----\nMIIB\n"));
+  EXPECT_NE(log.find("ACME: downloading an alternate chain failed: "
+                     "urn:ietf:params:acme:error:serverInternal: not now; the default chain"),
+            std::string::npos)
+      << log;
+  std::vector<std::string> paths;
+  for (const Seen& entry : ca->seen) paths.push_back(entry.path);
+  EXPECT_EQ(paths.back(), "/alt/1");
+  EXPECT_EQ(std::count(paths.begin(), paths.end(), "/alt/2"), 0);
 }
 
 TEST_F(AcmeFakeCa, AProblemDocumentIsAClearFailure) {
