@@ -7,6 +7,7 @@
 #define PAF_ALPN_H
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -50,6 +51,43 @@ using ConnectionFactory = Function<Result<std::unique_ptr<Connection>>(HttpVersi
 // the flow and makes no connection: ready gets an empty ServedConnection.
 std::unique_ptr<PendingConnection> dispatch_by_alpn(std::unique_ptr<SecureFlow> flow,
                                                     ConnectionFactory make);
+
+// Handshakes taking turns on one loop: one step of one handshake per turn of
+// the loop, the others waiting, in order, for the turns after it. A step can
+// hold the loop for milliseconds (ECDHE and a signature; about 90 ms in an
+// image under TCG), and without turns a flood of handshakes arriving together
+// ran all of theirs before anything else the loop had to do: every other
+// connection waited for all of them, not for one (tests/attacks,
+// tls_handshake_flood). The services of paf/service.h give all the
+// connections of one service one HandshakeTurns.
+class HandshakeTurns : public std::enable_shared_from_this<HandshakeTurns> {
+ public:
+  static std::shared_ptr<HandshakeTurns> create(Loop& loop);
+  HandshakeTurns(const HandshakeTurns&) = delete;
+  HandshakeTurns& operator=(const HandshakeTurns&) = delete;
+
+  // Runs `step` now when no step has run in this turn of the loop, else on
+  // the first turn free for it. Returns a ticket for cancel() (0: it ran).
+  std::uint64_t take_turn(Function<void()> step);
+  // Forgets a step still waiting (its owner is gone).
+  void cancel(std::uint64_t ticket);
+  std::size_t waiting() const { return waiting_.size(); }
+
+ private:
+  explicit HandshakeTurns(Loop& loop) : loop_(loop) {}
+  void run(Function<void()> step);
+  void next_turn();
+
+  Loop& loop_;
+  bool turn_taken_ = false;
+  std::uint64_t next_ticket_ = 1;
+  std::deque<std::pair<std::uint64_t, Function<void()>>> waiting_;
+};
+
+// dispatch_by_alpn whose handshake steps take their turns in `turns`.
+std::unique_ptr<PendingConnection> dispatch_by_alpn(std::unique_ptr<SecureFlow> flow,
+                                                    ConnectionFactory make,
+                                                    std::shared_ptr<HandshakeTurns> turns);
 
 // How long a cleartext flow may take to show its first bytes.
 struct PrefaceTimeouts {

@@ -79,12 +79,17 @@ Service alpn_service(SecureFlowFactory secure, RequestHandler handler, ErrorHand
   auto shared =
       std::make_shared<HttpConnections>(std::move(handler), std::move(error_handler), h1, h2);
   auto shared_secure = std::make_shared<SecureFlowFactory>(std::move(secure));
-  return Service([shared, shared_secure](std::unique_ptr<Flow> accepted,
-                                         Loop& loop) -> Result<ServedConnection> {
+  // The service's handshakes take turns on its loop (made at the first
+  // accept, when the loop is known; a service serves on one loop).
+  auto turns = std::make_shared<std::shared_ptr<HandshakeTurns>>();
+  return Service([shared, shared_secure, turns](std::unique_ptr<Flow> accepted,
+                                                Loop& loop) -> Result<ServedConnection> {
     Result<std::unique_ptr<SecureFlow>> flow = (*shared_secure)(std::move(accepted), loop);
     if (!flow) return std::unexpected(flow.error());
+    if (!*turns) *turns = HandshakeTurns::create(loop);
     ServedConnection served;
-    served.pending = dispatch_by_alpn(std::move(*flow), HttpConnections::factory(shared, loop));
+    served.pending =
+        dispatch_by_alpn(std::move(*flow), HttpConnections::factory(shared, loop), *turns);
     return served;
   });
 }

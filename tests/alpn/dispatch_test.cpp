@@ -3,6 +3,8 @@
 // and how a slow, silent or vanishing client ends.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -311,6 +313,110 @@ TEST_F(AlpnDispatchTest, DestroyingAPendingDispatchClosesItsFlowAndNeverCallsBac
   std::uint8_t byte;
   auto read = wires.client->read({&byte, 1});
   EXPECT_TRUE(!read || *read == 0) << "the peer sees the flow closed";
+}
+
+// --- Handshakes taking turns ---------------------------------------------------
+
+TEST(HandshakeTurnsTest, OneStepPerTurnOfTheLoopInTheOrderAskedAndCancelledOnesNever) {
+  SimulatedTimeBackend backend;
+  Loop loop{backend};
+  auto turns = HandshakeTurns::create(loop);
+  std::vector<std::string> ran;
+  int turn = 0;
+  auto step = [&](std::string name) {
+    return Function<void()>([&ran, &turn, name] { ran.push_back(name + "@" + std::to_string(turn)); });
+  };
+  EXPECT_EQ(turns->take_turn(step("a")), 0u);  // the turn was free: at once
+  std::uint64_t b = turns->take_turn(step("b"));
+  std::uint64_t c = turns->take_turn(step("c"));
+  std::uint64_t d = turns->take_turn(step("d"));
+  EXPECT_NE(b, 0u);
+  EXPECT_NE(c, 0u);
+  turns->cancel(c);
+  EXPECT_EQ(turns->waiting(), 2u);
+  (void)d;
+  // Other work posted now runs on the next turn too, after the step waiting.
+  loop.post([&] { ran.push_back("other@" + std::to_string(turn)); });
+  for (turn = 1; turn <= 4; ++turn) (void)loop.run_until(loop.now_ns());
+  EXPECT_EQ(ran, (std::vector<std::string>{"a@0", "b@1", "other@1", "d@2"}));
+  EXPECT_EQ(turns->waiting(), 0u);
+  // A free turn again: at once.
+  EXPECT_EQ(turns->take_turn(step("e")), 0u);
+  EXPECT_EQ(ran.back(), "e@5");
+}
+
+// A SecureFlow that notes the loop's turn at each handshake step.
+class NotedFlow final : public SecureFlow {
+ public:
+  NotedFlow(std::unique_ptr<SecureFlow> inner, const int& turn, std::vector<int>& steps)
+      : inner_(std::move(inner)), turn_(turn), steps_(steps) {}
+  Result<void> handshake() override {
+    steps_.push_back(turn_);
+    return inner_->handshake();
+  }
+  bool handshake_done() const override { return inner_->handshake_done(); }
+  std::string_view alpn() const override { return inner_->alpn(); }
+  std::string_view server_name() const override { return inner_->server_name(); }
+  Result<std::size_t> read(MutableBytes buffer) override { return inner_->read(buffer); }
+  Result<std::size_t> writev(std::span<const Bytes> buffers) override { return inner_->writev(buffers); }
+  Result<void> shutdown_write() override { return inner_->shutdown_write(); }
+  void close() override { inner_->close(); }
+  void when_readable(Function<void()> wakeup) override { inner_->when_readable(std::move(wakeup)); }
+  void when_writable(Function<void()> wakeup) override { inner_->when_writable(std::move(wakeup)); }
+  std::string_view peer() const override { return inner_->peer(); }
+
+ private:
+  std::unique_ptr<SecureFlow> inner_;
+  const int& turn_;
+  std::vector<int>& steps_;
+};
+
+// Eight TLS clients whose handshakes arrive at once: with turns, no two
+// server handshake steps share a turn of the loop, and all eight finish;
+// without, the steps of several run in one turn (what the turns prevent).
+std::vector<int> handshake_steps_of_eight(bool take_turns) {
+  SimulatedTimeBackend backend;
+  Loop loop{backend};
+  auto turns = take_turns ? HandshakeTurns::create(loop) : nullptr;
+  TlsConfig server_config = ec_server();
+  int turn = 0, done = 0;
+  std::vector<int> steps;
+  std::vector<std::unique_ptr<TlsFlow>> clients;
+  std::vector<std::unique_ptr<Handshaker>> handshakers;
+  std::vector<std::unique_ptr<PendingConnection>> pending;
+  for (int i = 0; i < 8; ++i) {
+    MemoryFlowPair wires = MemoryFlow::pair(loop);
+    clients.push_back(expect_ok(TlsFlow::client(loop, expect_ok(ec_client().alpn({"h2"}).build(), "client"),
+                                                std::move(wires.client), "localhost"),
+                                "client flow"));
+    handshakers.push_back(std::make_unique<Handshaker>(*clients.back()));
+    handshakers.back()->start();
+    auto server = std::make_unique<NotedFlow>(
+        expect_ok(TlsFlow::server(loop, server_config, std::move(wires.server)), "server"), turn, steps);
+    ConnectionFactory make = [](HttpVersion) -> Result<std::unique_ptr<Connection>> {
+      return std::unique_ptr<Connection>(H2ServerConnection::create({}, [](Reqd&) {}, {}, [] { return std::uint64_t{0}; }));
+    };
+    pending.push_back(turns ? dispatch_by_alpn(std::move(server), std::move(make), turns)
+                            : dispatch_by_alpn(std::move(server), std::move(make)));
+    pending.back()->start([&done](Result<ServedConnection> ready) { done += ready.has_value(); });
+  }
+  for (turn = 1; turn < 400 && done < 8; ++turn) (void)loop.run_until(loop.now_ns());
+  EXPECT_EQ(done, 8);
+  return steps;
+}
+
+int most_steps_in_one_turn(const std::vector<int>& steps) {
+  std::map<int, int> per_turn;
+  int most = 0;
+  for (int turn : steps) most = std::max(most, ++per_turn[turn]);
+  return most;
+}
+
+TEST(HandshakeTurnsTest, AFloodOfHandshakesTakesOneStepPerTurn) {
+  std::vector<int> with_turns = handshake_steps_of_eight(true);
+  EXPECT_EQ(most_steps_in_one_turn(with_turns), 1);
+  EXPECT_GE(with_turns.size(), 16u);  // two steps at least each (hello, finished)
+  EXPECT_GE(most_steps_in_one_turn(handshake_steps_of_eight(false)), 4);
 }
 
 }  // namespace
