@@ -7,8 +7,10 @@
 #                (fetch.elf): it fetches the URLs (the host is 10.0.2.2) and exits;
 #                https trusts CA_BUNDLE (default: make cert's, also make run's)
 #   make bench   benchmarks against peers (side by side, one run)
-#   make soak    10 minutes of mixed traffic against paf-server (SOAK_SECONDS):
-#                no error, and its memory flat after the first minute
+#   make soak    10 minutes of mixed traffic against paf-server, then against the
+#                image (SOAK_SECONDS; SOAK_TARGET=hosted|image|both): no error,
+#                and memory (RSS; the image's heap and its high-water mark) flat
+#                after the first minute
 #   make cert    a self-signed localhost certificate for paf-server --https, in $(BUILD)/cert
 #   make image   the freestanding build alone (images included: unikernel/hello/hello.elf, unikernel/fetch/fetch.elf)
 #   make fuzz    build the fuzz targets (clang, ASan+UBSan, libFuzzer) and run each
@@ -19,7 +21,8 @@
 #
 # Variables: BUILD (build root, default build), JOBS, CTEST_ARGS (e.g. -R h1),
 #            SANITIZE=1 (hosted build with ASan+UBSan, in build/host-sanitize),
-#            FUZZ_SECONDS (default 60), FUZZ_TARGETS (default: all of fuzz/targets.txt).
+#            FUZZ_SECONDS (default 60), FUZZ_TARGETS (default: all of fuzz/targets.txt),
+#            FUZZ_CLOCK=cpu (FUZZ_SECONDS of each target's own CPU time, not wall time).
 
 BUILD      ?= build
 JOBS       ?= $(shell nproc)
@@ -33,6 +36,7 @@ FUZZ_CC    ?= clang-19
 FUZZ_CXX   ?= clang++-19
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
+FUZZ_CLOCK ?= wall
 GENERATOR  := $(if $(shell command -v ninja),Ninja,Unix Makefiles)
 
 .PHONY: all setup deps host freestanding image fuzz-build fuzz fuzz-seeds test run run-fetch bench soak cert clean
@@ -70,7 +74,7 @@ fuzz-build: deps $(FUZZ_DIR)/CMakeCache.txt
 	cmake --build $(FUZZ_DIR) -j $(JOBS)
 
 fuzz: fuzz-build
-	@fuzz/run $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	@FUZZ_CLOCK=$(FUZZ_CLOCK) fuzz/run $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 fuzz-seeds: fuzz-build
 	$(FUZZ_DIR)/fuzz/make_seeds fuzz/corpus fuzz/regressions
@@ -90,8 +94,8 @@ run-fetch: image
 bench: host freestanding
 	@tools/bench/run $(HOST_DIR) $(FS_DIR)/unikernel/hello/hello.elf
 
-soak: host
-	@tools/soak/soak.sh $(HOST_DIR)
+soak: host freestanding
+	@tools/soak/soak.sh $(HOST_DIR) $(FS_DIR)
 
 cert:
 	@tools/make-test-cert $(BUILD)/cert
