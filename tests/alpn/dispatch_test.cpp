@@ -17,6 +17,7 @@
 #include "paf/loop.h"
 #include "paf/memory_flow.h"
 #include "paf/tls.h"
+#include "support/forwarding_flow.h"
 #include "support/socket_test_support.h"
 #include "tls/tls_test_support.h"
 
@@ -346,27 +347,16 @@ TEST(HandshakeTurnsTest, OneStepPerTurnOfTheLoopInTheOrderAskedAndCancelledOnesN
 }
 
 // A SecureFlow that notes the loop's turn at each handshake step.
-class NotedFlow final : public SecureFlow {
+class NotedFlow final : public testing::ForwardingSecureFlow {
  public:
   NotedFlow(std::unique_ptr<SecureFlow> inner, const int& turn, std::vector<int>& steps)
-      : inner_(std::move(inner)), turn_(turn), steps_(steps) {}
+      : ForwardingSecureFlow(std::move(inner)), turn_(turn), steps_(steps) {}
   Result<void> handshake() override {
     steps_.push_back(turn_);
-    return inner_->handshake();
+    return ForwardingSecureFlow::handshake();
   }
-  bool handshake_done() const override { return inner_->handshake_done(); }
-  std::string_view alpn() const override { return inner_->alpn(); }
-  std::string_view server_name() const override { return inner_->server_name(); }
-  Result<std::size_t> read(MutableBytes buffer) override { return inner_->read(buffer); }
-  Result<std::size_t> writev(std::span<const Bytes> buffers) override { return inner_->writev(buffers); }
-  Result<void> shutdown_write() override { return inner_->shutdown_write(); }
-  void close() override { inner_->close(); }
-  void when_readable(Function<void()> wakeup) override { inner_->when_readable(std::move(wakeup)); }
-  void when_writable(Function<void()> wakeup) override { inner_->when_writable(std::move(wakeup)); }
-  std::string_view peer() const override { return inner_->peer(); }
 
  private:
-  std::unique_ptr<SecureFlow> inner_;
   const int& turn_;
   std::vector<int>& steps_;
 };

@@ -10,6 +10,7 @@
 #include "paf/loop.h"
 #include "paf/memory_flow.h"
 #include "paf/tls.h"
+#include "support/forwarding_flow.h"
 #include "support/socket_test_support.h"
 #include "tls_test_support.h"
 
@@ -422,25 +423,16 @@ TEST_F(TlsFlowTest, NoSessionWithoutTickets) {
 }
 
 // Forwards to a flow and counts the reads made on it.
-class CountingFlow final : public Flow {
+class CountingFlow final : public testing::ForwardingFlow<> {
  public:
   CountingFlow(std::unique_ptr<Flow> inner, std::size_t* reads)
-      : inner_(std::move(inner)), reads_(reads) {}
+      : ForwardingFlow(std::move(inner)), reads_(reads) {}
   Result<std::size_t> read(MutableBytes buffer) override {
     ++*reads_;
-    return inner_->read(buffer);
+    return ForwardingFlow::read(buffer);
   }
-  Result<std::size_t> writev(std::span<const Bytes> buffers) override {
-    return inner_->writev(buffers);
-  }
-  Result<void> shutdown_write() override { return inner_->shutdown_write(); }
-  void close() override { inner_->close(); }
-  void when_readable(Function<void()> wakeup) override { inner_->when_readable(std::move(wakeup)); }
-  void when_writable(Function<void()> wakeup) override { inner_->when_writable(std::move(wakeup)); }
-  std::string_view peer() const override { return inner_->peer(); }
 
  private:
-  std::unique_ptr<Flow> inner_;
   std::size_t* reads_;
 };
 
