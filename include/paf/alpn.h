@@ -67,8 +67,9 @@ class HandshakeTurns : public std::enable_shared_from_this<HandshakeTurns> {
   HandshakeTurns& operator=(const HandshakeTurns&) = delete;
 
   // Runs `step` now when no step has run in this turn of the loop, else on
-  // the first turn free for it. Returns a ticket for cancel() (0: it ran).
-  std::uint64_t take_turn(Function<void()> step);
+  // the first turn free for it. `ticket` is set first (0 when it runs now;
+  // else what cancel() takes), so that a step may destroy its owner.
+  void take_turn(std::uint64_t& ticket, Function<void()> step);
   // Forgets a step still waiting (its owner is gone).
   void cancel(std::uint64_t ticket);
   std::size_t waiting() const { return waiting_.size(); }

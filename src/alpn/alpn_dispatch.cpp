@@ -30,9 +30,10 @@ class AlpnDispatch final : public PendingConnection {
   // Drives the handshake as far as the peer's bytes allow. Only handshake()
   // is called, never read(): nothing past the handshake is taken from the
   // flow before the connection that will read it exists.
+  // The step may destroy this object (finish()): nothing after it.
   void take_turn() {
     if (!turns_) return step();
-    ticket_ = turns_->take_turn([this] {
+    turns_->take_turn(ticket_, [this] {
       ticket_ = 0;
       step();
     });
@@ -80,14 +81,13 @@ std::shared_ptr<HandshakeTurns> HandshakeTurns::create(Loop& loop) {
   return std::shared_ptr<HandshakeTurns>(new HandshakeTurns(loop));
 }
 
-std::uint64_t HandshakeTurns::take_turn(Function<void()> step) {
+void HandshakeTurns::take_turn(std::uint64_t& ticket, Function<void()> step) {
   if (!turn_taken_) {
-    run(std::move(step));
-    return 0;
+    ticket = 0;
+    return run(std::move(step));  // may destroy `ticket`'s owner, and this
   }
-  std::uint64_t ticket = next_ticket_++;
+  ticket = next_ticket_++;
   waiting_.emplace_back(ticket, std::move(step));
-  return ticket;
 }
 
 void HandshakeTurns::cancel(std::uint64_t ticket) {

@@ -327,22 +327,26 @@ TEST(HandshakeTurnsTest, OneStepPerTurnOfTheLoopInTheOrderAskedAndCancelledOnesN
   auto step = [&](std::string name) {
     return Function<void()>([&ran, &turn, name] { ran.push_back(name + "@" + std::to_string(turn)); });
   };
-  EXPECT_EQ(turns->take_turn(step("a")), 0u);  // the turn was free: at once
-  std::uint64_t b = turns->take_turn(step("b"));
-  std::uint64_t c = turns->take_turn(step("c"));
-  std::uint64_t d = turns->take_turn(step("d"));
+  std::uint64_t a = 99, b = 0, c = 0, d = 0;
+  turns->take_turn(a, step("a"));
+  EXPECT_EQ(a, 0u);  // the turn was free: at once
+  turns->take_turn(b, step("b"));
+  turns->take_turn(c, step("c"));
+  turns->take_turn(d, step("d"));
   EXPECT_NE(b, 0u);
   EXPECT_NE(c, 0u);
+  EXPECT_NE(c, b);
   turns->cancel(c);
   EXPECT_EQ(turns->waiting(), 2u);
-  (void)d;
   // Other work posted now runs on the next turn too, after the step waiting.
   loop.post([&] { ran.push_back("other@" + std::to_string(turn)); });
   for (turn = 1; turn <= 4; ++turn) (void)loop.run_until(loop.now_ns());
   EXPECT_EQ(ran, (std::vector<std::string>{"a@0", "b@1", "other@1", "d@2"}));
   EXPECT_EQ(turns->waiting(), 0u);
   // A free turn again: at once.
-  EXPECT_EQ(turns->take_turn(step("e")), 0u);
+  std::uint64_t e = 99;
+  turns->take_turn(e, step("e"));
+  EXPECT_EQ(e, 0u);
   EXPECT_EQ(ran.back(), "e@5");
 }
 
