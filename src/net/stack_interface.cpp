@@ -93,7 +93,10 @@ StackInterface::~StackInterface() {
   if (all_sent_timer_) loop_.cancel_timer(*all_sent_timer_);
   if (added_) {
     net::LwipCall call;
-    if (dhcp_) dhcp_release_and_stop(&netif_);
+    if (dhcp_) {
+      dhcp_release_and_stop(&netif_);
+      dhcp_cleanup(&netif_);  // frees its state, taken from the C library's heap
+    }
     // Aborts the connections on its addresses (their resets go out first),
     // then takes it down, which forgets its ARP and neighbor entries.
     netif_remove(&netif_);
