@@ -27,10 +27,8 @@ class AlpnDispatch final : public PendingConnection {
   std::string_view peer() const override { return flow_ ? flow_->peer() : std::string_view(); }
 
  private:
-  // Drives the handshake as far as the peer's bytes allow. Only handshake()
-  // is called, never read(): nothing past the handshake is taken from the
-  // flow before the connection that will read it exists.
-  // The step may destroy this object (finish()): nothing after it.
+  // Each step of the handshake waits for its turn among the service's
+  // handshakes. The step may destroy this object (finish()): nothing after it.
   void take_turn() {
     if (!turns_) return step();
     turns_->take_turn(ticket_, [this] {
@@ -39,6 +37,9 @@ class AlpnDispatch final : public PendingConnection {
     });
   }
 
+  // Drives the handshake as far as the peer's bytes allow. Only handshake()
+  // is called, never read(): nothing past the handshake is taken from the
+  // flow before the connection that will read it exists.
   void step() {
     Result<void> done = flow_->handshake();
     if (!done && done.error().code == Errc::would_block) {
