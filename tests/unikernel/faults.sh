@@ -12,9 +12,10 @@
 # h2c connections (10 streams at once on each) and GET /large 4 times over
 # HTTPS h2 on 2 connections; three seconds in, the relay cuts the link for
 # two seconds. paf-stress's and h2load's requests must all be answered
-# (h2load's /large with exactly 4 MiB of data). Each curl transfer must
-# complete with the right SHA-256, or fail with curl's timeout (28) or the
-# image's TLS handshake timeout (its console says so) — none hangs, none
+# (h2load's /large with exactly 1 MiB of data each), or fail with the
+# image's TLS handshake timeout (its console says so). Each curl transfer must
+# complete with the right SHA-256, or fail with curl's timeout (28) or that
+# handshake timeout — none hangs, none
 # returns corrupted or short data, none fails otherwise — and the
 # image must still answer GET / afterwards. The relay's counts prove that
 # each kind of fault happened in each direction. Skips (77) on a host without
@@ -38,8 +39,8 @@ if [[ ${1:-} == client ]]; then
     [[ " $* " == *" https://"* ]] && tls_transfer[$name]=1
     local data=()
     [[ $kind == echo ]] && data=(--data-binary "@$work/body.bin")
-    curl -sS --max-time "$transfer_limit" "${data[@]}" -o "$work/$name.out" "$@" \
-      2>"$work/$name.err" &
+    curl -sS --max-time "$transfer_limit" "${data[@]}" -o "$work/$name.out" -w '%{time_total}' "$@" \
+      >"$work/$name.time" 2>"$work/$name.err" &
     pids[$name]=$! kinds[$name]=$kind
   }
   declare -A pids kinds tls_transfer
@@ -72,14 +73,15 @@ if [[ ${1:-} == client ]]; then
   for name in "${!pids[@]}"; do
     wait "${pids[$name]}"
     status=$?
+    took="after $(cat "$work/$name.time") s"
     if ((status == 0)); then
       sum=$(sha256sum <"$work/$name.out" | cut -d' ' -f1)
       if [[ $sum == "${expected[${kinds[$name]}]}" ]]; then
         completed=$((completed + 1))
-        echo "$name: complete, sha256 right ($(stat -c %s "$work/$name.out") bytes)"
+        echo "$name: complete, sha256 right ($(stat -c %s "$work/$name.out") bytes, $took)"
       else
         failed=1
-        echo "$name: CORRUPTED: $(stat -c %s "$work/$name.out") bytes, sha256 $sum"
+        echo "$name: CORRUPTED: $(stat -c %s "$work/$name.out") bytes, sha256 $sum ($took)"
       fi
     elif ((status == 28)); then
       timed_out=$((timed_out + 1))
@@ -87,13 +89,13 @@ if [[ ${1:-} == client ]]; then
     elif [[ -n ${tls_transfer[$name]:-} ]] && ((status == 35 || status == 52 || status == 56)) &&
       (($(grep -c ': TLS: the handshake timed out$' "${SERIAL_LOG:-/dev/null}") > handshake_timeouts_used)); then
       handshake_timeouts_used=$((handshake_timeouts_used + 1)) timed_out=$((timed_out + 1))
-      echo "$name: the image's TLS handshake timed out (clean: its console says so; curl status $status)"
+      echo "$name: the image's TLS handshake timed out (clean: its console says so; curl status $status, $took)"
     else
       failed=1
-      echo "$name: FAILED (curl status $status): $(cat "$work/$name.err")"
+      echo "$name: FAILED (curl status $status, $took): $(cat "$work/$name.err")"
     fi
   done
-  echo "transfers: $completed complete, $timed_out timed out"
+  echo "transfers: $completed complete, $timed_out timed out (${SECONDS} s since the client began)"
   wait "$stress_pid"
   # paf-stress: every request answered, or timed out (60 s), nothing else.
   python3 -c '
@@ -103,17 +105,31 @@ kinds = result["errors_by_kind"]
 print("paf-stress: %d requests, %d answered, errors %s" % (result["requests"], result["answered"], kinds))
 sys.exit(0 if result["requests"] == 100 and set(kinds) <= {"timeout"} else 1)
 ' "$work/stress.json" || failed=1
-  # h2load: every request answered 2xx ("NAME REQUESTS DATA_BYTES", 0 bytes:
-  # not checked); it does not check the bytes themselves.
+  # h2load: every request answered 2xx ("NAME REQUESTS BYTES_EACH", 0: the
+  # bytes not counted); it does not check the bytes themselves. Over TLS, a
+  # connection whose handshake the image timed out (its console says so, as
+  # for curl above) fails its two requests cleanly: h2load does not connect
+  # again.
   h2load_status=0
   for pid in "${h2load_pids[@]}"; do wait "$pid" || h2load_status=1; done
-  for check in "h2load_h2c 200 0" "h2load_h2 4 4194304"; do
-    read -r name total data <<<"$check"
-    summary=$(grep -E "^(requests|status codes|traffic):" "$work/$name.out" | tr '\n' ' ')
+  for check in "h2load_h2c 200 0" "h2load_h2 4 1048576"; do
+    read -r name total size <<<"$check"
+    summary=$(grep -E "^(finished in|requests:|status codes:|traffic:)" "$work/$name.out" | tr '\n' ' ')
     echo "$name: $summary"
-    [[ $summary =~ requests:\ $total\ total,\ $total\ started,\ $total\ done,\ $total\ succeeded ]] &&
-      [[ $summary =~ status\ codes:\ $total\ 2xx ]] &&
-      { ((data == 0)) || [[ $summary =~ \(${data}\)\ data ]]; } ||
+    answered=-1 excused=0
+    [[ $summary =~ requests:\ $total\ total,\ [0-9]+\ started,\ [0-9]+\ done,\ ([0-9]+)\ succeeded,\ ([0-9]+)\ failed ]] &&
+      answered=${BASH_REMATCH[1]} excused=${BASH_REMATCH[2]}
+    if ((answered >= 0 && answered < total)) && [[ $name == h2load_h2 ]] && ((answered + excused == total)); then
+      connections=$(((excused + 1) / 2))
+      spare=$(($(grep -c ': TLS: the handshake timed out$' "${SERIAL_LOG:-/dev/null}") - handshake_timeouts_used))
+      if ((connections <= spare)); then
+        handshake_timeouts_used=$((handshake_timeouts_used + connections))
+        echo "$name: $excused requests failed on $connections connection(s) whose TLS handshake the image timed out (clean: its console says so)"
+        total=$answered
+      fi
+    fi
+    ((answered == total)) && [[ $summary =~ status\ codes:\ $total\ 2xx ]] &&
+      { ((size == 0)) || [[ $summary =~ \($((total * size))\)\ data ]]; } ||
       { echo "$name: not every request was answered"; cat "$work/$name.out"; failed=1; }
   done
   ((h2load_status == 0)) || { echo "h2load failed or ran out of time"; failed=1; }
@@ -121,6 +137,7 @@ sys.exit(0 if result["requests"] == 100 and set(kinds) <= {"timeout"} else 1)
   # The image keeps serving after the faults.
   hello=$(curl -sS --max-time 60 --retry 2 "http://$guest/")
   [[ $hello == "Hello World!" ]] || { echo "GET / afterwards: '$hello'"; failed=1; }
+  echo "client: done after ${SECONDS} s"
   exit "$failed"
 fi
 

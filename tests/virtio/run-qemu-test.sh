@@ -163,7 +163,10 @@ qemu_pid=
 elapsed_ms=$((($(date +%s%N) - started) / 1000000))
 
 echo "--- serial log of $image (${append:+cmdline \"$append\", }${elapsed_ms} ms) ---"
-cat "$log"
+# A run of the same line is printed once, with its count: a busy image's
+# access log would otherwise push the client's verdict out of a CI excerpt.
+awk 'function flush() { if (n > 1) print prev "  [x" n "]"; else if (n) print prev }
+     n && $0 == prev { n++; next } { flush(); prev = $0; n = 1 } END { flush() }' "$log"
 echo "--- end of serial log ---"
 if [[ -n $client ]]; then
   echo "--- client (host port $host_port): $client ---"
