@@ -10,7 +10,7 @@
 # /echo over HTTP/1.1, h2c, HTTPS h2 and HTTPS HTTP/1.1, all at once, while
 # paf-stress sends 100 small h2c requests on 4 connections, h2load 200 on 4
 # h2c connections (10 streams at once on each) and GET /large 4 times over
-# HTTPS h2 on 2 connections; three seconds in, the relay cuts the link for
+# HTTPS h2 on 4 connections; three seconds in, the relay cuts the link for
 # two seconds. paf-stress's and h2load's requests must all be answered
 # (h2load's /large with exactly 1 MiB of data each), or fail with the
 # image's TLS handshake timeout (its console says so). Each curl transfer must
@@ -58,7 +58,7 @@ if [[ ${1:-} == client ]]; then
   # h2load has no overall timeout: `timeout` bounds it (and then it fails).
   timeout 200 h2load -n 200 -c 4 -m 10 "http://$guest/" >"$work/h2load_h2c.out" 2>&1 &
   h2load_pids=($!)
-  timeout 200 h2load -n 4 -c 2 -m 1 "https://$guest/large" >"$work/h2load_h2.out" 2>&1 &
+  timeout 200 h2load -n 4 -c 4 -m 1 "https://$guest/large" >"$work/h2load_h2.out" 2>&1 &
   h2load_pids+=($!)
   sleep 3
   kill -USR1 "$(cat "$work/relay.pid")"  # the link is cut for two seconds
@@ -108,7 +108,7 @@ sys.exit(0 if result["requests"] == 100 and set(kinds) <= {"timeout"} else 1)
   # h2load: every request answered 2xx ("NAME REQUESTS BYTES_EACH", 0: the
   # bytes not counted); it does not check the bytes themselves. Over TLS, a
   # connection whose handshake the image timed out (its console says so, as
-  # for curl above) fails its two requests cleanly: h2load does not connect
+  # for curl above) fails its one request cleanly: h2load does not connect
   # again.
   h2load_status=0
   for pid in "${h2load_pids[@]}"; do wait "$pid" || h2load_status=1; done
@@ -120,7 +120,7 @@ sys.exit(0 if result["requests"] == 100 and set(kinds) <= {"timeout"} else 1)
     [[ $summary =~ requests:\ $total\ total,\ [0-9]+\ started,\ [0-9]+\ done,\ ([0-9]+)\ succeeded,\ ([0-9]+)\ failed ]] &&
       answered=${BASH_REMATCH[1]} excused=${BASH_REMATCH[2]}
     if ((answered >= 0 && answered < total)) && [[ $name == h2load_h2 ]] && ((answered + excused == total)); then
-      connections=$(((excused + 1) / 2))
+      connections=$excused
       spare=$(($(grep -c ': TLS: the handshake timed out$' "${SERIAL_LOG:-/dev/null}") - handshake_timeouts_used))
       if ((connections <= spare)); then
         handshake_timeouts_used=$((handshake_timeouts_used + connections))
